@@ -1,0 +1,638 @@
+//! The API catalogue: every route the app can call, as data.
+//!
+//! One source of truth for the query builder, the URL codec, the demo tenant, the docs and the tests.
+//! The WDATP routes are the 29 rows of the 2017 "Supported Windows Defender ATP APIs" table (with its two
+//! errata fixed and noted); the Defender for Endpoint routes are today's API as Microsoft documents it.
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of things the API talks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Entity {
+    Actor,
+    Alert,
+    Machine,
+    User,
+    Domain,
+    Ip,
+    File,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 7] = [
+        Entity::Actor,
+        Entity::Alert,
+        Entity::Machine,
+        Entity::User,
+        Entity::Domain,
+        Entity::Ip,
+        Entity::File,
+    ];
+
+    /// The name the source table uses in its "Entity" column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Entity::Actor => "Actor",
+            Entity::Alert => "Alerts",
+            Entity::Machine => "Machine",
+            Entity::User => "User",
+            Entity::Domain => "Domain",
+            Entity::Ip => "IP",
+            Entity::File => "File",
+        }
+    }
+
+    /// A stable lower-case key, used in the app's own URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Entity::Actor => "actor",
+            Entity::Alert => "alert",
+            Entity::Machine => "machine",
+            Entity::User => "user",
+            Entity::Domain => "domain",
+            Entity::Ip => "ip",
+            Entity::File => "file",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.key() == key)
+    }
+}
+
+/// Which API a route belongs to: the routes differ, not only the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Api {
+    /// The 2017 Windows Defender ATP API of the source document, hosted under Microsoft Graph.
+    Wdatp,
+    /// Today's Microsoft Defender for Endpoint API.
+    Defender,
+}
+
+impl Api {
+    pub fn routes(self) -> impl Iterator<Item = &'static Route> {
+        ROUTES.iter().filter(move |r| r.api == self)
+    }
+
+    pub fn route(self, key: &str) -> Option<&'static Route> {
+        self.routes().find(|r| r.key == key)
+    }
+}
+
+/// Defender for Endpoint's data-residency hosts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Region {
+    Global,
+    Us,
+    Eu,
+    Uk,
+    Au,
+    Swa,
+    Ina,
+    Aea,
+    /// `api.securitycenter.microsoft.com`, the older host that still answers.
+    Legacy,
+}
+
+impl Region {
+    pub const ALL: [Region; 9] = [
+        Region::Global,
+        Region::Us,
+        Region::Eu,
+        Region::Uk,
+        Region::Au,
+        Region::Swa,
+        Region::Ina,
+        Region::Aea,
+        Region::Legacy,
+    ];
+
+    pub fn host(self) -> &'static str {
+        match self {
+            Region::Global => "api.security.microsoft.com",
+            Region::Us => "us.api.security.microsoft.com",
+            Region::Eu => "eu.api.security.microsoft.com",
+            Region::Uk => "uk.api.security.microsoft.com",
+            Region::Au => "au.api.security.microsoft.com",
+            Region::Swa => "swa.api.security.microsoft.com",
+            Region::Ina => "ina.api.security.microsoft.com",
+            Region::Aea => "aea.api.security.microsoft.com",
+            Region::Legacy => "api.securitycenter.microsoft.com",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Region::Global => "Global (nearest)",
+            Region::Us => "United States",
+            Region::Eu => "Europe",
+            Region::Uk => "United Kingdom",
+            Region::Au => "Australia",
+            Region::Swa => "Switzerland",
+            Region::Ina => "India",
+            Region::Aea => "United Arab Emirates",
+            Region::Legacy => "Legacy host (securitycenter)",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Region::Global => "global",
+            Region::Us => "us",
+            Region::Eu => "eu",
+            Region::Uk => "uk",
+            Region::Au => "au",
+            Region::Swa => "swa",
+            Region::Ina => "ina",
+            Region::Aea => "aea",
+            Region::Legacy => "legacy",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Region> {
+        Region::ALL.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// An API profile: which routes exist and which host answers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Profile {
+    Wdatp,
+    Defender(Region),
+}
+
+/// Hosts that documentation of earlier years used for the same APIs: accepted when a URL is pasted.
+const WDATP_BASE_ALIASES: &[&str] = &[
+    "https://graph.microsoft.com/testwdatppreview",
+    "https://graph.microsoft-ppe.com/testwdatp",
+];
+const DEFENDER_BASE_ALIASES: &[&str] = &["https://api.securitycenter.windows.com/api"];
+
+impl Profile {
+    pub const WDATP_BASE: &'static str = "https://graph.microsoft.com/testwdatp";
+
+    pub fn api(self) -> Api {
+        match self {
+            Profile::Wdatp => Api::Wdatp,
+            Profile::Defender(_) => Api::Defender,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self.api() {
+            Api::Wdatp => "WDATP",
+            Api::Defender => "Defender for Endpoint",
+        }
+    }
+
+    /// The base URL every route template is appended to (no trailing slash).
+    pub fn base(self) -> String {
+        match self {
+            Profile::Wdatp => Self::WDATP_BASE.to_string(),
+            Profile::Defender(region) => format!("https://{}/api", region.host()),
+        }
+    }
+
+    /// Every profile, one per Defender region.
+    pub fn all() -> impl Iterator<Item = Profile> {
+        std::iter::once(Profile::Wdatp).chain(Region::ALL.into_iter().map(Profile::Defender))
+    }
+
+    /// The profile whose base (or a documented earlier host of the same API) starts `url`, and the rest.
+    pub fn split_base(url: &str) -> Option<(Profile, &str)> {
+        let candidates = Profile::all()
+            .map(|p| (p, p.base()))
+            .chain(
+                WDATP_BASE_ALIASES
+                    .iter()
+                    .map(|b| (Profile::Wdatp, b.to_string())),
+            )
+            .chain(
+                DEFENDER_BASE_ALIASES
+                    .iter()
+                    .map(|b| (Profile::Defender(Region::Global), b.to_string())),
+            );
+        // Longest base first, so `testwdatppreview` is not read as `testwdatp` + `preview`.
+        let mut best: Option<(Profile, usize)> = None;
+        for (profile, base) in candidates {
+            let matches = url.len() >= base.len()
+                && url[..base.len()].eq_ignore_ascii_case(&base)
+                && matches!(url.as_bytes().get(base.len()), None | Some(b'/' | b'?' | b'#'));
+            if matches && best.is_none_or(|(_, len)| base.len() > len) {
+                best = Some((profile, base.len()));
+            }
+        }
+        best.map(|(p, len)| (p, &url[len..]))
+    }
+
+    /// The route of this profile's API that does the same thing as `route` (same key), if any.
+    pub fn equivalent(self, route: &Route) -> Option<&'static Route> {
+        let api = self.api();
+        api.route(route.key).or_else(|| match route.key {
+            "alerts.machines" => api.route("alerts.machine"),
+            "alerts.machine" => api.route("alerts.machines"),
+            "machines.find" => api.route("machines.findbyip"),
+            "machines.findbyip" => api.route("machines.find"),
+            _ => None,
+        })
+    }
+}
+
+/// What a path parameter holds; decides how it is validated and written into the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ParamKind {
+    /// An alert id such as `636341278149188342_1960231459` (today also `da…` prefixed).
+    AlertId,
+    /// An actor report name such as `zinc`.
+    ActorId,
+    /// 40 hexadecimal characters.
+    MachineId,
+    /// `name` or `domain\name` (today also a UPN).
+    UserKey,
+    /// A DNS domain name.
+    Domain,
+    /// An IPv4 or IPv6 address.
+    Ip,
+    /// MD5, SHA1 or SHA256 in hexadecimal.
+    FileHash,
+    /// A machine's FQDN or internal IP address.
+    MachineKey,
+    /// An ISO 8601 date and time with its offset.
+    Timestamp,
+}
+
+impl ParamKind {
+    /// One line of help for the control that edits such a parameter.
+    pub fn help(self) -> &'static str {
+        match self {
+            ParamKind::AlertId => "Alert id, e.g. 636341278149188342_1960231459",
+            ParamKind::ActorId => "Actor report name, e.g. zinc",
+            ParamKind::MachineId => "Machine id: 40 hexadecimal characters",
+            ParamKind::UserKey => "User name or domain\\name, e.g. CONTOSO\\jdoe",
+            ParamKind::Domain => "Domain name, e.g. client.wns.windows.com",
+            ParamKind::Ip => "IPv4 or IPv6 address",
+            ParamKind::FileHash => "SHA1, SHA256 or MD5 of the file",
+            ParamKind::MachineKey => "Machine FQDN or internal IP address",
+            ParamKind::Timestamp => "ISO 8601 time, e.g. 2017-06-27T02:36:53Z",
+        }
+    }
+
+    /// How the parameter is written inside an OData function call: strings quoted, times bare.
+    pub fn is_string_literal(self) -> bool {
+        !matches!(self, ParamKind::Timestamp)
+    }
+}
+
+/// A path parameter of a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Param {
+    /// The placeholder's name in the route template (`id` in `/alerts/{id}`).
+    pub name: &'static str,
+    pub kind: ParamKind,
+}
+
+/// The query options a route may accept. All but `lookBackHours` are OData system query options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum QueryOption {
+    Filter,
+    Select,
+    Expand,
+    OrderBy,
+    Top,
+    Skip,
+    Count,
+    LookBackHours,
+}
+
+impl QueryOption {
+    pub const ALL: [QueryOption; 8] = [
+        QueryOption::Filter,
+        QueryOption::Select,
+        QueryOption::Expand,
+        QueryOption::OrderBy,
+        QueryOption::Top,
+        QueryOption::Skip,
+        QueryOption::Count,
+        QueryOption::LookBackHours,
+    ];
+
+    /// The name as written in the URL, e.g. `$top`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryOption::Filter => "$filter",
+            QueryOption::Select => "$select",
+            QueryOption::Expand => "$expand",
+            QueryOption::OrderBy => "$orderby",
+            QueryOption::Top => "$top",
+            QueryOption::Skip => "$skip",
+            QueryOption::Count => "$count",
+            QueryOption::LookBackHours => "lookBackHours",
+        }
+    }
+
+    /// Reads an option name from a URL; OData names are case-insensitive, the `$` optional.
+    pub fn from_name(name: &str) -> Option<QueryOption> {
+        let bare = name.strip_prefix('$').unwrap_or(name);
+        QueryOption::ALL.into_iter().find(|o| {
+            let own = o.name();
+            own.strip_prefix('$').unwrap_or(own).eq_ignore_ascii_case(bare)
+        })
+    }
+
+    /// One line of help for the control that edits this option.
+    pub fn help(self) -> &'static str {
+        match self {
+            QueryOption::Filter => "Only results matching this OData expression, e.g. severity eq 'High'",
+            QueryOption::Select => "Only these properties, comma separated, e.g. id,title,severity",
+            QueryOption::Expand => "Embed the related entity in each result",
+            QueryOption::OrderBy => "Sort by these properties, e.g. alertCreationTime desc",
+            QueryOption::Top => "Return at most this many results (1 to 10,000)",
+            QueryOption::Skip => "Skip this many results first (paging)",
+            QueryOption::Count => "Include the total number of results (@odata.count)",
+            QueryOption::LookBackHours => "Hours of history to count (1 to 720; default 720)",
+        }
+    }
+}
+
+/// What a route answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Returns {
+    One(Entity),
+    Many(Entity),
+    /// Prevalence statistics of the route's domain, IP or file.
+    Stats,
+}
+
+/// One route of an API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Route {
+    /// Stable key, unique within its API, e.g. `alerts.machines`; the same key in both APIs means the same call.
+    pub key: &'static str,
+    pub api: Api,
+    pub entity: Entity,
+    /// The action as the source names it (`Get`, `GetAlerts`, …).
+    pub action: &'static str,
+    pub description: &'static str,
+    /// Path below the profile's base, with `{name}` placeholders.
+    pub template: &'static str,
+    pub params: &'static [Param],
+    /// The query options this route accepts, in the order the URL writes them.
+    pub options: &'static [QueryOption],
+    /// Values `$expand` accepts here.
+    pub expand: &'static [&'static str],
+    pub returns: Returns,
+    /// What the source document printed, where it was wrong.
+    pub source_note: Option<&'static str>,
+}
+
+impl Route {
+    pub fn accepts(&self, option: QueryOption) -> bool {
+        self.options.contains(&option)
+    }
+
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// A label that tells two routes of the same entity and action apart, e.g. `Get /alerts/{id}`.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.action, self.template)
+    }
+}
+
+const fn p(name: &'static str, kind: ParamKind) -> Param {
+    Param { name, kind }
+}
+
+use ParamKind as K;
+use QueryOption as O;
+
+const ID_ALERT: &[Param] = &[p("id", K::AlertId)];
+const ID_ACTOR: &[Param] = &[p("id", K::ActorId)];
+const ID_MACHINE: &[Param] = &[p("id", K::MachineId)];
+const ID_USER: &[Param] = &[p("id", K::UserKey)];
+const ID_DOMAIN: &[Param] = &[p("id", K::Domain)];
+const ID_IP: &[Param] = &[p("id", K::Ip)];
+const ID_FILE: &[Param] = &[p("id", K::FileHash)];
+
+// The source's "Functions" column, verbatim per row.
+const TOP_SELECT_COUNT: &[QueryOption] = &[O::Top, O::Select, O::Count];
+const EXPAND_TOP_SELECT_COUNT: &[QueryOption] = &[O::Expand, O::Top, O::Select, O::Count];
+const TOP_SELECT_COUNT_EXPAND: &[QueryOption] = &[O::Top, O::Select, O::Count, O::Expand];
+const TOP_SELECT_COUNT_SKIP: &[QueryOption] = &[O::Top, O::Select, O::Count, O::Skip];
+const TOP_SELECT_COUNT_SKIP_EXPAND: &[QueryOption] = &[O::Top, O::Select, O::Count, O::Skip, O::Expand];
+const NONE: &[QueryOption] = &[];
+
+// Today's API: lists filter, sort and page; related collections page; stats look back.
+const MDE_ALERT_LIST: &[QueryOption] = &[O::Filter, O::OrderBy, O::Top, O::Skip, O::Select, O::Count, O::Expand];
+const MDE_MACHINE_LIST: &[QueryOption] = &[O::Filter, O::OrderBy, O::Top, O::Skip, O::Select, O::Count];
+const MDE_RELATED: &[QueryOption] = &[O::Top, O::Skip, O::Select];
+const MDE_ONE: &[QueryOption] = &[O::Select];
+const MDE_STATS: &[QueryOption] = &[O::LookBackHours];
+
+const EXPAND_MACHINE: &[&str] = &["machine"];
+const EXPAND_LOGONUSERS: &[&str] = &["logonusers"];
+const EXPAND_EVIDENCE: &[&str] = &["evidence"];
+const EXPAND_NONE: &[&str] = &[];
+
+#[allow(clippy::too_many_arguments)]
+const fn wdatp(
+    key: &'static str,
+    entity: Entity,
+    action: &'static str,
+    description: &'static str,
+    template: &'static str,
+    params: &'static [Param],
+    options: &'static [QueryOption],
+    expand: &'static [&'static str],
+    returns: Returns,
+) -> Route {
+    Route {
+        key,
+        api: Api::Wdatp,
+        entity,
+        action,
+        description,
+        template,
+        params,
+        options,
+        expand,
+        returns,
+        source_note: None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn mde(
+    key: &'static str,
+    entity: Entity,
+    action: &'static str,
+    description: &'static str,
+    template: &'static str,
+    params: &'static [Param],
+    options: &'static [QueryOption],
+    expand: &'static [&'static str],
+    returns: Returns,
+) -> Route {
+    Route {
+        api: Api::Defender,
+        ..wdatp(key, entity, action, description, template, params, options, expand, returns)
+    }
+}
+
+const fn noted(route: Route, note: &'static str) -> Route {
+    Route {
+        source_note: Some(note),
+        ..route
+    }
+}
+
+use Entity as E;
+use Returns::{Many, One};
+
+/// Every route of both APIs: first the source table's 29 rows in its order, then today's API.
+#[rustfmt::skip]
+pub static ROUTES: &[Route] = &[
+    wdatp("actor.get", E::Actor, "Get", "Retrieves an actor report from the CMS.", "/actor/{id}", ID_ACTOR, TOP_SELECT_COUNT, EXPAND_NONE, One(E::Actor)),
+    wdatp("actor.alerts", E::Actor, "GetAlerts", "Retrieves all alerts related to a given actor.", "/actor/{id}/alerts", ID_ACTOR, EXPAND_TOP_SELECT_COUNT, EXPAND_MACHINE, Many(E::Alert)),
+    wdatp("alerts.list", E::Alert, "Get", "Retrieves top recent alerts", "/alerts", &[], TOP_SELECT_COUNT_SKIP_EXPAND, EXPAND_MACHINE, Many(E::Alert)),
+    wdatp("alerts.get", E::Alert, "Get", "Retrieves an alert by its ID", "/alerts/{id}", ID_ALERT, TOP_SELECT_COUNT_EXPAND, EXPAND_MACHINE, One(E::Alert)),
+    wdatp("alerts.machines", E::Alert, "GetMachines", "Retrieves all machines related to a specific alert", "/alerts/{id}/machines", ID_ALERT, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Machine)),
+    wdatp("alerts.files", E::Alert, "GetFiles", "Retrieves all files related to a specific alert", "/alerts/{id}/files", ID_ALERT, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::File)),
+    wdatp("alerts.actor", E::Alert, "GetActor", "Retrieves the actor related to the specific alert", "/alerts/{id}/actor", ID_ALERT, TOP_SELECT_COUNT, EXPAND_NONE, One(E::Actor)),
+    wdatp("alerts.domains", E::Alert, "GetDomains", "Retrieves all domains related to a specific alert", "/alerts/{id}/domains", ID_ALERT, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Domain)),
+    wdatp("alerts.ips", E::Alert, "GetIPs", "Retrieves all IPs related to a specific alert", "/alerts/{id}/ips", ID_ALERT, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Ip)),
+    wdatp("machines.list", E::Machine, "Get", "Retrieves a collection of recently seen machines", "/machines", &[], TOP_SELECT_COUNT_SKIP, EXPAND_NONE, Many(E::Machine)),
+    wdatp("machines.get", E::Machine, "Get", "Retrieves a machine entity by ID", "/machines/{id}", ID_MACHINE, TOP_SELECT_COUNT, EXPAND_NONE, One(E::Machine)),
+    wdatp("machines.alerts", E::Machine, "GetAlerts", "Retrieves a collection of alerts related to a given machine ID", "/machines/{id}/alerts", ID_MACHINE, TOP_SELECT_COUNT_EXPAND, EXPAND_MACHINE, Many(E::Alert)),
+    wdatp("machines.logonusers", E::Machine, "GetLogOnUsers", "Retrieves a collection of logged on users related to a given machine ID", "/machines/{id}/logonusers", ID_MACHINE, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::User)),
+    wdatp("machines.find", E::Machine, "Find", "Find a machine entity around a specific timestamp by FQDN or internal IP", "/machines/find(key={id},timestamp={time})", &[p("id", K::MachineKey), p("time", K::Timestamp)], TOP_SELECT_COUNT_EXPAND, EXPAND_LOGONUSERS, Many(E::Machine)),
+    wdatp("users.get", E::User, "Get", "Retrieve a User entity by key (user name or domain\\user)", "/users/{id}", ID_USER, TOP_SELECT_COUNT, EXPAND_NONE, One(E::User)),
+    wdatp("users.alerts", E::User, "GetAlerts", "Retrieves a collection of alerts related to a given user ID", "/users/{id}/alerts", ID_USER, TOP_SELECT_COUNT_EXPAND, EXPAND_MACHINE, Many(E::Alert)),
+    wdatp("users.machines", E::User, "GetMachines", "Retrieves a collection of machines related to a given user ID", "/users/{id}/machines", ID_USER, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Machine)),
+    wdatp("domains.get", E::Domain, "Get", "Retrieves a domain entity", "/domains/{id}", ID_DOMAIN, TOP_SELECT_COUNT, EXPAND_NONE, One(E::Domain)),
+    wdatp("domains.alerts", E::Domain, "GetAlerts", "Retrieves a collection of alerts related to a given domain address", "/domains/{id}/alerts", ID_DOMAIN, TOP_SELECT_COUNT_EXPAND, EXPAND_MACHINE, Many(E::Alert)),
+    wdatp("domains.machines", E::Domain, "GetMachines", "Retrieves a collection of machines related to a given domain address", "/domains/{id}/machines", ID_DOMAIN, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Machine)),
+    wdatp("domains.stats", E::Domain, "Stats", "Retrieves the prevalence for the given domain", "/domains/{id}/stats", ID_DOMAIN, NONE, EXPAND_NONE, Returns::Stats),
+    wdatp("ips.get", E::Ip, "Get", "Retrieves an IP entity", "/ips/{id}", ID_IP, TOP_SELECT_COUNT, EXPAND_NONE, One(E::Ip)),
+    wdatp("ips.alerts", E::Ip, "GetAlerts", "Retrieves a collection of alerts related to a given IP address", "/ips/{id}/alerts", ID_IP, TOP_SELECT_COUNT_EXPAND, EXPAND_MACHINE, Many(E::Alert)),
+    wdatp("ips.machines", E::Ip, "GetMachines", "Retrieves a collection of machines related to a given IP address", "/ips/{id}/machines", ID_IP, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Machine)),
+    wdatp("ips.stats", E::Ip, "Stats", "Retrieves the prevalence for the given IP", "/ips/{id}/stats", ID_IP, NONE, EXPAND_NONE, Returns::Stats),
+    wdatp("files.get", E::File, "Get", "Retrieves a file by identifier(Sha1, Sha256, MD5)", "/files/{id}", ID_FILE, TOP_SELECT_COUNT, EXPAND_NONE, One(E::File)),
+    wdatp("files.alerts", E::File, "GetAlerts", "Retrieves a collection of alerts related to a given file hash", "/files/{id}/alerts", ID_FILE, TOP_SELECT_COUNT_EXPAND, EXPAND_MACHINE, Many(E::Alert)),
+    noted(
+        wdatp("files.machines", E::File, "GetMachines", "Retrieves a collection of machines related to a given file hash", "/files/{id}/machines", ID_FILE, TOP_SELECT_COUNT, EXPAND_NONE, Many(E::Machine)),
+        "The source prints this route as /files{id}/machines (a missing slash).",
+    ),
+    noted(
+        wdatp("files.stats", E::File, "Stats", "Retrieves the prevalence for the given file", "/files/{id}/stats", ID_FILE, NONE, EXPAND_NONE, Returns::Stats),
+        "The source prints this route as /files/{id}/machines, the GetMachines route.",
+    ),
+    // Microsoft Defender for Endpoint, as documented today.
+    mde("alerts.list", E::Alert, "List", "Retrieves a collection of alerts", "/alerts", &[], MDE_ALERT_LIST, EXPAND_EVIDENCE, Many(E::Alert)),
+    mde("alerts.get", E::Alert, "Get", "Retrieves an alert by its ID", "/alerts/{id}", ID_ALERT, MDE_ONE, EXPAND_NONE, One(E::Alert)),
+    mde("alerts.machine", E::Alert, "GetMachine", "Retrieves the machine related to an alert", "/alerts/{id}/machine", ID_ALERT, MDE_ONE, EXPAND_NONE, One(E::Machine)),
+    mde("alerts.user", E::Alert, "GetUser", "Retrieves the user related to an alert", "/alerts/{id}/user", ID_ALERT, MDE_ONE, EXPAND_NONE, One(E::User)),
+    mde("alerts.files", E::Alert, "GetFiles", "Retrieves the files related to an alert", "/alerts/{id}/files", ID_ALERT, MDE_RELATED, EXPAND_NONE, Many(E::File)),
+    mde("alerts.domains", E::Alert, "GetDomains", "Retrieves the domains related to an alert", "/alerts/{id}/domains", ID_ALERT, MDE_RELATED, EXPAND_NONE, Many(E::Domain)),
+    mde("alerts.ips", E::Alert, "GetIPs", "Retrieves the IPs related to an alert", "/alerts/{id}/ips", ID_ALERT, MDE_RELATED, EXPAND_NONE, Many(E::Ip)),
+    mde("machines.list", E::Machine, "List", "Retrieves a collection of machines", "/machines", &[], MDE_MACHINE_LIST, EXPAND_NONE, Many(E::Machine)),
+    mde("machines.get", E::Machine, "Get", "Retrieves a machine by its ID", "/machines/{id}", ID_MACHINE, MDE_ONE, EXPAND_NONE, One(E::Machine)),
+    mde("machines.alerts", E::Machine, "GetAlerts", "Retrieves the alerts related to a machine", "/machines/{id}/alerts", ID_MACHINE, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
+    mde("machines.logonusers", E::Machine, "GetLogOnUsers", "Retrieves the users who logged on to a machine", "/machines/{id}/logonusers", ID_MACHINE, MDE_RELATED, EXPAND_NONE, Many(E::User)),
+    mde("machines.findbyip", E::Machine, "FindByIp", "Finds machines seen with an internal IP within 15 minutes of a time (last 30 days)", "/machines/findbyip(ip={ip},timestamp={timestamp})", &[p("ip", K::Ip), p("timestamp", K::Timestamp)], MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
+    mde("users.alerts", E::User, "GetAlerts", "Retrieves the alerts related to a user", "/users/{id}/alerts", ID_USER, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
+    mde("users.machines", E::User, "GetMachines", "Retrieves the machines related to a user", "/users/{id}/machines", ID_USER, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
+    mde("domains.alerts", E::Domain, "GetAlerts", "Retrieves the alerts related to a domain", "/domains/{id}/alerts", ID_DOMAIN, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
+    mde("domains.machines", E::Domain, "GetMachines", "Retrieves the machines that communicated with a domain", "/domains/{id}/machines", ID_DOMAIN, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
+    mde("domains.stats", E::Domain, "Stats", "Retrieves the prevalence of a domain", "/domains/{id}/stats", ID_DOMAIN, MDE_STATS, EXPAND_NONE, Returns::Stats),
+    mde("ips.alerts", E::Ip, "GetAlerts", "Retrieves the alerts related to an IP", "/ips/{id}/alerts", ID_IP, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
+    mde("ips.stats", E::Ip, "Stats", "Retrieves the prevalence of an IP", "/ips/{id}/stats", ID_IP, MDE_STATS, EXPAND_NONE, Returns::Stats),
+    mde("files.get", E::File, "Get", "Retrieves a file by its SHA1 or SHA256", "/files/{id}", ID_FILE, MDE_ONE, EXPAND_NONE, One(E::File)),
+    mde("files.alerts", E::File, "GetAlerts", "Retrieves the alerts related to a file", "/files/{id}/alerts", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
+    mde("files.machines", E::File, "GetMachines", "Retrieves the machines related to a file", "/files/{id}/machines", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
+    mde("files.stats", E::File, "Stats", "Retrieves the prevalence of a file", "/files/{id}/stats", ID_FILE, MDE_STATS, EXPAND_NONE, Returns::Stats),
+];
+
+/// The routes of `api` about `entity`, in catalogue order.
+pub fn routes_for(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
+    api.routes().filter(move |r| r.entity == entity)
+}
+
+/// The routes that take one entity's id and lead somewhere else: the pivots of a card and the graph's expansions.
+pub fn relations(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
+    routes_for(api, entity).filter(move |r| {
+        r.params.len() == 1 && !matches!(r.returns, Returns::One(e) if e == entity)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_source_table_has_29_routes_and_keys_are_unique() {
+        assert_eq!(Api::Wdatp.routes().count(), 29);
+        for api in [Api::Wdatp, Api::Defender] {
+            let mut keys: Vec<_> = api.routes().map(|r| r.key).collect();
+            let n = keys.len();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), n, "duplicate route key in {api:?}");
+        }
+    }
+
+    #[test]
+    fn every_placeholder_is_a_param_and_back() {
+        for r in ROUTES {
+            let placeholders: Vec<&str> = r
+                .template
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split('}').next())
+                .collect();
+            let names: Vec<&str> = r.params.iter().map(|p| p.name).collect();
+            assert_eq!(placeholders, names, "{}", r.template);
+        }
+    }
+
+    #[test]
+    fn errata_are_fixed_and_noted() {
+        let machines = Api::Wdatp.route("files.machines").unwrap();
+        assert_eq!(machines.template, "/files/{id}/machines");
+        assert!(machines.source_note.unwrap().contains("/files{id}/machines"));
+        let stats = Api::Wdatp.route("files.stats").unwrap();
+        assert_eq!(stats.template, "/files/{id}/stats");
+        assert!(stats.options.is_empty());
+    }
+
+    #[test]
+    fn defender_has_no_actor_routes_and_singular_alert_relations() {
+        assert_eq!(routes_for(Api::Defender, Entity::Actor).count(), 0);
+        assert!(Api::Defender.route("alerts.machine").is_some());
+        assert!(Api::Defender.route("alerts.user").is_some());
+        assert!(Api::Defender.route("alerts.machines").is_none());
+        for key in ["alerts.list", "machines.list"] {
+            assert!(Api::Defender.route(key).unwrap().accepts(QueryOption::Filter));
+        }
+        assert!(!Api::Wdatp.route("alerts.list").unwrap().accepts(QueryOption::Filter));
+    }
+
+    #[test]
+    fn base_split_prefers_the_longest_base() {
+        let (p, rest) = Profile::split_base("https://graph.microsoft.com/testwdatppreview/alerts").unwrap();
+        assert_eq!((p, rest), (Profile::Wdatp, "/alerts"));
+        let (p, rest) = Profile::split_base("https://EU.api.security.microsoft.com/api/machines?$top=1").unwrap();
+        assert_eq!((p, rest), (Profile::Defender(Region::Eu), "/machines?$top=1"));
+        assert!(Profile::split_base("https://graph.microsoft.com/testwdatpx/alerts").is_none());
+        assert!(Profile::split_base("https://evil.example/api/alerts").is_none());
+    }
+
+    #[test]
+    fn relations_are_the_pivots_of_each_entity() {
+        let alert: Vec<_> = relations(Api::Wdatp, Entity::Alert).map(|r| r.key).collect();
+        assert_eq!(alert, ["alerts.machines", "alerts.files", "alerts.actor", "alerts.domains", "alerts.ips"]);
+        let machine: Vec<_> = relations(Api::Wdatp, Entity::Machine).map(|r| r.key).collect();
+        assert_eq!(machine, ["machines.alerts", "machines.logonusers"]);
+    }
+}

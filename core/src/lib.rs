@@ -1,0 +1,10 @@
+//! ATP Explorer's core: everything that is not the browser.
+//!
+//! No Leptos, web-sys or gloo here: this crate compiles natively (tested with `cargo test`) and to wasm32.
+
+pub mod catalogue;
+pub mod odata;
+pub mod query;
+
+pub use catalogue::{Api, Entity, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES};
+pub use query::{Field, Query, QueryError, UrlError};
