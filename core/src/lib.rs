@@ -8,3 +8,5 @@ pub mod query;
 
 pub use catalogue::{Api, Entity, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES};
 pub use query::{Field, Query, QueryError, UrlError};
+pub mod demo;
+pub mod model;

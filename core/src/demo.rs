@@ -1,0 +1,1 @@
+//! The demo tenant: a generated dataset and an OData engine that answers like the real API.

@@ -1,0 +1,1 @@
+//! Entity models of the API, field names as the real JSON has them.
