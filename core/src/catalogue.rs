@@ -215,8 +215,7 @@ impl Profile {
         // Longest base first, so `testwdatppreview` is not read as `testwdatp` + `preview`.
         let mut best: Option<(Profile, usize)> = None;
         for (profile, base) in candidates {
-            let matches = url.len() >= base.len()
-                && url[..base.len()].eq_ignore_ascii_case(&base)
+            let matches = url.get(..base.len()).is_some_and(|head| head.eq_ignore_ascii_case(&base))
                 && matches!(url.as_bytes().get(base.len()), None | Some(b'/' | b'?' | b'#'));
             if matches && best.is_none_or(|(_, len)| base.len() > len) {
                 best = Some((profile, base.len()));

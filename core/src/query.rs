@@ -343,9 +343,13 @@ fn template_segments(template: &str) -> impl Iterator<Item = TemplateSegment<'_>
 }
 
 /// The route of `api` whose template matches `path`, with the decoded parameter values.
+///
+/// Function calls and literals win over placeholders: `/machines/find(…)` is Find, not a machine id.
 fn match_route(api: Api, path: &str) -> Result<Option<(&'static Route, Vec<String>)>, UrlError> {
+    let mut routes: Vec<&'static Route> = api.routes().collect();
+    routes.sort_by_key(|r| (!r.template.contains('('), r.params.len()));
     let segments: Vec<&str> = path.split('/').skip(1).collect();
-    'routes: for route in api.routes() {
+    'routes: for route in routes {
         let template: Vec<TemplateSegment> = template_segments(route.template).collect();
         if template.len() != segments.len() {
             continue;
@@ -365,11 +369,15 @@ fn match_route(api: Api, path: &str) -> Result<Option<(&'static Route, Vec<Strin
                     }
                 }
                 TemplateSegment::Call { name, args } => {
-                    let Some(inner) = strip_prefix_ignore_case(s, name)
-                        .and_then(|s| s.strip_prefix('('))
-                        .and_then(|s| s.strip_suffix(')'))
+                    let Some(open) = strip_prefix_ignore_case(s, name).and_then(|s| s.strip_prefix('('))
                     else {
                         continue 'routes;
+                    };
+                    let Some(inner) = open.strip_suffix(')') else {
+                        return Err(UrlError::BadCall {
+                            segment: s.chars().take(200).collect(),
+                            reason: format!("{name}( is not closed with )"),
+                        });
                     };
                     for (arg, value) in parse_call_args(inner, s)? {
                         let Some((_, param)) = args.iter().find(|(a, _)| a.eq_ignore_ascii_case(&arg)) else {
@@ -698,3 +706,7 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
         QueryOption::Filter => crate::odata::check_filter(value),
     }
 }
+
+#[cfg(test)]
+#[path = "query_tests.rs"]
+mod tests;

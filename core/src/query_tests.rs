@@ -1,0 +1,380 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::catalogue::{Region, ROUTES};
+
+fn sample_value(kind: ParamKind) -> &'static str {
+    match kind {
+        ParamKind::AlertId => "636341278149188342_1960231459",
+        ParamKind::ActorId => "zinc",
+        ParamKind::MachineId => "67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b",
+        ParamKind::UserKey => "CONTOSO\\jdoe",
+        ParamKind::Domain => "client.wns.windows.com",
+        ParamKind::Ip => "10.209.67.177",
+        ParamKind::FileHash => "6532ec91d513acc05f43ee0aa3002599729fd3e1",
+        ParamKind::MachineKey => "host.contoso.com",
+        ParamKind::Timestamp => "2017-06-27T02:36:53Z",
+    }
+}
+
+fn sample_option(route: &Route, option: QueryOption) -> &'static str {
+    match option {
+        QueryOption::Filter => "severity eq 'High'",
+        QueryOption::Select => "id,title",
+        QueryOption::Expand => route.expand.first().copied().unwrap_or("machine"),
+        QueryOption::OrderBy => "alertCreationTime desc",
+        QueryOption::Top => "5",
+        QueryOption::Skip => "10",
+        QueryOption::Count => "true",
+        QueryOption::LookBackHours => "48",
+    }
+}
+
+fn sample_query(profile: Profile, route: &'static Route) -> Query {
+    let mut query = Query::new(profile, route);
+    for param in route.params {
+        query.set_param(param.name, sample_value(param.kind));
+    }
+    for option in route.options {
+        query.set_option(*option, sample_option(route, *option));
+    }
+    query
+}
+
+const WDATP: &str = "https://graph.microsoft.com/testwdatp";
+const MDE: &str = "https://api.security.microsoft.com/api";
+const ALERT: &str = "636341278149188342_1960231459";
+const MACHINE: &str = "67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b";
+const FILE: &str = "6532ec91d513acc05f43ee0aa3002599729fd3e1";
+
+/// Every route of both profiles, with every option it accepts: the exact URL expected.
+fn expected_urls() -> Vec<(Profile, &'static str, String)> {
+    let w = |key, path: String| (Profile::Wdatp, key, format!("{WDATP}{path}"));
+    let m = |key, path: String| (Profile::Defender(Region::Global), key, format!("{MDE}{path}"));
+    let tsc = "?$top=5&$select=id,title&$count=true";
+    let etsc = "?$expand=machine&$top=5&$select=id,title&$count=true";
+    let tsce = "?$top=5&$select=id,title&$count=true&$expand=machine";
+    let related = "?$top=5&$skip=10&$select=id,title";
+    vec![
+        w("actor.get", format!("/actor/zinc{tsc}")),
+        w("actor.alerts", format!("/actor/zinc/alerts{etsc}")),
+        w("alerts.list", "/alerts?$top=5&$select=id,title&$count=true&$skip=10&$expand=machine".into()),
+        w("alerts.get", format!("/alerts/{ALERT}{tsce}")),
+        w("alerts.machines", format!("/alerts/{ALERT}/machines{tsc}")),
+        w("alerts.files", format!("/alerts/{ALERT}/files{tsc}")),
+        w("alerts.actor", format!("/alerts/{ALERT}/actor{tsc}")),
+        w("alerts.domains", format!("/alerts/{ALERT}/domains{tsc}")),
+        w("alerts.ips", format!("/alerts/{ALERT}/ips{tsc}")),
+        w("machines.list", "/machines?$top=5&$select=id,title&$count=true&$skip=10".into()),
+        w("machines.get", format!("/machines/{MACHINE}{tsc}")),
+        w("machines.alerts", format!("/machines/{MACHINE}/alerts{tsce}")),
+        w("machines.logonusers", format!("/machines/{MACHINE}/logonusers{tsc}")),
+        w(
+            "machines.find",
+            "/machines/find(key='host.contoso.com',timestamp=2017-06-27T02:36:53Z)?$top=5&$select=id,title&$count=true&$expand=logonusers".into(),
+        ),
+        w("users.get", format!("/users/CONTOSO%5Cjdoe{tsc}")),
+        w("users.alerts", format!("/users/CONTOSO%5Cjdoe/alerts{tsce}")),
+        w("users.machines", format!("/users/CONTOSO%5Cjdoe/machines{tsc}")),
+        w("domains.get", format!("/domains/client.wns.windows.com{tsc}")),
+        w("domains.alerts", format!("/domains/client.wns.windows.com/alerts{tsce}")),
+        w("domains.machines", format!("/domains/client.wns.windows.com/machines{tsc}")),
+        w("domains.stats", "/domains/client.wns.windows.com/stats".into()),
+        w("ips.get", format!("/ips/10.209.67.177{tsc}")),
+        w("ips.alerts", format!("/ips/10.209.67.177/alerts{tsce}")),
+        w("ips.machines", format!("/ips/10.209.67.177/machines{tsc}")),
+        w("ips.stats", "/ips/10.209.67.177/stats".into()),
+        w("files.get", format!("/files/{FILE}{tsc}")),
+        w("files.alerts", format!("/files/{FILE}/alerts{tsce}")),
+        w("files.machines", format!("/files/{FILE}/machines{tsc}")),
+        w("files.stats", format!("/files/{FILE}/stats")),
+        m(
+            "alerts.list",
+            "/alerts?$filter=severity%20eq%20'High'&$orderby=alertCreationTime%20desc&$top=5&$skip=10&$select=id,title&$count=true&$expand=evidence".into(),
+        ),
+        m("alerts.get", format!("/alerts/{ALERT}?$select=id,title")),
+        m("alerts.machine", format!("/alerts/{ALERT}/machine?$select=id,title")),
+        m("alerts.user", format!("/alerts/{ALERT}/user?$select=id,title")),
+        m("alerts.files", format!("/alerts/{ALERT}/files{related}")),
+        m("alerts.domains", format!("/alerts/{ALERT}/domains{related}")),
+        m("alerts.ips", format!("/alerts/{ALERT}/ips{related}")),
+        m(
+            "machines.list",
+            "/machines?$filter=severity%20eq%20'High'&$orderby=alertCreationTime%20desc&$top=5&$skip=10&$select=id,title&$count=true".into(),
+        ),
+        m("machines.get", format!("/machines/{MACHINE}?$select=id,title")),
+        m("machines.alerts", format!("/machines/{MACHINE}/alerts{related}")),
+        m("machines.logonusers", format!("/machines/{MACHINE}/logonusers{related}")),
+        m(
+            "machines.findbyip",
+            format!("/machines/findbyip(ip='10.209.67.177',timestamp=2017-06-27T02:36:53Z){related}"),
+        ),
+        m("users.alerts", format!("/users/CONTOSO%5Cjdoe/alerts{related}")),
+        m("users.machines", format!("/users/CONTOSO%5Cjdoe/machines{related}")),
+        m("domains.alerts", format!("/domains/client.wns.windows.com/alerts{related}")),
+        m("domains.machines", format!("/domains/client.wns.windows.com/machines{related}")),
+        m("domains.stats", "/domains/client.wns.windows.com/stats?lookBackHours=48".into()),
+        m("ips.alerts", format!("/ips/10.209.67.177/alerts{related}")),
+        m("ips.stats", "/ips/10.209.67.177/stats?lookBackHours=48".into()),
+        m("files.get", format!("/files/{FILE}?$select=id,title")),
+        m("files.alerts", format!("/files/{FILE}/alerts{related}")),
+        m("files.machines", format!("/files/{FILE}/machines{related}")),
+        m("files.stats", format!("/files/{FILE}/stats?lookBackHours=48")),
+    ]
+}
+
+#[test]
+fn every_route_builds_its_exact_url_and_parses_back() {
+    let table = expected_urls();
+    assert_eq!(table.len(), ROUTES.len(), "the table must cover every route");
+    for (profile, key, url) in table {
+        let route = profile.api().route(key).unwrap_or_else(|| panic!("no route {key}"));
+        let query = sample_query(profile, route);
+        assert_eq!(query.url(), url, "{key}");
+        assert_eq!(query.validate(), vec![], "{key}");
+        let other = match profile {
+            Profile::Wdatp => Profile::Defender(Region::Eu),
+            Profile::Defender(_) => Profile::Wdatp,
+        };
+        assert_eq!(Query::parse(&url, other).as_ref(), Ok(&query), "{key}");
+        // The path alone is read against the current profile.
+        assert_eq!(Query::parse(&query.path(), profile), Ok(query), "{key}");
+    }
+}
+
+#[test]
+fn the_source_example_is_the_documented_url() {
+    assert_eq!(
+        Query::source_example().url(),
+        "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine"
+    );
+}
+
+#[test]
+fn find_arguments_are_odata_literals_in_any_order() {
+    let q = Query::parse(
+        "https://graph.microsoft.com/testwdatppreview/machines/find(timestamp=2018-06-19T10:00:00Z,key='10.166.93.61')",
+        Profile::Wdatp,
+    )
+    .unwrap();
+    assert_eq!(q.route.key, "machines.find");
+    assert_eq!(q.param("id"), "10.166.93.61");
+    assert_eq!(q.param("time"), "2018-06-19T10:00:00Z");
+    assert_eq!(
+        q.path(),
+        "/machines/find(key='10.166.93.61',timestamp=2018-06-19T10:00:00Z)"
+    );
+    let mut q = q;
+    q.set_param("id", "o'brien.contoso.com");
+    q.set_param("time", "2017-06-27T02:36:53+02:00");
+    assert_eq!(
+        q.path(),
+        "/machines/find(key='o''brien.contoso.com',timestamp=2017-06-27T02:36:53%2B02:00)"
+    );
+    assert_eq!(Query::parse(&q.url(), Profile::Wdatp), Ok(q));
+}
+
+#[test]
+fn path_parameters_are_percent_encoded() {
+    let route = Api::Wdatp.route("users.alerts").unwrap();
+    let mut q = Query::new(Profile::Wdatp, route);
+    for (value, encoded) in [
+        ("CONTOSO\\jdoe", "CONTOSO%5Cjdoe"),
+        ("a b", "a%20b"),
+        ("a/b", "a%2Fb"),
+        ("a#b?c", "a%23b%3Fc"),
+        ("jdoe@contoso.com", "jdoe@contoso.com"),
+        ("Jürgen", "J%C3%BCrgen"),
+    ] {
+        q.set_param("id", value);
+        assert_eq!(q.path(), format!("/users/{encoded}/alerts"));
+        assert_eq!(Query::parse(&q.path(), Profile::Wdatp), Ok(q.clone()));
+    }
+}
+
+#[test]
+fn option_values_are_encoded_per_odata_conventions() {
+    let route = Api::Defender.route("alerts.list").unwrap();
+    let mut q = Query::new(Profile::Defender(Region::Global), route);
+    q.set_option(QueryOption::Filter, "title eq 'a&b' and assignedTo eq 'x+y#z'");
+    q.set_option(QueryOption::Select, "id,title");
+    assert_eq!(
+        q.path(),
+        "/alerts?$filter=title%20eq%20'a%26b'%20and%20assignedTo%20eq%20'x%2By%23z'&$select=id,title"
+    );
+    assert_eq!(Query::parse(&q.path(), q.profile), Ok(q));
+}
+
+#[test]
+fn parse_keeps_option_order_and_reads_names_leniently() {
+    let q = Query::parse("/alerts?$expand=machine&top=3&$SKIP=6", Profile::Wdatp).unwrap();
+    assert_eq!(
+        q.options,
+        vec![
+            (QueryOption::Expand, "machine".to_string()),
+            (QueryOption::Top, "3".to_string()),
+            (QueryOption::Skip, "6".to_string()),
+        ]
+    );
+    assert_eq!(q.path(), "/alerts?$expand=machine&$top=3&$skip=6");
+}
+
+#[test]
+fn unreadable_urls_say_why() {
+    let cases = [
+        ("", UrlError::Empty),
+        (
+            "https://evil.example/alerts",
+            UrlError::UnknownBase { found: "https://evil.example/alerts".into() },
+        ),
+        (
+            "/alerts?$top=1&$top=2",
+            UrlError::DuplicateOption { option: QueryOption::Top },
+        ),
+        ("/alerts?$frob=1", UrlError::UnknownOption { name: "$frob".into() }),
+    ];
+    for (url, expected) in cases {
+        assert_eq!(Query::parse(url, Profile::Wdatp), Err(expected), "{url}");
+    }
+    let Err(UrlError::UnknownRoute { other_profile, .. }) =
+        Query::parse("/alerts/1_2/machine", Profile::Wdatp)
+    else {
+        panic!("expected an unknown route");
+    };
+    assert_eq!(other_profile, Some(Profile::Defender(Region::Global)));
+    let err = Query::parse("/files{id}/machines", Profile::Wdatp).unwrap_err();
+    assert!(err.to_string().contains("No route of the WDATP API"), "{err}");
+    let err = Query::parse("/machines/find(key='x'", Profile::Wdatp).unwrap_err();
+    assert!(err.to_string().contains("find( is not closed with )"), "{err}");
+    let err = Query::parse("/machines/find(key='x,timestamp=1)", Profile::Wdatp).unwrap_err();
+    assert!(err.to_string().contains("not closed"), "{err}");
+    let err = Query::parse("/machines/find(name='x')", Profile::Wdatp).unwrap_err();
+    assert!(err.to_string().contains("no argument named \"name\""), "{err}");
+    let err = Query::parse("/users/%FF", Profile::Wdatp).unwrap_err();
+    assert!(matches!(err, UrlError::BadEncoding { .. }), "{err}");
+}
+
+fn problems(route_key: &str, params: &[(&str, &str)], options: &[(QueryOption, &str)]) -> Vec<String> {
+    let route = Api::Wdatp.route(route_key).unwrap();
+    let mut q = Query::new(Profile::Wdatp, route);
+    for (name, value) in params {
+        q.set_param(name, value);
+    }
+    for (option, value) in options {
+        q.options.push((*option, value.to_string()));
+    }
+    q.validate().iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn validation_explains_each_problem_at_its_control() {
+    let route = Api::Wdatp.route("files.get").unwrap();
+    let q = Query::new(Profile::Wdatp, route);
+    assert_eq!(q.validate()[0].field(), Field::Param("id"));
+    assert_eq!(
+        problems("files.get", &[], &[]),
+        ["id is required: SHA1, SHA256 or MD5 of the file."]
+    );
+    assert_eq!(
+        problems("files.get", &[("id", "abc")], &[]),
+        ["id: a file id is a hash of 32 (MD5), 40 (SHA1) or 64 (SHA256) hexadecimal characters; this is 3 characters."]
+    );
+    assert!(problems("files.get", &[("id", &"z".repeat(40))], &[])[0].contains("'z' is not hexadecimal"));
+    for hash in ["d41d8cd98f00b204e9800998ecf8427e", FILE, &"a".repeat(64)] {
+        assert_eq!(problems("files.get", &[("id", hash)], &[]), Vec::<String>::new());
+    }
+    assert!(problems("ips.get", &[("id", "10.0.0.256")], &[])[0].contains("not an IPv4 or IPv6 address"));
+    assert_eq!(problems("ips.get", &[("id", "fe80::1")], &[]), Vec::<String>::new());
+    assert!(problems("machines.get", &[("id", "abc")], &[])[0].contains("40 hexadecimal"));
+    assert!(problems("machines.find", &[("id", "host.contoso.com"), ("time", "yesterday")], &[])[0]
+        .contains("not an ISO 8601 time"));
+    assert!(problems("machines.find", &[("id", "not a host!"), ("time", "2017-06-27T02:36:53Z")], &[])[0]
+        .contains("Machine FQDN or internal IP"));
+    assert!(problems("users.get", &[("id", "jdoe\u{202E}")], &[])[0].contains("U+202E"));
+    assert!(problems("users.get", &[("id", " jdoe")], &[])[0].contains("spaces"));
+    assert_eq!(problems("users.get", &[("id", "CONTOSO\\jdoe")], &[]), Vec::<String>::new());
+    assert!(problems("users.get", &[("id", "CONTOSO\\")], &[])[0].contains("domain\\name"));
+
+    let alerts = |options: &[(QueryOption, &str)]| problems("alerts.list", &[], options);
+    assert_eq!(alerts(&[(QueryOption::Top, "0")]), ["$top: must be from 1 to 10000."]);
+    assert!(alerts(&[(QueryOption::Top, "ten")])[0].contains("not a whole number"));
+    assert!(alerts(&[(QueryOption::Top, "-1")])[0].contains("not a whole number"));
+    assert!(alerts(&[(QueryOption::Top, "10001")])[0].contains("from 1 to 10000"));
+    assert_eq!(
+        alerts(&[(QueryOption::Filter, "severity eq 'High'")]),
+        ["$filter is not accepted by Get /alerts; remove it."]
+    );
+    assert!(alerts(&[(QueryOption::Expand, "user")])[0].contains("expands machine"));
+    assert!(alerts(&[(QueryOption::Select, "id,,title")])[0].contains("not a property name"));
+    assert!(alerts(&[(QueryOption::Count, "yes")])[0].contains("neither true nor false"));
+    assert!(problems("domains.stats", &[("id", "contoso.com")], &[(QueryOption::Top, "1")])[0]
+        .contains("not accepted by Stats /domains/{id}/stats"));
+}
+
+#[test]
+fn switching_profile_keeps_what_carries_over() {
+    let route = Api::Wdatp.route("alerts.machines").unwrap();
+    let mut q = Query::new(Profile::Wdatp, route);
+    q.set_param("id", ALERT);
+    q.set_option(QueryOption::Top, "5");
+    let mde = q.with_profile(Profile::Defender(Region::Uk));
+    assert_eq!(mde.route.key, "alerts.machine");
+    assert_eq!(mde.url(), format!("https://uk.api.security.microsoft.com/api/alerts/{ALERT}/machine"));
+    let actor = Query::new(Profile::Wdatp, Api::Wdatp.route("actor.get").unwrap());
+    assert_eq!(actor.with_profile(Profile::Defender(Region::Global)).route.key, "alerts.list");
+    let find = Api::Wdatp.route("machines.find").unwrap();
+    let mut q = Query::new(Profile::Wdatp, find);
+    q.set_param("time", "2017-06-27T02:36:53Z");
+    let mde = q.with_profile(Profile::Defender(Region::Global));
+    assert_eq!(mde.param("timestamp"), "2017-06-27T02:36:53Z");
+}
+
+fn any_profile() -> impl Strategy<Value = Profile> {
+    prop_oneof![
+        Just(Profile::Wdatp),
+        proptest::sample::select(Region::ALL.to_vec()).prop_map(Profile::Defender),
+    ]
+}
+
+fn any_query() -> impl Strategy<Value = Query> {
+    (
+        any_profile(),
+        any::<proptest::sample::Index>(),
+        proptest::collection::vec(any::<String>(), 2),
+        proptest::collection::vec(
+            (proptest::sample::select(QueryOption::ALL.to_vec()), any::<String>()),
+            0..5,
+        ),
+    )
+        .prop_map(|(profile, index, values, options)| {
+            let routes: Vec<&'static Route> = profile.api().routes().collect();
+            let route = routes[index.index(routes.len())];
+            let mut q = Query::new(profile, route);
+            for (param, value) in route.params.iter().zip(values) {
+                q.set_param(param.name, &value);
+            }
+            for (option, value) in options {
+                q.set_option(option, &value);
+            }
+            q
+        })
+}
+
+proptest! {
+    #[test]
+    fn any_query_round_trips_through_its_url(q in any_query()) {
+        let other = match q.profile {
+            Profile::Wdatp => Profile::Defender(Region::Global),
+            Profile::Defender(_) => Profile::Wdatp,
+        };
+        prop_assert_eq!(Query::parse(&q.url(), other), Ok(q.clone()));
+        let _ = q.validate();
+    }
+
+    #[test]
+    fn parsing_any_text_never_panics(text in any::<String>(), path in "/[a-z]{1,9}(/[^?]{0,12}){0,3}(\\?.{0,30})?") {
+        let _ = Query::parse(&text, Profile::Wdatp).map(|q| q.validate());
+        let _ = Query::parse(&path, Profile::Wdatp).map(|q| q.validate());
+        let _ = Query::parse(&path, Profile::Defender(Region::Eu)).map(|q| q.validate());
+    }
+}
