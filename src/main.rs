@@ -1,1 +1,3 @@
-fn main(){}
+fn main() {
+    atp_explorer::start();
+}

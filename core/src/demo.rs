@@ -1,1 +1,0 @@
-//! The demo tenant: a generated dataset and an OData engine that answers like the real API.
