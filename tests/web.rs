@@ -9,10 +9,16 @@ use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+thread_local! {
+    /// The element the current test mounted the app on.
+    static ROOT: std::cell::RefCell<Option<HtmlElement>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The control whose visible `<label>` reads `text`, as a person finds it.
 fn by_label<T: JsCast>(text: &str) -> T {
     let document = document();
-    let labels = document.query_selector_all("label").unwrap();
+    let root = ROOT.with(|r| r.borrow().clone()).expect("mount() first");
+    let labels = root.query_selector_all("label").unwrap();
     for i in 0..labels.length() {
         let label: HtmlElement = labels.item(i).unwrap().dyn_into().unwrap();
         if label.text_content().unwrap_or_default().trim() == text {
@@ -43,15 +49,16 @@ fn url_field() -> String {
 /// Mounts the builder on a fresh element; dropping the handle unmounts it.
 fn mount() -> impl Drop {
     let body = document().body().unwrap();
-    body.set_text_content(None);
     let root: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
     body.append_child(&root).unwrap();
-    leptos::mount::mount_to(root, QueryBuilder)
+    ROOT.with(|r| *r.borrow_mut() = Some(root.clone()));
+    leptos::mount::mount_to(root, || view! { <QueryBuilder/> })
 }
 
 #[wasm_bindgen_test]
 async fn picking_an_action_and_typing_a_parameter_writes_the_url() {
     let _app = mount();
+    tick().await;
     assert_eq!(url_field(), "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine");
 
     choose("Entity", "machine");
@@ -62,7 +69,8 @@ async fn picking_an_action_and_typing_a_parameter_writes_the_url() {
     tick().await;
     assert_eq!(
         url_field(),
-        "https://graph.microsoft.com/testwdatp/machines/67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b/logonusers"
+        "https://graph.microsoft.com/testwdatp/machines/67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b/logonusers?$top=20",
+        "the id is in the path and $top, which this route also takes, carries over"
     );
     type_into("$top", "5");
     tick().await;

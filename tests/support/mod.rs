@@ -1,0 +1,222 @@
+//! The browser harness of the end-to-end tests: the app on loopback, Chromium through chromedriver, and
+//! locators that find controls by their visible label, the way people and screen readers do.
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use atp_tenant::StaticServer;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// How long any wait-for may take before the test fails with what it was waiting for.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A page of the app open in headless Chromium; the server and driver stop when it is dropped.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    _driver: Driver,
+    _server: StaticServer,
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn dist() -> PathBuf {
+    let dir = std::env::var_os("ATP_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "no release build at {}: run `cargo xtask test`, which builds dist/ before the end-to-end tests",
+        dir.display()
+    );
+    dir
+}
+
+impl Browser {
+    /// Serves `dist/`, starts chromedriver and Chromium, and opens `path` of the app.
+    pub async fn open(path: &str) -> Browser {
+        let server = StaticServer::start(dist(), "127.0.0.1:0".parse().expect("loopback"))
+            .expect("serve dist/ on loopback");
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {chromedriver}: {e} (apt-get install chromium-driver)"));
+        let driver = Driver(child);
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let started = Instant::now();
+        while TcpStream::connect(addr).is_err() {
+            assert!(started.elapsed() < PATIENCE, "chromedriver did not listen on {addr}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("atp-e2e-{}-{port}", std::process::id()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("TLS for the WebDriver client")
+            .capabilities(caps)
+            .connect(&format!("http://{addr}"))
+            .await
+            .expect("a Chromium session from chromedriver");
+        let base = server.url();
+        client.goto(&format!("{base}{path}")).await.expect("open the app");
+        Browser {
+            client,
+            base,
+            _driver: driver,
+            _server: server,
+        }
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    /// The control whose `<label>` reads exactly `label`.
+    pub async fn control(&self, label: &str) -> Element {
+        let xpath = format!("//*[@id=(//label[normalize-space(.)={}])/@for]", xpath_literal(label));
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no control labelled {label:?}: {e}"))
+    }
+
+    /// Picks the option whose visible text is `text` in the select labelled `label`.
+    pub async fn choose(&self, label: &str, text: &str) {
+        let select = self.control(label).await;
+        let option = select
+            .find(Locator::XPath(&format!("./option[normalize-space(.)={}]", xpath_literal(text))))
+            .await
+            .unwrap_or_else(|e| panic!("{label:?} has no option {text:?}: {e}"));
+        option.click().await.expect("pick the option");
+    }
+
+    /// Types `text` at the end of the field labelled `label`.
+    pub async fn type_into(&self, label: &str, text: &str) {
+        let field = self.control(label).await;
+        field.send_keys(text).await.expect("type into the field");
+    }
+
+    /// Empties the field labelled `label`, then types `text`.
+    pub async fn replace_text(&self, label: &str, text: &str) {
+        let field = self.control(label).await;
+        field.clear().await.expect("clear the field");
+        field.send_keys(text).await.expect("type into the field");
+    }
+
+    pub async fn value(&self, label: &str) -> String {
+        let field = self.control(label).await;
+        field.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
+    pub async fn attribute(&self, label: &str, name: &str) -> String {
+        let field = self.control(label).await;
+        field.attr(name).await.ok().flatten().unwrap_or_default()
+    }
+
+    /// The visible text of the selected option of the select labelled `label`.
+    pub async fn selected(&self, label: &str) -> String {
+        let select = self.control(label).await;
+        let script = "const s = arguments[0]; return s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text;";
+        let element = serde_json::to_value(&select).unwrap_or_default();
+        self.client
+            .execute(script, vec![element])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Waits until `check` holds, failing with `what` and the last value seen.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = (bool, String)>,
+    {
+        let started = Instant::now();
+        loop {
+            let (done, seen) = check().await;
+            if done {
+                return;
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("waited {PATIENCE:?} for {what}; last saw {seen:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_for_value(&self, label: &str, expected: &str) {
+        self.wait_until(&format!("{label:?} to read {expected:?}"), || async {
+            let v = self.value(label).await;
+            (v == expected, v)
+        })
+        .await;
+    }
+
+    pub async fn wait_for_selected(&self, label: &str, expected: &str) {
+        self.wait_until(&format!("{label:?} to show {expected:?}"), || async {
+            let v = self.selected(label).await;
+            (v == expected, v)
+        })
+        .await;
+    }
+
+    /// Waits until the page's visible text contains `text`.
+    pub async fn wait_for_text(&self, text: &str) {
+        self.wait_until(&format!("the page to say {text:?}"), || async {
+            let body = match self.client.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            (body.contains(text), body.chars().take(400).collect())
+        })
+        .await;
+    }
+}
+
+/// `text` as an XPath string literal, whatever quotes it holds.
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
