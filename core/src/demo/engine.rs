@@ -391,7 +391,8 @@ pub(crate) fn observe(
 
 /// What a route answers, before paging and projection.
 enum Answer {
-    Many(Kind, Vec<u32>),
+    /// The matching ids (possibly only the first ones, in order) and how many match in all.
+    Many(Kind, Vec<u32>, usize),
     One(Kind, u32),
     Stats(Kind, Stats),
 }
@@ -451,7 +452,9 @@ impl DemoTenant {
         let answer = self.route(route, &query, &options)?;
         let base = query.profile.base();
         match answer {
-            Answer::Many(kind, ids) => self.collection(kind, ids, &query, &options, api, &base),
+            Answer::Many(kind, ids, total) => {
+                self.collection(kind, ids, total, &query, &options, api, &base)
+            }
             Answer::One(kind, id) => {
                 let select = check_select(kind, api, &options)?;
                 let mut out = String::new();
@@ -581,7 +584,10 @@ impl DemoTenant {
                 .ok_or_else(|| missing("Domain"))
         };
         let u = |i: usize| i as u32;
-        let list = |kind: Kind, ids: Vec<u32>| Ok(Answer::Many(kind, ids));
+        let list = |kind: Kind, ids: Vec<u32>| {
+            let total = ids.len();
+            Ok(Answer::Many(kind, ids, total))
+        };
         match route.key {
             "actor.get" => {
                 let a = data
@@ -598,7 +604,7 @@ impl DemoTenant {
             "alerts.list" => {
                 let ids = all(data.alerts.len());
                 self.filter_sort(&data.alerts, ids, options, "Alert")
-                    .map(|ids| Answer::Many(Kind::Alert, ids))
+                    .map(|(ids, total)| Answer::Many(Kind::Alert, ids, total))
             }
             "alerts.get" => Ok(Answer::One(Kind::Alert, u(alert()?))),
             "alerts.machines" => list(Kind::Machine, vec![data.links[alert()?].machine]),
@@ -628,7 +634,7 @@ impl DemoTenant {
             "machines.list" => {
                 let ids = all(data.machines.len());
                 self.filter_sort(&data.machines, ids, options, "Machine")
-                    .map(|ids| Answer::Many(Kind::Machine, ids))
+                    .map(|(ids, total)| Answer::Many(Kind::Machine, ids, total))
             }
             "machines.get" => Ok(Answer::One(Kind::Machine, u(machine()?))),
             "machines.alerts" => {
@@ -746,12 +752,13 @@ impl DemoTenant {
         mut ids: Vec<u32>,
         options: &Options,
         entity: &str,
-    ) -> Result<Vec<u32>, Failure> {
+    ) -> Result<(Vec<u32>, usize), Failure> {
         if let Some(text) = &options.filter {
             let filter = Filter::compile::<R>(text, entity)
                 .map_err(|e| odata(format!("Invalid $filter: {e}")))?;
             ids.retain(|&i| filter.matches(&records[i as usize]));
         }
+        let total = ids.len();
         if let Some(text) = &options.orderby {
             let keys: Vec<OrderKey> = compile_orderby::<R>(text, entity)
                 .map_err(|e| odata(format!("Invalid $orderby: {e}")))?;
@@ -767,7 +774,7 @@ impl DemoTenant {
             }
             ids.sort_unstable_by(cmp);
         }
-        Ok(ids)
+        Ok((ids, total))
     }
 
     fn stats(&self, target: Target, id: u32, query: &Query, options: &Options) -> Stats {
@@ -817,13 +824,13 @@ impl DemoTenant {
         &self,
         kind: Kind,
         ids: Vec<u32>,
+        total: usize,
         query: &Query,
         options: &Options,
         api: Api,
         base: &str,
     ) -> Result<String, Failure> {
         let select = check_select(kind, api, options)?;
-        let total = ids.len();
         let top = options.top.unwrap_or(DEFAULT_PAGE_SIZE);
         let start = options.skip.min(total);
         let end = start.saturating_add(top).min(total);

@@ -74,6 +74,11 @@ impl Rng {
     }
 }
 
+/// A random fraction of a second in .NET's 100 ns ticks, so times read like the API's.
+fn frac(rng: &mut Rng) -> Duration {
+    Duration::nanoseconds(rng.below(10_000_000) as i64 * 100)
+}
+
 fn guid(rng: &mut Rng) -> String {
     let h = rng.hex(32);
     format!(
@@ -742,8 +747,10 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
         let machine = rng.skewed(machines.len().max(1)).min(machines.len() - 1);
         let actor = rng.chance(0.08).then(|| rng.below(actors.len()));
         let k = &KINDS[rng.below(KINDS.len())];
-        let created = at(secs(&mut rng, 30 * DAY));
-        let first_event = Timestamp(created.0 - Duration::seconds(30 + rng.below(3 * 3600) as i64));
+        let created = at(secs(&mut rng, 30 * DAY) + frac(&mut rng));
+        let first_event = Timestamp(
+            created.0 - Duration::seconds(30 + rng.below(3 * 3600) as i64) - frac(&mut rng),
+        );
         let last_event = Timestamp(
             first_event.0
                 + Duration::seconds(
