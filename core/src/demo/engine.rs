@@ -603,7 +603,7 @@ impl DemoTenant {
             }
             "alerts.list" => {
                 let ids = all(data.alerts.len());
-                self.filter_sort(&data.alerts, ids, options, "Alert")
+                self.filter_sort(|i| data.alert_view(i), ids, options, "Alert")
                     .map(|(ids, total)| Answer::Many(Kind::Alert, ids, total))
             }
             "alerts.get" => Ok(Answer::One(Kind::Alert, u(alert()?))),
@@ -633,7 +633,7 @@ impl DemoTenant {
             }
             "machines.list" => {
                 let ids = all(data.machines.len());
-                self.filter_sort(&data.machines, ids, options, "Machine")
+                self.filter_sort(|i| &data.machines[i], ids, options, "Machine")
                     .map(|(ids, total)| Answer::Many(Kind::Machine, ids, total))
             }
             "machines.get" => Ok(Answer::One(Kind::Machine, u(machine()?))),
@@ -746,9 +746,9 @@ impl DemoTenant {
         }
     }
 
-    fn filter_sort<R: Record>(
+    fn filter_sort<'a, R: Record + 'a>(
         &self,
-        records: &[R],
+        record: impl Fn(usize) -> R,
         mut ids: Vec<u32>,
         options: &Options,
         entity: &str,
@@ -756,14 +756,14 @@ impl DemoTenant {
         if let Some(text) = &options.filter {
             let filter = Filter::compile::<R>(text, entity)
                 .map_err(|e| odata(format!("Invalid $filter: {e}")))?;
-            ids.retain(|&i| filter.matches(&records[i as usize]));
+            ids.retain(|&i| filter.matches(&record(i as usize)));
         }
         let total = ids.len();
         if let Some(text) = &options.orderby {
             let keys: Vec<OrderKey> = compile_orderby::<R>(text, entity)
                 .map_err(|e| odata(format!("Invalid $orderby: {e}")))?;
             let cmp = |a: &u32, b: &u32| {
-                order_cmp(&keys, &records[*a as usize], &records[*b as usize]).then(a.cmp(b))
+                order_cmp(&keys, &record(*a as usize), &record(*b as usize)).then(a.cmp(b))
             };
             let need = options
                 .skip

@@ -993,6 +993,8 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
         file_names,
         logons,
         index: Index::default(),
+        rows: Vec::new(),
+        strings: Vec::new(),
     };
     derive(&mut data, &mut rng);
     if config.variant == Variant::Hostile {

@@ -116,6 +116,9 @@ pub struct Dataset {
     /// Per machine, the users who logged on to it (primary user first).
     pub(crate) logons: Vec<Vec<u32>>,
     pub(crate) index: Index,
+    /// The alerts' most filtered and sorted properties, compact and contiguous (see `records`).
+    pub(crate) rows: Vec<records::AlertRow>,
+    pub(crate) strings: Vec<String>,
 }
 
 /// Lower-cased ids to positions.
@@ -200,6 +203,18 @@ impl Dataset {
             index.actors.insert(a.id.to_lowercase(), i as u32);
         }
         self.index = index;
+        let (rows, strings) = records::rows(&self.alerts);
+        self.rows = rows;
+        self.strings = strings;
+    }
+
+    /// An alert as `$filter` and `$orderby` read it.
+    pub(crate) fn alert_view(&self, i: usize) -> records::AlertView<'_> {
+        records::AlertView {
+            row: &self.rows[i],
+            alert: &self.alerts[i],
+            strings: &self.strings,
+        }
     }
 }
 
