@@ -820,6 +820,7 @@ impl DemoTenant {
         stats
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn collection(
         &self,
         kind: Kind,

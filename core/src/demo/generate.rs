@@ -109,6 +109,7 @@ struct AlertKind {
     action: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn kind(
     title: &'static str,
     category: &'static str,
@@ -570,10 +571,9 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
     let mut files = Vec::with_capacity(n.files);
     let mut file_names = Vec::with_capacity(n.files);
     for i in 0..n.files {
-        let k = if i < FILE_KINDS.len() {
-            &FILE_KINDS[i]
-        } else {
-            rng.pick(FILE_KINDS)
+        let k = match FILE_KINDS.get(i) {
+            Some(k) => k,
+            None => rng.pick(FILE_KINDS),
         };
         let mut names: Vec<String> = k.names.iter().map(|s| s.to_string()).collect();
         if i >= FILE_KINDS.len() {
