@@ -688,6 +688,16 @@ pub trait Record {
     fn field(&self, index: usize) -> FieldValue<'_>;
 }
 
+impl<T: Record> Record for &T {
+    fn properties() -> &'static [Property] {
+        T::properties()
+    }
+
+    fn field(&self, index: usize) -> FieldValue<'_> {
+        (**self).field(index)
+    }
+}
+
 fn resolve<R: Record>(
     entity: &str,
     property: &PropertyRef,
