@@ -10,3 +10,4 @@ pub use catalogue::{Api, Entity, Param, ParamKind, Profile, QueryOption, Region,
 pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;
 pub mod model;
+pub mod graph;

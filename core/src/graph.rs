@@ -1,0 +1,1 @@
+//! The investigation graph: entities as nodes, relations as edges, merge and layout.
