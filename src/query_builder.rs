@@ -4,23 +4,22 @@ use atp_core::catalogue::{routes_for, Api, Entity, Param, Profile, QueryOption, 
 use atp_core::{Field, Query};
 use leptos::prelude::*;
 
-/// Form controls and the editable `Request URL` for one query.
+use crate::explorer::{use_explorer, Explorer};
+
+/// Form controls and the editable `Request URL` for the explorer's query, and Run.
 #[component]
-pub fn QueryBuilder(
-    /// The query being composed; the builder reads and writes it.
-    #[prop(optional)]
-    query: Option<RwSignal<Query>>,
-) -> impl IntoView {
-    let query = query.unwrap_or_else(|| RwSignal::new(Query::source_example()));
-    let url_text = RwSignal::new(query.with_untracked(Query::url));
-    let url_error = RwSignal::new(None::<String>);
+pub fn QueryBuilder() -> impl IntoView {
+    let explorer = use_explorer();
+    let Explorer {
+        query,
+        url_text,
+        url_error,
+        ..
+    } = explorer;
 
     // The controls rewrite the URL field; the URL field only rewrites the controls (never itself).
     let edit = move |change: &dyn Fn(&Query) -> Query| {
-        let next = query.with_untracked(change);
-        url_text.set(next.url());
-        url_error.set(None);
-        query.set(next);
+        explorer.show_query(query.with_untracked(change));
     };
     let on_url_input = move |text: String| {
         let current = query.with_untracked(|q| q.profile);
@@ -80,7 +79,15 @@ pub fn QueryBuilder(
     };
 
     view! {
-        <section class="query-builder" aria-labelledby="query-builder-title">
+        <form
+            class="query-builder"
+            aria-labelledby="query-builder-title"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                explorer.run();
+            }
+        >
             <h2 id="query-builder-title">"Query"</h2>
             <div class="row">
                 <div class="control">
@@ -167,7 +174,11 @@ pub fn QueryBuilder(
                 />
                 <p id="request-url-error" class="error" role="status">{move || url_error.get()}</p>
             </div>
-        </section>
+            <div class="actions">
+                <button type="submit" class="primary">"Run"</button>
+                <span class="hint">"or press Enter in any field"</span>
+            </div>
+        </form>
     }
 }
 

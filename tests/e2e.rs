@@ -70,3 +70,142 @@ async fn a_typed_url_moves_the_controls_and_bad_input_is_explained() {
     browser.wait_for_value("Request URL", "/machines/nothing/here").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_source_example_pages_with_load_more() {
+    let browser = Browser::open("/").await;
+    browser.click_link("Top 20 alerts with machine information").await;
+    let cards = browser.wait_for_cards(20).await;
+    assert!(cards.iter().all(|(kind, _)| kind == "Alert"), "{cards:?}");
+    assert_eq!(cards[0].1, "Process hollowing detected");
+    browser.wait_for_text("20 results").await;
+    assert!(browser.current_url().await.ends_with("?profile=wdatp&q=/alerts?$top=20%26$expand=machine"));
+
+    browser.click_button("Load more").await;
+    browser.wait_for_cards(40).await;
+    browser.wait_for_text("40 results").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_pivot_is_a_deep_link_with_history_and_reload() {
+    let browser = Browser::open("/").await;
+    // With no query in the address, the page shows the source example at once.
+    browser.wait_for_cards(20).await;
+    let machine = browser
+        .script(
+            "const a = document.querySelector('article'); \
+             const dt = Array.from(a.querySelectorAll('dt')).find(d => d.textContent === 'Machine'); \
+             return dt.nextElementSibling.querySelector('a').textContent;",
+        )
+        .await;
+    let machine = machine.as_str().expect("the first alert links its machine").to_string();
+    browser.click_link(&machine).await;
+    let cards = browser.wait_for_cards(1).await;
+    assert_eq!(cards[0], ("Machine".to_string(), machine.clone()));
+    let deep_link = browser.current_url().await;
+    assert!(deep_link.contains("?profile=wdatp&q=/machines/"), "{deep_link}");
+    browser.wait_for_selected("Action", "Get /machines/{id}").await;
+
+    browser.client.back().await.expect("Back");
+    browser.wait_for_cards(20).await;
+    browser.client.forward().await.expect("Forward");
+    browser.wait_for_cards(1).await;
+
+    browser.client.refresh().await.expect("reload");
+    let cards = browser.wait_for_cards(1).await;
+    assert_eq!(cards[0].1, machine);
+    assert_eq!(browser.current_url().await, deep_link);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn every_entity_sample_renders_its_card_type() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    for (sample, kind) in [
+        ("An actor report", "Actor"),
+        ("The source document's alert", "Alert"),
+        ("A machine", "Machine"),
+        ("A user", "User"),
+        ("A domain", "Domain"),
+        ("An IP address", "IP"),
+        ("A file", "File"),
+        ("A file's prevalence", "Prevalence"),
+    ] {
+        browser.click_link(sample).await;
+        browser
+            .wait_until(&format!("{sample:?} to show one {kind} card"), || async {
+                let cards = browser.cards().await;
+                (cards.len() == 1 && cards[0].0 == kind, format!("{cards:?}"))
+            })
+            .await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn hostile_data_stays_text() {
+    let browser = Browser::open("/?dataset=hostile").await;
+    browser.wait_for_cards(20).await;
+    browser.wait_for_text("(hostile test data)").await;
+    for sample in ["An actor report", "A machine", "A user", "A file", "Top 20 alerts with machine information"] {
+        browser.click_link(sample).await;
+        browser.wait_for_text("HTTP 200").await;
+        for tab in ["JSON", "Response", "Cards"] {
+            browser.click_button(tab).await;
+        }
+    }
+    browser.wait_for_cards(20).await;
+    // The payloads show as text, and none of them ran.
+    browser.wait_for_text("<script>").await;
+    assert_eq!(browser.script("return typeof window.__atp_pwned;").await, "undefined");
+    let injected = browser
+        .script("return document.querySelectorAll('article script, article img, article iframe').length;")
+        .await;
+    assert_eq!(injected, 0);
+    let bad_links = browser
+        .script("return Array.from(document.querySelectorAll('a')).filter(a => !/^(https:|\\?|http:\\/\\/127\\.0\\.0\\.1)/.test(a.getAttribute('href') || '')).length;")
+        .await;
+    assert_eq!(bad_links, 0, "every link is an app link or https");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_invalid_id_is_explained_and_nothing_is_sent() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    let before = browser.current_url().await;
+    browser.choose("Entity", "File").await;
+    browser.replace_text("id", "not-a-hash").await;
+    browser.click_button("Run").await;
+    browser.wait_for_text("Nothing was sent.").await;
+    browser.wait_for_text("a file id is a hash of 32 (MD5), 40 (SHA1) or 64 (SHA256)").await;
+    let described_by = browser.attribute("id", "aria-describedby").await;
+    assert!(described_by.contains("param-id-error"), "{described_by}");
+    assert_eq!(browser.current_url().await, before, "no new history entry");
+    assert_eq!(browser.value("id").await, "not-a-hash", "what was typed stays");
+    assert_eq!(browser.cards().await.len(), 0);
+    browser.close().await;
+}
+
+/// Screenshots of the main views for people to look at: `cargo xtask screenshots`.
+#[tokio::test]
+#[ignore = "makes pictures, asserts nothing new; run by cargo xtask screenshots"]
+async fn screenshots() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    browser.screenshot("alerts-cards").await;
+    browser.click_button("JSON").await;
+    browser.screenshot("alerts-json").await;
+    browser.click_button("Response").await;
+    browser.screenshot("alerts-response").await;
+    browser.click_link("A machine").await;
+    browser.wait_for_cards(1).await;
+    browser.screenshot("machine-card").await;
+    browser.close().await;
+    let hostile = Browser::open("/?dataset=hostile").await;
+    hostile.wait_for_cards(20).await;
+    hostile.screenshot("hostile-cards").await;
+    hostile.close().await;
+}

@@ -639,6 +639,20 @@ pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
 }
 
+/// `text` with every invisible or direction-changing character written out (`⟨U+202E⟩`), so an id
+/// cannot pass for another.
+pub fn reveal_invisible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_invisible(c) || c.is_control() {
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_domain_name(value: &str) -> bool {
     let name = value.strip_suffix('.').unwrap_or(value);
     !name.is_empty()

@@ -220,3 +220,71 @@ fn xpath_literal(text: &str) -> String {
         format!("concat({})", parts.join(", \"'\", "))
     }
 }
+
+impl Browser {
+    /// Clicks the link whose text is `text`.
+    pub async fn click_link(&self, text: &str) {
+        let xpath = format!("//a[normalize-space(.)={}]", xpath_literal(text));
+        let link = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no link {text:?}: {e}"));
+        link.click().await.expect("click the link");
+    }
+
+    /// Clicks the button whose accessible text is `text`.
+    pub async fn click_button(&self, text: &str) {
+        let xpath = format!("//button[normalize-space(.)={}]", xpath_literal(text));
+        let button = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button {text:?}: {e}"));
+        button.click().await.expect("click the button");
+    }
+
+    /// Runs a script and returns its JSON result.
+    pub async fn script(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap_or_default()
+    }
+
+    /// Every card as (its kind, its accessible name: the heading it is labelled by).
+    pub async fn cards(&self) -> Vec<(String, String)> {
+        let value = self
+            .script(
+                "return Array.from(document.querySelectorAll('article')).map(a => [
+                    (a.querySelector('.kind') || {}).textContent || '',
+                    (document.getElementById(a.getAttribute('aria-labelledby')) || {}).textContent || ''
+                ]);",
+            )
+            .await;
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// Waits until there are exactly `n` cards, and returns them.
+    pub async fn wait_for_cards(&self, n: usize) -> Vec<(String, String)> {
+        self.wait_until(&format!("{n} cards"), || async {
+            let cards = self.cards().await;
+            (cards.len() == n, format!("{} cards: {:?}", cards.len(), cards.iter().take(3).collect::<Vec<_>>()))
+        })
+        .await;
+        self.cards().await
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+    }
+
+    /// Saves a PNG of the window under `target/screenshots/`.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("create target/screenshots");
+        let png = self.client.screenshot().await.expect("a screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+    }
+}

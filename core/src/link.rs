@@ -1,0 +1,146 @@
+//! The app's own URL: which query is shown, so a link, a reload or Back brings the same view.
+//!
+//! The state lives in the query string of the page's own address (`…/?profile=wdatp&q=/alerts?$top=20`),
+//! never in its path: a static host answers the page's directory with `index.html` at any sub-path, with
+//! no rewrite rules and no 404 page, and a relative `?…` link works wherever the app is deployed.
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+
+use crate::catalogue::{Profile, Region};
+use crate::query::{Query, UrlError};
+
+/// Characters encoded in the app URL's values: what would end a value or a URL, and `+`/`%` themselves.
+const VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// The demo dataset a link asks for; `hostile` is the renderer's safety test data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DemoData {
+    #[default]
+    Normal,
+    Hostile,
+}
+
+/// What the app's address says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppLocation {
+    /// The query to show and run, read or not; `None` when the address names none.
+    pub query: Option<Result<Query, LinkProblem>>,
+    pub dataset: DemoData,
+}
+
+/// A query in the address that could not be read; `text` keeps what it said, so nothing is lost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkProblem {
+    pub text: String,
+    pub error: UrlError,
+}
+
+/// The profile's key in the app URL: `wdatp`, `mde` (global host) or `mde-eu` and the like.
+pub fn profile_key(profile: Profile) -> String {
+    match profile {
+        Profile::Wdatp => "wdatp".to_string(),
+        Profile::Defender(Region::Global) => "mde".to_string(),
+        Profile::Defender(region) => format!("mde-{}", region.key()),
+    }
+}
+
+pub fn profile_from_key(key: &str) -> Option<Profile> {
+    match key {
+        "wdatp" => Some(Profile::Wdatp),
+        "mde" => Some(Profile::Defender(Region::Global)),
+        _ => key
+            .strip_prefix("mde-")
+            .and_then(Region::from_key)
+            .map(Profile::Defender),
+    }
+}
+
+/// The relative link (`?profile=…&q=…`) that shows `query`, keeping the dataset.
+pub fn app_href(query: &Query, dataset: DemoData) -> String {
+    let mut href = format!(
+        "?profile={}&q={}",
+        profile_key(query.profile),
+        utf8_percent_encode(&query.path(), VALUE)
+    );
+    if dataset == DemoData::Hostile {
+        href.push_str("&dataset=hostile");
+    }
+    href
+}
+
+/// Reads the page's `location.search`; never fails, and keeps an unreadable query's text.
+pub fn read_app_location(search: &str) -> AppLocation {
+    let mut profile = Profile::Wdatp;
+    let mut q = None;
+    let mut dataset = DemoData::Normal;
+    // A hostile or mistyped address can be huge; nothing useful is that long.
+    let mut end = search.len().min(16 * 1024);
+    while !search.is_char_boundary(end) {
+        end -= 1;
+    }
+    let search = &search[..end];
+    for pair in search.trim_start_matches('?').split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode_str(value).decode_utf8_lossy().into_owned();
+        match name {
+            "profile" => profile = profile_from_key(&value).unwrap_or(profile),
+            "q" => q = Some(value),
+            "dataset" => {
+                if value == "hostile" {
+                    dataset = DemoData::Hostile;
+                }
+            }
+            _ => {}
+        }
+    }
+    AppLocation {
+        query: q.map(|text| Query::parse(&text, profile).map_err(|error| LinkProblem { text, error })),
+        dataset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Api;
+
+    #[test]
+    fn a_link_reads_back_as_the_same_query() {
+        let mut query = Query::source_example();
+        let href = app_href(&query, DemoData::Normal);
+        assert_eq!(href, "?profile=wdatp&q=/alerts?$top=20%26$expand=machine");
+        assert_eq!(read_app_location(&href).query, Some(Ok(query.clone())));
+
+        query = Query::new(Profile::Defender(Region::Eu), Api::Defender.route("users.alerts").unwrap());
+        query.set_param("id", "CONTOSO\\j doe&x");
+        let href = app_href(&query, DemoData::Hostile);
+        let location = read_app_location(&href);
+        assert_eq!(location.query, Some(Ok(query)));
+        assert_eq!(location.dataset, DemoData::Hostile);
+    }
+
+    #[test]
+    fn garbage_addresses_keep_their_text_and_never_panic() {
+        let location = read_app_location("?q=/nowhere%20at%20all&profile=bogus");
+        let Some(Err(problem)) = location.query else { panic!("expected a problem") };
+        assert_eq!(problem.text, "/nowhere at all");
+        assert_eq!(read_app_location("").query, None);
+        assert_eq!(read_app_location("?&&=&q").query.map(|q| q.is_err()), Some(true));
+        let huge = format!("?q={}", "%FF".repeat(100_000));
+        assert!(matches!(read_app_location(&huge).query, Some(Err(_))));
+    }
+}

@@ -1,0 +1,263 @@
+//! The explorer's state, shared through context: the query being composed, what the address bar says,
+//! and what the last run brought back. Running and following links go through here.
+
+use atp_core::link::{app_href, read_app_location, AppLocation, DemoData};
+use atp_core::{Query, QueryError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use crate::request::{self, Exchange};
+
+/// What the result area shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shown {
+    /// Nothing was run yet.
+    Nothing,
+    /// Run was refused before anything was sent, and why.
+    Refused(Vec<String>),
+    /// A request is under way.
+    Running(Query),
+    /// The last answer, and for collections everything loaded so far.
+    Done(Box<Loaded>),
+}
+
+/// One run and its "Load more" pages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    pub query: Query,
+    /// The last exchange: the Response and JSON tabs show it.
+    pub exchange: Exchange,
+    /// The body as JSON, or why it is not JSON (message, line, column).
+    pub json: Result<Value, (String, usize, usize)>,
+    /// The entities received so far (all pages).
+    pub items: Vec<Value>,
+    /// `@odata.count`, when the API sent it.
+    pub count: Option<u64>,
+    /// `@odata.nextLink` of the last page.
+    pub next_link: Option<String>,
+    /// Whether the answer is a collection (`value`), as opposed to one entity.
+    pub collection: bool,
+    /// A "Load more" under way.
+    pub loading_more: bool,
+}
+
+/// The state every component reaches through [`use_explorer`].
+#[derive(Clone, Copy)]
+pub struct Explorer {
+    /// The query the controls show.
+    pub query: RwSignal<Query>,
+    /// The Request URL field's text: what the analyst typed, even when it does not parse.
+    pub url_text: RwSignal<String>,
+    /// Why the Request URL field's text is not a query.
+    pub url_error: RwSignal<Option<String>>,
+    pub dataset: RwSignal<DemoData>,
+    pub shown: RwSignal<Shown>,
+    /// Counts runs, so an answer to an older run is dropped.
+    run_id: StoredValue<u64>,
+}
+
+/// Provides the explorer's state to the components below.
+pub fn provide_explorer() -> Explorer {
+    let query = Query::source_example();
+    let explorer = Explorer {
+        url_text: RwSignal::new(query.url()),
+        query: RwSignal::new(query),
+        url_error: RwSignal::new(None),
+        dataset: RwSignal::new(DemoData::Normal),
+        shown: RwSignal::new(Shown::Nothing),
+        run_id: StoredValue::new(0),
+    };
+    provide_context(explorer);
+    explorer
+}
+
+pub fn use_explorer() -> Explorer {
+    expect_context::<Explorer>()
+}
+
+impl Explorer {
+    /// Shows `query` in the controls and the Request URL field.
+    pub fn show_query(&self, query: Query) {
+        self.url_text.set(query.url());
+        self.url_error.set(None);
+        self.query.set(query);
+    }
+
+    /// Run: validate, then record the query in the address (a history entry) and send it.
+    pub fn run(&self) {
+        if let Some(problem) = self.url_error.get_untracked() {
+            self.shown.set(Shown::Refused(vec![format!("Request URL: {problem}")]));
+            focus_first_invalid();
+            return;
+        }
+        let query = self.query.get_untracked();
+        if refuse(&query.validate(), self.shown) {
+            focus_first_invalid();
+            return;
+        }
+        self.follow(&app_href(&query, self.dataset.get_untracked()));
+    }
+
+    /// Goes to an app link (a pivot, a sample): a new history entry, then what it says.
+    pub fn follow(&self, href: &str) {
+        if let Some(history) = window().history().ok() {
+            // A failed pushState (e.g. a sandboxed frame) still shows the view; only Back loses it.
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
+        }
+        self.apply(read_app_location(href));
+    }
+
+    /// Shows and runs what the address says (on load, and on Back and Forward).
+    pub fn apply_address(&self) {
+        let search = window().location().search().unwrap_or_default();
+        self.apply(read_app_location(&search));
+    }
+
+    fn apply(&self, location: AppLocation) {
+        self.dataset.set(location.dataset);
+        match location.query {
+            Some(Ok(query)) => {
+                self.show_query(query.clone());
+                self.execute(query);
+            }
+            Some(Err(problem)) => {
+                // Keep what the address said, and say why it is not a query.
+                self.url_text.set(problem.text);
+                self.url_error.set(Some(problem.error.to_string()));
+                self.shown.set(Shown::Nothing);
+            }
+            None => {
+                // A bare address: the source document's example, so the page shows data at once.
+                let query = Query::source_example();
+                self.show_query(query.clone());
+                self.execute(query);
+            }
+        }
+    }
+
+    /// Sends `query` unless it has problems, then shows the answer.
+    fn execute(&self, query: Query) {
+        if refuse(&query.validate(), self.shown) {
+            return;
+        }
+        let id = self.run_id.get_value() + 1;
+        self.run_id.set_value(id);
+        self.shown.set(Shown::Running(query.clone()));
+        let this = *self;
+        let dataset = self.dataset.get_untracked();
+        spawn_local(async move {
+            let exchange = request::send(query.url(), query.profile, dataset).await;
+            if this.run_id.get_value() == id {
+                this.shown.set(Shown::Done(Box::new(Loaded::new(query, exchange))));
+            }
+        });
+    }
+
+    /// Follows `@odata.nextLink` and appends its entities.
+    pub fn load_more(&self) {
+        let Shown::Done(result) = self.shown.get_untracked() else { return };
+        let Some(next) = result.next_link.clone() else { return };
+        let id = self.run_id.get_value();
+        self.shown.update(|s| {
+            if let Shown::Done(r) = s {
+                r.loading_more = true;
+            }
+        });
+        let this = *self;
+        let dataset = self.dataset.get_untracked();
+        let profile = result.query.profile;
+        spawn_local(async move {
+            let exchange = request::send(next, profile, dataset).await;
+            if this.run_id.get_value() != id {
+                return;
+            }
+            this.shown.update(|s| {
+                if let Shown::Done(r) = s {
+                    r.append(exchange);
+                }
+            });
+        });
+    }
+}
+
+impl Loaded {
+    fn new(query: Query, exchange: Exchange) -> Loaded {
+        let mut result = Loaded {
+            query,
+            exchange: exchange.clone(),
+            json: Err((String::new(), 0, 0)),
+            items: Vec::new(),
+            count: None,
+            next_link: None,
+            collection: false,
+            loading_more: false,
+        };
+        result.append(exchange);
+        result
+    }
+
+    /// Takes in one page: the tabs show it, its entities join the list.
+    fn append(&mut self, exchange: Exchange) {
+        self.loading_more = false;
+        self.json = match &exchange.outcome {
+            Ok(answer) => serde_json::from_str::<Value>(&answer.body).map_err(|e| (e.to_string(), e.line(), e.column())),
+            Err(_) => Err((String::new(), 0, 0)),
+        };
+        let success = exchange.outcome.as_ref().is_ok_and(|a| a.status < 400);
+        self.next_link = None;
+        if let (true, Ok(Value::Object(body))) = (success, &self.json) {
+            match body.get("value") {
+                Some(Value::Array(values)) => {
+                    self.collection = true;
+                    self.items.extend(values.iter().cloned());
+                    self.count = body.get("@odata.count").and_then(Value::as_u64).or(self.count);
+                    self.next_link = body.get("@odata.nextLink").and_then(Value::as_str).map(str::to_string);
+                }
+                _ => self.items = vec![Value::Object(body.clone())],
+            }
+        }
+        self.exchange = exchange;
+    }
+}
+
+/// Shows why nothing is sent, if there are problems; says whether there were.
+fn refuse(problems: &[QueryError], shown: RwSignal<Shown>) -> bool {
+    if !problems.is_empty() {
+        shown.set(Shown::Refused(problems.iter().map(ToString::to_string).collect()));
+    }
+    !problems.is_empty()
+}
+
+/// Puts the keyboard on the first control that has a problem, so the analyst sees what to fix.
+fn focus_first_invalid() {
+    let found = document().query_selector("[aria-invalid=\"true\"]").ok().flatten();
+    if let Some(element) = found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// A link to an app address (`?profile=…&q=…`): a real `<a href>` that opens in a new tab too; a plain
+/// click stays in the page and pushes a history entry.
+#[component]
+pub fn AppLink(
+    /// The app address, from `app_href`.
+    href: String,
+    children: Children,
+) -> impl IntoView {
+    let explorer = use_explorer();
+    let target = href.clone();
+    view! {
+        <a
+            href=href
+            on:click=move |ev: web_sys::MouseEvent| {
+                if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
+                    ev.prevent_default();
+                    explorer.follow(&target);
+                }
+            }
+        >
+            {children()}
+        </a>
+    }
+}
