@@ -52,14 +52,30 @@ pub fn EntityCard(
         T::deserialize(value).ok()
     }
     let card = match kind {
-        CardKind::Entity(Entity::Alert) => typed::<Alert>(&value).map(|a| view! { <AlertCard alert=a profile/> }.into_any()),
-        CardKind::Entity(Entity::Machine) => typed::<Machine>(&value).map(|m| view! { <MachineCard machine=m profile/> }.into_any()),
-        CardKind::Entity(Entity::User) => typed::<User>(&value).map(|u| view! { <UserCard user=u profile/> }.into_any()),
-        CardKind::Entity(Entity::Domain) => typed::<Domain>(&value).map(|d| view! { <DomainCard domain=d profile/> }.into_any()),
-        CardKind::Entity(Entity::Ip) => typed::<Ip>(&value).map(|i| view! { <IpCard ip=i profile/> }.into_any()),
-        CardKind::Entity(Entity::File) => typed::<File>(&value).map(|f| view! { <FileCard file=f profile/> }.into_any()),
-        CardKind::Entity(Entity::Actor) => typed::<Actor>(&value).map(|a| view! { <ActorCard actor=a profile/> }.into_any()),
-        CardKind::Stats => typed::<Stats>(&value).map(|s| view! { <StatsCard stats=s/> }.into_any()),
+        CardKind::Entity(Entity::Alert) => {
+            typed::<Alert>(&value).map(|a| view! { <AlertCard alert=a profile/> }.into_any())
+        }
+        CardKind::Entity(Entity::Machine) => {
+            typed::<Machine>(&value).map(|m| view! { <MachineCard machine=m profile/> }.into_any())
+        }
+        CardKind::Entity(Entity::User) => {
+            typed::<User>(&value).map(|u| view! { <UserCard user=u profile/> }.into_any())
+        }
+        CardKind::Entity(Entity::Domain) => {
+            typed::<Domain>(&value).map(|d| view! { <DomainCard domain=d profile/> }.into_any())
+        }
+        CardKind::Entity(Entity::Ip) => {
+            typed::<Ip>(&value).map(|i| view! { <IpCard ip=i profile/> }.into_any())
+        }
+        CardKind::Entity(Entity::File) => {
+            typed::<File>(&value).map(|f| view! { <FileCard file=f profile/> }.into_any())
+        }
+        CardKind::Entity(Entity::Actor) => {
+            typed::<Actor>(&value).map(|a| view! { <ActorCard actor=a profile/> }.into_any())
+        }
+        CardKind::Stats => {
+            typed::<Stats>(&value).map(|s| view! { <StatsCard stats=s/> }.into_any())
+        }
     };
     card.unwrap_or_else(|| view! { <GenericCard value/> }.into_any())
 }
@@ -166,7 +182,12 @@ fn entity_route(profile: Profile, entity: Entity) -> Option<&'static Route> {
 }
 
 /// An id that links to its entity, or plain text where the profile has no route for it.
-fn entity_link(profile: Profile, entity: Entity, id: Option<String>, label: Option<String>) -> AnyView {
+fn entity_link(
+    profile: Profile,
+    entity: Entity,
+    id: Option<String>,
+    label: Option<String>,
+) -> AnyView {
     match (id, entity_route(profile, entity)) {
         (Some(id), Some(route)) if !id.is_empty() => {
             let label = reveal_invisible(&label.unwrap_or_else(|| id.clone()));
@@ -258,12 +279,17 @@ fn severity_class(severity: &str) -> &'static str {
 }
 
 fn badge(class: &'static str, label: &'static str, value: Option<String>) -> Option<AnyView> {
-    value.map(|v| view! { <span class=class aria-label=format!("{label}: {v}")>{v.clone()}</span> }.into_any())
+    value.map(|v| {
+        view! { <span class=class aria-label=format!("{label}: {v}")>{v.clone()}</span> }.into_any()
+    })
 }
 
 #[component]
 fn AlertCard(alert: Alert, profile: Profile) -> impl IntoView {
-    let heading = alert.title.clone().unwrap_or_else(|| format!("Alert {}", alert.id));
+    let heading = alert
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("Alert {}", alert.id));
     let badges = view! {
         {alert.severity.clone().map(|s| {
             let class = severity_class(&s);
@@ -319,11 +345,15 @@ fn MachineCard(machine: Machine, profile: Profile) -> impl IntoView {
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("Machine {}", machine.id));
     let badges = badge("badge health", "Health", machine.health_status.clone());
-    let os = [machine.os_platform.clone(), machine.os_version.clone(), machine.os_build.map(|b| format!("build {b}"))]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let os = [
+        machine.os_platform.clone(),
+        machine.os_version.clone(),
+        machine.os_build.map(|b| format!("build {b}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
     let logon_users = machine.logon_users.clone().unwrap_or_default();
     let pivot_id = Some(machine.id.clone());
     view! {
@@ -355,8 +385,16 @@ fn MachineCard(machine: Machine, profile: Profile) -> impl IntoView {
 
 /// How the API keys a user: `domain\name`, or the bare name.
 fn user_key(user: &User) -> String {
-    let name = user.account_name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| user.id.clone());
-    match user.account_domain.as_deref().or(user.account_domain_name.as_deref()) {
+    let name = user
+        .account_name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| user.id.clone());
+    match user
+        .account_domain
+        .as_deref()
+        .or(user.account_domain_name.as_deref())
+    {
         Some(d) if !d.is_empty() && !name.contains('\\') => format!("{d}\\{name}"),
         _ => name,
     }
@@ -365,8 +403,14 @@ fn user_key(user: &User) -> String {
 #[component]
 fn UserCard(user: User, profile: Profile) -> impl IntoView {
     let key = user_key(&user);
-    let heading = if key.is_empty() { "User (no name)".to_string() } else { reveal_invisible(&key) };
-    let id = (!user.id.is_empty()).then(|| user.id.clone()).or_else(|| (!key.is_empty()).then(|| key.clone()));
+    let heading = if key.is_empty() {
+        "User (no name)".to_string()
+    } else {
+        reveal_invisible(&key)
+    };
+    let id = (!user.id.is_empty())
+        .then(|| user.id.clone())
+        .or_else(|| (!key.is_empty()).then(|| key.clone()));
     let shown_id = id.as_deref().map(reveal_invisible);
     view! {
         <Card class="user" kind="User" heading=heading.clone()>
@@ -422,7 +466,11 @@ fn FileCard(file: File, profile: Profile) -> impl IntoView {
         .map(str::to_string)
         .or_else(|| id.clone())
         .unwrap_or_else(|| "File (no hash)".to_string());
-    let badges = badge("badge threat", "Threat", file.windows_defender_av_threat_name.clone());
+    let badges = badge(
+        "badge threat",
+        "Threat",
+        file.windows_defender_av_threat_name.clone(),
+    );
     view! {
         <Card class="file" kind="File" heading=reveal_invisible(&heading) badges=badges.unwrap_or_else(|| ().into_any())>
             <dl>
@@ -481,7 +529,10 @@ fn StatsCard(stats: Stats) -> impl IntoView {
         .unwrap_or_else(|| "this entity".to_string());
     let heading = format!("Prevalence of {}", reveal_invisible(&subject));
     let (organization, global) = (stats.organization(), stats.global());
-    let top_names = stats.top_file_names.filter(|n| !n.is_empty()).map(|n| n.join(", "));
+    let top_names = stats
+        .top_file_names
+        .filter(|n| !n.is_empty())
+        .map(|n| n.join(", "));
     view! {
         <Card class="stats" kind="Prevalence" heading>
             <dl>
@@ -521,7 +572,8 @@ fn GenericCard(value: Value) -> impl IntoView {
             })
             .collect_view()
             .into_any(),
-        other => view! { <div class="field"><dt>"value"</dt><dd>{other.to_string()}</dd></div> }.into_any(),
+        other => view! { <div class="field"><dt>"value"</dt><dd>{other.to_string()}</dd></div> }
+            .into_any(),
     };
     view! {
         <Card class="generic" kind="Entity" heading>

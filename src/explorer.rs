@@ -87,7 +87,8 @@ impl Explorer {
     /// Run: validate, then record the query in the address (a history entry) and send it.
     pub fn run(&self) {
         if let Some(problem) = self.url_error.get_untracked() {
-            self.shown.set(Shown::Refused(vec![format!("Request URL: {problem}")]));
+            self.shown
+                .set(Shown::Refused(vec![format!("Request URL: {problem}")]));
             focus_first_invalid();
             return;
         }
@@ -101,7 +102,7 @@ impl Explorer {
 
     /// Goes to an app link (a pivot, a sample): a new history entry, then what it says.
     pub fn follow(&self, href: &str) {
-        if let Some(history) = window().history().ok() {
+        if let Ok(history) = window().history() {
             // A failed pushState (e.g. a sandboxed frame) still shows the view; only Back loses it.
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
         }
@@ -149,15 +150,20 @@ impl Explorer {
         spawn_local(async move {
             let exchange = request::send(query.url(), query.profile, dataset).await;
             if this.run_id.get_value() == id {
-                this.shown.set(Shown::Done(Box::new(Loaded::new(query, exchange))));
+                this.shown
+                    .set(Shown::Done(Box::new(Loaded::new(query, exchange))));
             }
         });
     }
 
     /// Follows `@odata.nextLink` and appends its entities.
     pub fn load_more(&self) {
-        let Shown::Done(result) = self.shown.get_untracked() else { return };
-        let Some(next) = result.next_link.clone() else { return };
+        let Shown::Done(result) = self.shown.get_untracked() else {
+            return;
+        };
+        let Some(next) = result.next_link.clone() else {
+            return;
+        };
         let id = self.run_id.get_value();
         self.shown.update(|s| {
             if let Shown::Done(r) = s {
@@ -201,7 +207,8 @@ impl Loaded {
     fn append(&mut self, exchange: Exchange) {
         self.loading_more = false;
         self.json = match &exchange.outcome {
-            Ok(answer) => serde_json::from_str::<Value>(&answer.body).map_err(|e| (e.to_string(), e.line(), e.column())),
+            Ok(answer) => serde_json::from_str::<Value>(&answer.body)
+                .map_err(|e| (e.to_string(), e.line(), e.column())),
             Err(_) => Err((String::new(), 0, 0)),
         };
         let success = exchange.outcome.as_ref().is_ok_and(|a| a.status < 400);
@@ -211,8 +218,14 @@ impl Loaded {
                 Some(Value::Array(values)) => {
                     self.collection = true;
                     self.items.extend(values.iter().cloned());
-                    self.count = body.get("@odata.count").and_then(Value::as_u64).or(self.count);
-                    self.next_link = body.get("@odata.nextLink").and_then(Value::as_str).map(str::to_string);
+                    self.count = body
+                        .get("@odata.count")
+                        .and_then(Value::as_u64)
+                        .or(self.count);
+                    self.next_link = body
+                        .get("@odata.nextLink")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
                 }
                 _ => self.items = vec![Value::Object(body.clone())],
             }
@@ -224,15 +237,22 @@ impl Loaded {
 /// Shows why nothing is sent, if there are problems; says whether there were.
 fn refuse(problems: &[QueryError], shown: RwSignal<Shown>) -> bool {
     if !problems.is_empty() {
-        shown.set(Shown::Refused(problems.iter().map(ToString::to_string).collect()));
+        shown.set(Shown::Refused(
+            problems.iter().map(ToString::to_string).collect(),
+        ));
     }
     !problems.is_empty()
 }
 
 /// Puts the keyboard on the first control that has a problem, so the analyst sees what to fix.
 fn focus_first_invalid() {
-    let found = document().query_selector("[aria-invalid=\"true\"]").ok().flatten();
-    if let Some(element) = found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+    let found = document()
+        .query_selector("[aria-invalid=\"true\"]")
+        .ok()
+        .flatten();
+    if let Some(element) =
+        found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
         let _ = element.focus();
     }
 }

@@ -22,7 +22,11 @@ fn node(key: Option<String>, value: Value, depth: usize) -> AnyView {
     let label = key.map(|k| view! { <span class="json-key">{format!("{k:?}")}</span> ": " });
     match value {
         Value::Object(map) => {
-            let summary = format!("{{ {} {} }}", map.len(), if map.len() == 1 { "key" } else { "keys" });
+            let summary = format!(
+                "{{ {} {} }}",
+                map.len(),
+                if map.len() == 1 { "key" } else { "keys" }
+            );
             let children = move || {
                 map.clone()
                     .into_iter()
@@ -32,7 +36,11 @@ fn node(key: Option<String>, value: Value, depth: usize) -> AnyView {
             folding(label, summary, depth, children)
         }
         Value::Array(items) => {
-            let summary = format!("[ {} {} ]", items.len(), if items.len() == 1 { "item" } else { "items" });
+            let summary = format!(
+                "[ {} {} ]",
+                items.len(),
+                if items.len() == 1 { "item" } else { "items" }
+            );
             let children = move || {
                 if items.len() <= GROUP {
                     items
@@ -65,7 +73,10 @@ fn node(key: Option<String>, value: Value, depth: usize) -> AnyView {
             };
             folding(label, summary, depth, children)
         }
-        scalar => view! { <div class="json-leaf" role="treeitem">{label}{scalar_view(scalar)}</div> }.into_any(),
+        scalar => {
+            view! { <div class="json-leaf" role="treeitem">{label}{scalar_view(scalar)}</div> }
+                .into_any()
+        }
     }
 }
 
@@ -114,7 +125,9 @@ fn scalar_view(value: Value) -> AnyView {
             }
             .into_any()
         }
-        Value::String(s) => view! { <span class="json-string">{format!("{s:?}")}</span> }.into_any(),
+        Value::String(s) => {
+            view! { <span class="json-string">{format!("{s:?}")}</span> }.into_any()
+        }
         Value::Null => view! { <span class="json-null">"null"</span> }.into_any(),
         Value::Bool(b) => view! { <span class="json-bool">{b.to_string()}</span> }.into_any(),
         other => view! { <span class="json-number">{other.to_string()}</span> }.into_any(),

@@ -237,7 +237,10 @@ fn OptionControl(
     /// Called with the option and its new value; empty removes it.
     edit: Callback<(QueryOption, String)>,
 ) -> impl IntoView {
-    let id = format!("option-{}", option.name().trim_start_matches('$').to_ascii_lowercase());
+    let id = format!(
+        "option-{}",
+        option.name().trim_start_matches('$').to_ascii_lowercase()
+    );
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let value = move || query.with(|q| q.option(option).unwrap_or_default().to_string());

@@ -155,7 +155,9 @@ pub fn demo_tenant(dataset: DemoData) -> Rc<DemoTenant> {
 /// The demo's "now": this hour, so times look recent while ids stay the same across reloads.
 fn demo_now() -> chrono::DateTime<chrono::Utc> {
     let now = chrono::Utc::now();
-    now - chrono::Duration::seconds(i64::from(chrono::Timelike::minute(&now)) * 60 + i64::from(chrono::Timelike::second(&now)))
+    now - chrono::Duration::seconds(
+        i64::from(chrono::Timelike::minute(&now)) * 60 + i64::from(chrono::Timelike::second(&now)),
+    )
 }
 
 /// Sends a GET for `url` (a request URL of `profile`) to the demo tenant.

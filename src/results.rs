@@ -138,8 +138,14 @@ fn CardList(loaded: Loaded) -> impl IntoView {
     let items: Vec<(usize, Value)> = loaded.items.into_iter().enumerate().collect();
     let has_more = loaded.next_link.is_some();
     let loading_more = loaded.loading_more;
-    let empty = items.is_empty() && loaded.exchange.outcome.as_ref().is_ok_and(|a| a.status < 400);
-    let visible = move || -> Vec<(usize, Value)> { items.iter().take(limit.get()).cloned().collect() };
+    let empty = items.is_empty()
+        && loaded
+            .exchange
+            .outcome
+            .as_ref()
+            .is_ok_and(|a| a.status < 400);
+    let visible =
+        move || -> Vec<(usize, Value)> { items.iter().take(limit.get()).cloned().collect() };
     view! {
         {empty.then(|| view! { <p class="hint">"No results."</p> })}
         <div class="cards">
@@ -180,7 +186,10 @@ fn JsonPanel(loaded: Loaded) -> impl IntoView {
             let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
             copied.set(Some(match outcome {
                 Ok(_) => "Copied the whole body.".to_string(),
-                Err(_) => "The browser refused the clipboard; select the Raw text and copy it instead.".to_string(),
+                Err(_) => {
+                    "The browser refused the clipboard; select the Raw text and copy it instead."
+                        .to_string()
+                }
             }));
         });
     };
@@ -218,7 +227,11 @@ fn JsonPanel(loaded: Loaded) -> impl IntoView {
 fn ResponsePanel(loaded: Loaded) -> impl IntoView {
     let exchange = loaded.exchange;
     let (status, headers, length) = match &exchange.outcome {
-        Ok(answer) => (answer.status.to_string(), answer.headers.clone(), size(answer.body.len())),
+        Ok(answer) => (
+            answer.status.to_string(),
+            answer.headers.clone(),
+            size(answer.body.len()),
+        ),
         Err(failure) => (failure.problem().title, Vec::new(), "—".to_string()),
     };
     view! {

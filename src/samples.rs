@@ -22,27 +22,78 @@ fn samples(dataset: DemoData) -> Vec<(String, Query)> {
             (label.to_string(), q)
         })
     };
-    let mut list = vec![("Top 20 alerts with machine information".to_string(), Query::source_example())];
+    let mut list = vec![(
+        "Top 20 alerts with machine information".to_string(),
+        Query::source_example(),
+    )];
     list.extend(
         [
-            get("actor.get", "An actor report", first(data.actors.iter().map(|a| a.id.clone()).collect())),
-            get("alerts.get", "The source document's alert", atp_core::demo::SOURCE_ALERT_ID.to_string()),
-            get("machines.get", "A machine", first(data.machines.iter().map(|m| m.id.clone()).collect())),
-            get("users.get", "A user", first(data.users.iter().map(|u| u.id.clone()).collect())),
-            get("domains.get", "A domain", first(data.domains.iter().map(|d| d.host.clone()).collect())),
-            get("ips.get", "An IP address", first(data.ips.iter().map(|i| i.id.clone()).collect())),
-            get("files.get", "A file", first(data.files.iter().filter_map(|f| f.id().map(str::to_string)).collect())),
-            get("files.stats", "A file's prevalence", first(data.files.iter().filter_map(|f| f.id().map(str::to_string)).collect())),
+            get(
+                "actor.get",
+                "An actor report",
+                first(data.actors.iter().map(|a| a.id.clone()).collect()),
+            ),
+            get(
+                "alerts.get",
+                "The source document's alert",
+                atp_core::demo::SOURCE_ALERT_ID.to_string(),
+            ),
+            get(
+                "machines.get",
+                "A machine",
+                first(data.machines.iter().map(|m| m.id.clone()).collect()),
+            ),
+            get(
+                "users.get",
+                "A user",
+                first(data.users.iter().map(|u| u.id.clone()).collect()),
+            ),
+            get(
+                "domains.get",
+                "A domain",
+                first(data.domains.iter().map(|d| d.host.clone()).collect()),
+            ),
+            get(
+                "ips.get",
+                "An IP address",
+                first(data.ips.iter().map(|i| i.id.clone()).collect()),
+            ),
+            get(
+                "files.get",
+                "A file",
+                first(
+                    data.files
+                        .iter()
+                        .filter_map(|f| f.id().map(str::to_string))
+                        .collect(),
+                ),
+            ),
+            get(
+                "files.stats",
+                "A file's prevalence",
+                first(
+                    data.files
+                        .iter()
+                        .filter_map(|f| f.id().map(str::to_string))
+                        .collect(),
+                ),
+            ),
         ]
         .into_iter()
         .flatten(),
     );
     if let Some(route) = Api::Defender.route("alerts.list") {
         let mut q = Query::new(Profile::Defender(atp_core::Region::Global), route);
-        q.set_option(QueryOption::Filter, "severity eq 'High' and status ne 'Resolved'");
+        q.set_option(
+            QueryOption::Filter,
+            "severity eq 'High' and status ne 'Resolved'",
+        );
         q.set_option(QueryOption::OrderBy, "alertCreationTime desc");
         q.set_option(QueryOption::Top, "10");
-        list.push(("Defender: open high-severity alerts, newest first".to_string(), q));
+        list.push((
+            "Defender: open high-severity alerts, newest first".to_string(),
+            q,
+        ));
     }
     list
 }

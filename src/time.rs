@@ -25,7 +25,9 @@ pub fn relative(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// The exact time in the browser's zone, with its offset.
 pub fn absolute(then: DateTime<Utc>) -> String {
-    then.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S (UTC%:z)").to_string()
+    then.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S (UTC%:z)")
+        .to_string()
 }
 
 /// A `<time>` showing both: relative first, exact after.
@@ -55,7 +57,9 @@ mod tests {
 
     #[test]
     fn relative_times_read_naturally() {
-        let now = DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+            .unwrap()
+            .to_utc();
         let ago = |s: i64| relative(now - chrono::Duration::seconds(s), now);
         assert_eq!(ago(5), "just now");
         assert_eq!(ago(125), "2 min ago");

@@ -15,7 +15,9 @@ async fn the_controls_write_the_request_url() {
     browser.wait_for_value("Request URL", SOURCE_EXAMPLE).await;
 
     browser.choose("Entity", "File").await;
-    browser.choose("Action", "GetMachines /files/{id}/machines").await;
+    browser
+        .choose("Action", "GetMachines /files/{id}/machines")
+        .await;
     browser
         .type_into("id", "6532ec91d513acc05f43ee0aa3002599729fd3e1")
         .await;
@@ -27,7 +29,9 @@ async fn the_controls_write_the_request_url() {
         )
         .await;
     // The source printed this route wrong; the app says so.
-    browser.wait_for_text("/files{id}/machines (a missing slash)").await;
+    browser
+        .wait_for_text("/files{id}/machines (a missing slash)")
+        .await;
 
     browser.choose("Profile", "Defender for Endpoint").await;
     browser.choose("Region", "Europe").await;
@@ -63,23 +67,32 @@ async fn a_typed_url_moves_the_controls_and_bad_input_is_explained() {
     assert_eq!(browser.attribute("id", "aria-invalid").await, "true");
 
     // A URL that cannot be read keeps what was typed and says why.
-    browser.replace_text("Request URL", "/machines/nothing/here").await;
+    browser
+        .replace_text("Request URL", "/machines/nothing/here")
+        .await;
     browser
         .wait_for_text("No route of the WDATP API matches /machines/nothing/here")
         .await;
-    browser.wait_for_value("Request URL", "/machines/nothing/here").await;
+    browser
+        .wait_for_value("Request URL", "/machines/nothing/here")
+        .await;
     browser.close().await;
 }
 
 #[tokio::test]
 async fn the_source_example_pages_with_load_more() {
     let browser = Browser::open("/").await;
-    browser.click_link("Top 20 alerts with machine information").await;
+    browser
+        .click_link("Top 20 alerts with machine information")
+        .await;
     let cards = browser.wait_for_cards(20).await;
     assert!(cards.iter().all(|(kind, _)| kind == "Alert"), "{cards:?}");
     assert_eq!(cards[0].1, "Process hollowing detected");
     browser.wait_for_text("20 results").await;
-    assert!(browser.current_url().await.ends_with("?profile=wdatp&q=/alerts?$top=20%26$expand=machine"));
+    assert!(browser
+        .current_url()
+        .await
+        .ends_with("?profile=wdatp&q=/alerts?$top=20%26$expand=machine"));
 
     browser.click_button("Load more").await;
     browser.wait_for_cards(40).await;
@@ -99,13 +112,21 @@ async fn a_pivot_is_a_deep_link_with_history_and_reload() {
              return dt.nextElementSibling.querySelector('a').textContent;",
         )
         .await;
-    let machine = machine.as_str().expect("the first alert links its machine").to_string();
+    let machine = machine
+        .as_str()
+        .expect("the first alert links its machine")
+        .to_string();
     browser.click_link(&machine).await;
     let cards = browser.wait_for_cards(1).await;
     assert_eq!(cards[0], ("Machine".to_string(), machine.clone()));
     let deep_link = browser.current_url().await;
-    assert!(deep_link.contains("?profile=wdatp&q=/machines/"), "{deep_link}");
-    browser.wait_for_selected("Action", "Get /machines/{id}").await;
+    assert!(
+        deep_link.contains("?profile=wdatp&q=/machines/"),
+        "{deep_link}"
+    );
+    browser
+        .wait_for_selected("Action", "Get /machines/{id}")
+        .await;
 
     browser.client.back().await.expect("Back");
     browser.wait_for_cards(20).await;
@@ -149,7 +170,13 @@ async fn hostile_data_stays_text() {
     let browser = Browser::open("/?dataset=hostile").await;
     browser.wait_for_cards(20).await;
     browser.wait_for_text("(hostile test data)").await;
-    for sample in ["An actor report", "A machine", "A user", "A file", "Top 20 alerts with machine information"] {
+    for sample in [
+        "An actor report",
+        "A machine",
+        "A user",
+        "A file",
+        "Top 20 alerts with machine information",
+    ] {
         browser.click_link(sample).await;
         browser.wait_for_text("HTTP 200").await;
         for tab in ["JSON", "Response", "Cards"] {
@@ -159,7 +186,10 @@ async fn hostile_data_stays_text() {
     browser.wait_for_cards(20).await;
     // The payloads show as text, and none of them ran.
     browser.wait_for_text("<script>").await;
-    assert_eq!(browser.script("return typeof window.__atp_pwned;").await, "undefined");
+    assert_eq!(
+        browser.script("return typeof window.__atp_pwned;").await,
+        "undefined"
+    );
     let injected = browser
         .script("return document.querySelectorAll('article script, article img, article iframe').length;")
         .await;
@@ -180,11 +210,17 @@ async fn an_invalid_id_is_explained_and_nothing_is_sent() {
     browser.replace_text("id", "not-a-hash").await;
     browser.click_button("Run").await;
     browser.wait_for_text("Nothing was sent.").await;
-    browser.wait_for_text("a file id is a hash of 32 (MD5), 40 (SHA1) or 64 (SHA256)").await;
+    browser
+        .wait_for_text("a file id is a hash of 32 (MD5), 40 (SHA1) or 64 (SHA256)")
+        .await;
     let described_by = browser.attribute("id", "aria-describedby").await;
     assert!(described_by.contains("param-id-error"), "{described_by}");
     assert_eq!(browser.current_url().await, before, "no new history entry");
-    assert_eq!(browser.value("id").await, "not-a-hash", "what was typed stays");
+    assert_eq!(
+        browser.value("id").await,
+        "not-a-hash",
+        "what was typed stays"
+    );
     assert_eq!(browser.cards().await.len(), 0);
     browser.close().await;
 }

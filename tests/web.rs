@@ -1,8 +1,10 @@
 //! Components in a real browser (wasm-bindgen-test in headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
-use atp_explorer::QueryBuilder;
+use atp_core::{Entity, Profile};
+use atp_explorer::{provide_explorer, CardKind, EntityCard, QueryBuilder};
 use leptos::{prelude::*, task::tick};
+use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
@@ -22,8 +24,15 @@ fn by_label<T: JsCast>(text: &str) -> T {
     for i in 0..labels.length() {
         let label: HtmlElement = labels.item(i).unwrap().dyn_into().unwrap();
         if label.text_content().unwrap_or_default().trim() == text {
-            let id = label.get_attribute("for").expect("a label names its control");
-            return document.get_element_by_id(&id).unwrap().dyn_into().ok().unwrap();
+            let id = label
+                .get_attribute("for")
+                .expect("a label names its control");
+            return document
+                .get_element_by_id(&id)
+                .unwrap()
+                .dyn_into()
+                .ok()
+                .unwrap();
         }
     }
     panic!("no control labelled {text:?}");
@@ -33,7 +42,9 @@ fn choose(label: &str, value: &str) {
     let select: HtmlSelectElement = by_label(label);
     select.set_value(value);
     assert_eq!(select.value(), value, "{label} has an option {value:?}");
-    select.dispatch_event(&Event::new("change").unwrap()).unwrap();
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
 }
 
 fn type_into(label: &str, text: &str) {
@@ -48,18 +59,32 @@ fn url_field() -> String {
 
 /// Mounts the builder on a fresh element; dropping the handle unmounts it.
 fn mount() -> impl Drop {
+    mount_view(|| {
+        provide_explorer();
+        view! { <QueryBuilder/> }.into_any()
+    })
+}
+
+fn mount_view(app: impl FnOnce() -> AnyView + 'static) -> impl Drop {
     let body = document().body().unwrap();
-    let root: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    let root: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     body.append_child(&root).unwrap();
     ROOT.with(|r| *r.borrow_mut() = Some(root.clone()));
-    leptos::mount::mount_to(root, || view! { <QueryBuilder/> })
+    leptos::mount::mount_to(root, app)
 }
 
 #[wasm_bindgen_test]
 async fn picking_an_action_and_typing_a_parameter_writes_the_url() {
     let _app = mount();
     tick().await;
-    assert_eq!(url_field(), "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine");
+    assert_eq!(
+        url_field(),
+        "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine"
+    );
 
     choose("Entity", "machine");
     tick().await;
@@ -74,23 +99,181 @@ async fn picking_an_action_and_typing_a_parameter_writes_the_url() {
     );
     type_into("$top", "5");
     tick().await;
-    assert!(url_field().ends_with("/logonusers?$top=5"), "{}", url_field());
+    assert!(
+        url_field().ends_with("/logonusers?$top=5"),
+        "{}",
+        url_field()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn typing_a_url_moves_the_controls_and_keeps_bad_text() {
     let _app = mount();
-    type_into("Request URL", "/files/6532ec91d513acc05f43ee0aa3002599729fd3e1/stats");
+    type_into(
+        "Request URL",
+        "/files/6532ec91d513acc05f43ee0aa3002599729fd3e1/stats",
+    );
     tick().await;
     assert_eq!(by_label::<HtmlSelectElement>("Entity").value(), "file");
-    assert_eq!(by_label::<HtmlSelectElement>("Action").value(), "files.stats");
-    assert_eq!(by_label::<HtmlInputElement>("id").value(), "6532ec91d513acc05f43ee0aa3002599729fd3e1");
+    assert_eq!(
+        by_label::<HtmlSelectElement>("Action").value(),
+        "files.stats"
+    );
+    assert_eq!(
+        by_label::<HtmlInputElement>("id").value(),
+        "6532ec91d513acc05f43ee0aa3002599729fd3e1"
+    );
 
     type_into("Request URL", "/files/abc/nope");
     tick().await;
     assert_eq!(url_field(), "/files/abc/nope", "what was typed stays");
     let error = document().get_element_by_id("request-url-error").unwrap();
-    assert!(error.text_content().unwrap().contains("No route of the WDATP API"));
+    assert!(error
+        .text_content()
+        .unwrap()
+        .contains("No route of the WDATP API"));
     // The controls still show the last good query.
-    assert_eq!(by_label::<HtmlSelectElement>("Action").value(), "files.stats");
+    assert_eq!(
+        by_label::<HtmlSelectElement>("Action").value(),
+        "files.stats"
+    );
+}
+
+fn mount_card(kind: CardKind, value: serde_json::Value) -> impl Drop {
+    mount_view(move || {
+        provide_explorer();
+        view! { <EntityCard kind value profile=Profile::Wdatp/> }.into_any()
+    })
+}
+
+fn root() -> HtmlElement {
+    ROOT.with(|r| r.borrow().clone()).unwrap()
+}
+
+/// (text, href) of every link in the mounted view.
+fn links() -> Vec<(String, String)> {
+    let anchors = root().query_selector_all("a").unwrap();
+    (0..anchors.length())
+        .map(|i| {
+            let a: HtmlElement = anchors.item(i).unwrap().dyn_into().unwrap();
+            (
+                a.text_content().unwrap_or_default(),
+                a.get_attribute("href").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn an_alert_card_shows_its_fields_and_pivots() {
+    let _card = mount_card(
+        CardKind::Entity(Entity::Alert),
+        json!({
+            "id": "636341278149188342_1960231459",
+            "severity": "Medium",
+            "status": "New",
+            "title": "Process hollowing detected",
+            "category": "Installation",
+            "alertCreationTime": "2017-06-27T02:36:53.7841015Z",
+            "machineId": "67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b",
+            "relatedUser": {"userName": "jdoe", "domainName": "CONTOSO"},
+            "description": "A process has injected code."
+        }),
+    );
+    tick().await;
+    let article = root()
+        .query_selector("article")
+        .unwrap()
+        .expect("the card is an article");
+    let heading_id = article.get_attribute("aria-labelledby").unwrap();
+    let heading = document().get_element_by_id(&heading_id).unwrap();
+    assert_eq!(
+        heading.text_content().unwrap(),
+        "Process hollowing detected"
+    );
+    let text = article.text_content().unwrap();
+    for shown in [
+        "Medium",
+        "New",
+        "Installation",
+        "A process has injected code.",
+        "2017-06-27",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in {text:?}");
+    }
+    let links = links();
+    let expect = |label: &str, href: &str| {
+        assert!(
+            links.contains(&(label.to_string(), href.to_string())),
+            "{label} → {href} in {links:?}"
+        );
+    };
+    expect(
+        "67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b",
+        "?profile=wdatp&q=/machines/67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b",
+    );
+    expect("CONTOSO\\jdoe", "?profile=wdatp&q=/users/CONTOSO%255Cjdoe");
+    expect(
+        "Files",
+        "?profile=wdatp&q=/alerts/636341278149188342_1960231459/files",
+    );
+    expect(
+        "Machines",
+        "?profile=wdatp&q=/alerts/636341278149188342_1960231459/machines",
+    );
+    expect(
+        "Actor",
+        "?profile=wdatp&q=/alerts/636341278149188342_1960231459/actor",
+    );
+}
+
+#[wasm_bindgen_test]
+async fn hostile_strings_are_text_and_ids_show_hidden_characters() {
+    let payload =
+        "<img src=x onerror=\"window.__atp_pwned=1\"><script>window.__atp_pwned=1</script>";
+    let _card = mount_card(
+        CardKind::Entity(Entity::Machine),
+        json!({
+            "id": "67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b",
+            "computerDnsName": payload,
+            "osPlatform": "javascript:alert(1)",
+            "machineTags": ["\u{202E}gpj.exe"],
+        }),
+    );
+    tick().await;
+    let article = root().query_selector("article").unwrap().unwrap();
+    assert!(article.text_content().unwrap().contains(payload));
+    assert_eq!(
+        article.query_selector_all("img, script").unwrap().length(),
+        0
+    );
+    assert!(
+        links().iter().all(|(_, href)| href.starts_with('?')),
+        "{:?}",
+        links()
+    );
+    drop(_card);
+
+    let _card = mount_card(
+        CardKind::Entity(Entity::User),
+        json!({"id": "CONTOSO\\j\u{200B}doe", "accountName": "j\u{200B}doe", "accountDomain": "CONTOSO"}),
+    );
+    tick().await;
+    let text = root().text_content().unwrap();
+    assert!(text.contains("CONTOSO\\j⟨U+200B⟩doe"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn an_item_the_model_cannot_read_still_shows() {
+    let _card = mount_card(
+        CardKind::Entity(Entity::Alert),
+        json!({"title": 42, "id": null, "extra": "kept"}),
+    );
+    tick().await;
+    let text = root().text_content().unwrap();
+    assert!(
+        text.contains("does not match the documented model"),
+        "{text}"
+    );
+    assert!(text.contains("kept"), "{text}");
 }

@@ -215,8 +215,13 @@ impl Profile {
         // Longest base first, so `testwdatppreview` is not read as `testwdatp` + `preview`.
         let mut best: Option<(Profile, usize)> = None;
         for (profile, base) in candidates {
-            let matches = url.get(..base.len()).is_some_and(|head| head.eq_ignore_ascii_case(&base))
-                && matches!(url.as_bytes().get(base.len()), None | Some(b'/' | b'?' | b'#'));
+            let matches = url
+                .get(..base.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(&base))
+                && matches!(
+                    url.as_bytes().get(base.len()),
+                    None | Some(b'/' | b'?' | b'#')
+                );
             if matches && best.is_none_or(|(_, len)| base.len() > len) {
                 best = Some((profile, base.len()));
             }
@@ -334,14 +339,18 @@ impl QueryOption {
         let bare = name.strip_prefix('$').unwrap_or(name);
         QueryOption::ALL.into_iter().find(|o| {
             let own = o.name();
-            own.strip_prefix('$').unwrap_or(own).eq_ignore_ascii_case(bare)
+            own.strip_prefix('$')
+                .unwrap_or(own)
+                .eq_ignore_ascii_case(bare)
         })
     }
 
     /// One line of help for the control that edits this option.
     pub fn help(self) -> &'static str {
         match self {
-            QueryOption::Filter => "Only results matching this OData expression, e.g. severity eq 'High'",
+            QueryOption::Filter => {
+                "Only results matching this OData expression, e.g. severity eq 'High'"
+            }
             QueryOption::Select => "Only these properties, comma separated, e.g. id,title,severity",
             QueryOption::Expand => "Embed the related entity in each result",
             QueryOption::OrderBy => "Sort by these properties, e.g. alertCreationTime desc",
@@ -419,12 +428,22 @@ const TOP_SELECT_COUNT: &[QueryOption] = &[O::Top, O::Select, O::Count];
 const EXPAND_TOP_SELECT_COUNT: &[QueryOption] = &[O::Expand, O::Top, O::Select, O::Count];
 const TOP_SELECT_COUNT_EXPAND: &[QueryOption] = &[O::Top, O::Select, O::Count, O::Expand];
 const TOP_SELECT_COUNT_SKIP: &[QueryOption] = &[O::Top, O::Select, O::Count, O::Skip];
-const TOP_SELECT_COUNT_SKIP_EXPAND: &[QueryOption] = &[O::Top, O::Select, O::Count, O::Skip, O::Expand];
+const TOP_SELECT_COUNT_SKIP_EXPAND: &[QueryOption] =
+    &[O::Top, O::Select, O::Count, O::Skip, O::Expand];
 const NONE: &[QueryOption] = &[];
 
 // Today's API: lists filter, sort and page; related collections page; stats look back.
-const MDE_ALERT_LIST: &[QueryOption] = &[O::Filter, O::OrderBy, O::Top, O::Skip, O::Select, O::Count, O::Expand];
-const MDE_MACHINE_LIST: &[QueryOption] = &[O::Filter, O::OrderBy, O::Top, O::Skip, O::Select, O::Count];
+const MDE_ALERT_LIST: &[QueryOption] = &[
+    O::Filter,
+    O::OrderBy,
+    O::Top,
+    O::Skip,
+    O::Select,
+    O::Count,
+    O::Expand,
+];
+const MDE_MACHINE_LIST: &[QueryOption] =
+    &[O::Filter, O::OrderBy, O::Top, O::Skip, O::Select, O::Count];
 const MDE_RELATED: &[QueryOption] = &[O::Top, O::Skip, O::Select];
 const MDE_ONE: &[QueryOption] = &[O::Select];
 const MDE_STATS: &[QueryOption] = &[O::LookBackHours];
@@ -475,7 +494,17 @@ const fn mde(
 ) -> Route {
     Route {
         api: Api::Defender,
-        ..wdatp(key, entity, action, description, template, params, options, expand, returns)
+        ..wdatp(
+            key,
+            entity,
+            action,
+            description,
+            template,
+            params,
+            options,
+            expand,
+            returns,
+        )
     }
 }
 
@@ -599,7 +628,10 @@ mod tests {
     fn errata_are_fixed_and_noted() {
         let machines = Api::Wdatp.route("files.machines").unwrap();
         assert_eq!(machines.template, "/files/{id}/machines");
-        assert!(machines.source_note.unwrap().contains("/files{id}/machines"));
+        assert!(machines
+            .source_note
+            .unwrap()
+            .contains("/files{id}/machines"));
         let stats = Api::Wdatp.route("files.stats").unwrap();
         assert_eq!(stats.template, "/files/{id}/stats");
         assert!(stats.options.is_empty());
@@ -612,26 +644,51 @@ mod tests {
         assert!(Api::Defender.route("alerts.user").is_some());
         assert!(Api::Defender.route("alerts.machines").is_none());
         for key in ["alerts.list", "machines.list"] {
-            assert!(Api::Defender.route(key).unwrap().accepts(QueryOption::Filter));
+            assert!(Api::Defender
+                .route(key)
+                .unwrap()
+                .accepts(QueryOption::Filter));
         }
-        assert!(!Api::Wdatp.route("alerts.list").unwrap().accepts(QueryOption::Filter));
+        assert!(!Api::Wdatp
+            .route("alerts.list")
+            .unwrap()
+            .accepts(QueryOption::Filter));
     }
 
     #[test]
     fn base_split_prefers_the_longest_base() {
-        let (p, rest) = Profile::split_base("https://graph.microsoft.com/testwdatppreview/alerts").unwrap();
+        let (p, rest) =
+            Profile::split_base("https://graph.microsoft.com/testwdatppreview/alerts").unwrap();
         assert_eq!((p, rest), (Profile::Wdatp, "/alerts"));
-        let (p, rest) = Profile::split_base("https://EU.api.security.microsoft.com/api/machines?$top=1").unwrap();
-        assert_eq!((p, rest), (Profile::Defender(Region::Eu), "/machines?$top=1"));
+        let (p, rest) =
+            Profile::split_base("https://EU.api.security.microsoft.com/api/machines?$top=1")
+                .unwrap();
+        assert_eq!(
+            (p, rest),
+            (Profile::Defender(Region::Eu), "/machines?$top=1")
+        );
         assert!(Profile::split_base("https://graph.microsoft.com/testwdatpx/alerts").is_none());
         assert!(Profile::split_base("https://evil.example/api/alerts").is_none());
     }
 
     #[test]
     fn relations_are_the_pivots_of_each_entity() {
-        let alert: Vec<_> = relations(Api::Wdatp, Entity::Alert).map(|r| r.key).collect();
-        assert_eq!(alert, ["alerts.machines", "alerts.files", "alerts.actor", "alerts.domains", "alerts.ips"]);
-        let machine: Vec<_> = relations(Api::Wdatp, Entity::Machine).map(|r| r.key).collect();
+        let alert: Vec<_> = relations(Api::Wdatp, Entity::Alert)
+            .map(|r| r.key)
+            .collect();
+        assert_eq!(
+            alert,
+            [
+                "alerts.machines",
+                "alerts.files",
+                "alerts.actor",
+                "alerts.domains",
+                "alerts.ips"
+            ]
+        );
+        let machine: Vec<_> = relations(Api::Wdatp, Entity::Machine)
+            .map(|r| r.key)
+            .collect();
         assert_eq!(machine, ["machines.alerts", "machines.logonusers"]);
     }
 }

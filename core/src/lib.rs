@@ -7,8 +7,10 @@ pub mod link;
 pub mod odata;
 pub mod query;
 
-pub use catalogue::{Api, Entity, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES};
+pub use catalogue::{
+    Api, Entity, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES,
+};
 pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;
-pub mod model;
 pub mod graph;
+pub mod model;

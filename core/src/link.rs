@@ -99,16 +99,13 @@ pub fn read_app_location(search: &str) -> AppLocation {
         match name {
             "profile" => profile = profile_from_key(&value).unwrap_or(profile),
             "q" => q = Some(value),
-            "dataset" => {
-                if value == "hostile" {
-                    dataset = DemoData::Hostile;
-                }
-            }
+            "dataset" if value == "hostile" => dataset = DemoData::Hostile,
             _ => {}
         }
     }
     AppLocation {
-        query: q.map(|text| Query::parse(&text, profile).map_err(|error| LinkProblem { text, error })),
+        query: q
+            .map(|text| Query::parse(&text, profile).map_err(|error| LinkProblem { text, error })),
         dataset,
     }
 }
@@ -125,7 +122,10 @@ mod tests {
         assert_eq!(href, "?profile=wdatp&q=/alerts?$top=20%26$expand=machine");
         assert_eq!(read_app_location(&href).query, Some(Ok(query.clone())));
 
-        query = Query::new(Profile::Defender(Region::Eu), Api::Defender.route("users.alerts").unwrap());
+        query = Query::new(
+            Profile::Defender(Region::Eu),
+            Api::Defender.route("users.alerts").unwrap(),
+        );
         query.set_param("id", "CONTOSO\\j doe&x");
         let href = app_href(&query, DemoData::Hostile);
         let location = read_app_location(&href);
@@ -136,10 +136,15 @@ mod tests {
     #[test]
     fn garbage_addresses_keep_their_text_and_never_panic() {
         let location = read_app_location("?q=/nowhere%20at%20all&profile=bogus");
-        let Some(Err(problem)) = location.query else { panic!("expected a problem") };
+        let Some(Err(problem)) = location.query else {
+            panic!("expected a problem")
+        };
         assert_eq!(problem.text, "/nowhere at all");
         assert_eq!(read_app_location("").query, None);
-        assert_eq!(read_app_location("?&&=&q").query.map(|q| q.is_err()), Some(true));
+        assert_eq!(
+            read_app_location("?&&=&q").query.map(|q| q.is_err()),
+            Some(true)
+        );
         let huge = format!("?q={}", "%FF".repeat(100_000));
         assert!(matches!(read_app_location(&huge).query, Some(Err(_))));
     }

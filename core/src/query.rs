@@ -168,7 +168,9 @@ impl Query {
             out.push('/');
             match segment {
                 TemplateSegment::Literal(text) => out.push_str(text),
-                TemplateSegment::Param(name) => out.extend(utf8_percent_encode(self.param(name), SEGMENT)),
+                TemplateSegment::Param(name) => {
+                    out.extend(utf8_percent_encode(self.param(name), SEGMENT))
+                }
                 TemplateSegment::Call { name, args } => {
                     out.push_str(name);
                     out.push('(');
@@ -236,7 +238,11 @@ impl Query {
             Some((path, qs)) => (path, Some(qs)),
             None => (rest, None),
         };
-        let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
 
         let (route, params) = match_route(profile.api(), &path)?.ok_or_else(|| {
             let other = match profile.api() {
@@ -252,7 +258,11 @@ impl Query {
         })?;
 
         let mut options: Vec<(QueryOption, String)> = Vec::new();
-        for pair in query_string.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        for pair in query_string
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
             let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
             let name = decode(raw_name)?;
             let option = QueryOption::from_name(&name).ok_or_else(|| UrlError::UnknownOption {
@@ -327,7 +337,8 @@ fn template_segments(template: &str) -> impl Iterator<Item = TemplateSegment<'_>
     template.split('/').skip(1).map(|segment| {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             TemplateSegment::Param(name)
-        } else if let Some((name, args)) = segment.strip_suffix(')').and_then(|s| s.split_once('(')) {
+        } else if let Some((name, args)) = segment.strip_suffix(')').and_then(|s| s.split_once('('))
+        {
             let args = args
                 .split(',')
                 .filter_map(|arg| {
@@ -369,7 +380,8 @@ fn match_route(api: Api, path: &str) -> Result<Option<(&'static Route, Vec<Strin
                     }
                 }
                 TemplateSegment::Call { name, args } => {
-                    let Some(open) = strip_prefix_ignore_case(s, name).and_then(|s| s.strip_prefix('('))
+                    let Some(open) =
+                        strip_prefix_ignore_case(s, name).and_then(|s| s.strip_prefix('('))
                     else {
                         continue 'routes;
                     };
@@ -380,7 +392,9 @@ fn match_route(api: Api, path: &str) -> Result<Option<(&'static Route, Vec<Strin
                         });
                     };
                     for (arg, value) in parse_call_args(inner, s)? {
-                        let Some((_, param)) = args.iter().find(|(a, _)| a.eq_ignore_ascii_case(&arg)) else {
+                        let Some((_, param)) =
+                            args.iter().find(|(a, _)| a.eq_ignore_ascii_case(&arg))
+                        else {
                             return Err(UrlError::BadCall {
                                 segment: s.chars().take(200).collect(),
                                 reason: format!("{name}() takes no argument named {arg:?}"),
@@ -400,7 +414,8 @@ fn match_route(api: Api, path: &str) -> Result<Option<(&'static Route, Vec<Strin
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// Splits `key='a,b',timestamp=2017-06-27T02:36:53Z` into decoded (name, value) pairs.
@@ -463,17 +478,28 @@ fn decode(raw: &str) -> Result<String, UrlError> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UrlError {
     Empty,
-    UnknownBase { found: String },
+    UnknownBase {
+        found: String,
+    },
     UnknownRoute {
         path: String,
         profile: Profile,
         /// The other API, when it has a route of this shape.
         other_profile: Option<Profile>,
     },
-    BadCall { segment: String, reason: String },
-    UnknownOption { name: String },
-    DuplicateOption { option: QueryOption },
-    BadEncoding { part: String },
+    BadCall {
+        segment: String,
+        reason: String,
+    },
+    UnknownOption {
+        name: String,
+    },
+    DuplicateOption {
+        option: QueryOption,
+    },
+    BadEncoding {
+        part: String,
+    },
 }
 
 impl fmt::Display for UrlError {
@@ -528,8 +554,12 @@ pub enum QueryError {
 impl QueryError {
     pub fn field(&self) -> Field {
         match self {
-            QueryError::MissingParam { name, .. } | QueryError::BadParam { name, .. } => Field::Param(name),
-            QueryError::NotAccepted { option, .. } | QueryError::BadOption { option, .. } => Field::Option(*option),
+            QueryError::MissingParam { name, .. } | QueryError::BadParam { name, .. } => {
+                Field::Param(name)
+            }
+            QueryError::NotAccepted { option, .. } | QueryError::BadOption { option, .. } => {
+                Field::Option(*option)
+            }
         }
     }
 }
@@ -537,10 +567,16 @@ impl QueryError {
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QueryError::MissingParam { name, kind } => write!(f, "{name} is required: {}.", kind.help()),
+            QueryError::MissingParam { name, kind } => {
+                write!(f, "{name} is required: {}.", kind.help())
+            }
             QueryError::BadParam { name, reason } => write!(f, "{name}: {reason}"),
             QueryError::NotAccepted { option, route } => {
-                write!(f, "{} is not accepted by {route}; remove it.", option.name())
+                write!(
+                    f,
+                    "{} is not accepted by {route}; remove it.",
+                    option.name()
+                )
             }
             QueryError::BadOption { option, reason } => write!(f, "{}: {reason}", option.name()),
         }
@@ -570,12 +606,14 @@ fn validate_param(param: &Param, value: &str) -> Result<(), QueryError> {
         )));
     }
     if value == "." || value == ".." {
-        return Err(bad("cannot be . or .. (the browser would change the path).".into()));
+        return Err(bad(
+            "cannot be . or .. (the browser would change the path).".into(),
+        ));
     }
     let ok = match param.kind {
-        ParamKind::AlertId | ParamKind::ActorId => {
-            value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        }
+        ParamKind::AlertId | ParamKind::ActorId => value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
         ParamKind::MachineId => {
             if value.len() != 40 || !value.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(bad(format!(
@@ -623,7 +661,10 @@ fn validate_param(param: &Param, value: &str) -> Result<(), QueryError> {
     if ok {
         Ok(())
     } else {
-        Err(bad(format!("{value:?} is not valid here. {}.", param.kind.help())))
+        Err(bad(format!(
+            "{value:?} is not valid here. {}.",
+            param.kind.help()
+        )))
     }
 }
 
@@ -662,13 +703,17 @@ fn is_domain_name(value: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
 }
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/')
 }
 
@@ -677,7 +722,9 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
         match value.trim().parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(()),
             Ok(_) => Err(format!("must be from {min} to {max}{what}.")),
-            Err(_) => Err(format!("{value:?} is not a whole number; use a number from {min} to {max}{what}.")),
+            Err(_) => Err(format!(
+                "{value:?} is not a whole number; use a number from {min} to {max}{what}."
+            )),
         }
     };
     if value.is_empty() {
@@ -695,13 +742,20 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
             .split(',')
             .map(str::trim)
             .find(|p| !is_identifier(p))
-            .map_or(Ok(()), |p| Err(format!("{p:?} is not a property name; list names separated by commas, e.g. id,title."))),
+            .map_or(Ok(()), |p| {
+                Err(format!(
+                    "{p:?} is not a property name; list names separated by commas, e.g. id,title."
+                ))
+            }),
         QueryOption::Expand => value
             .split(',')
             .map(str::trim)
             .find(|p| !route.expand.iter().any(|e| e.eq_ignore_ascii_case(p)))
             .map_or(Ok(()), |p| {
-                Err(format!("{p:?} cannot be expanded here; this route expands {}.", route.expand.join(", ")))
+                Err(format!(
+                    "{p:?} cannot be expanded here; this route expands {}.",
+                    route.expand.join(", ")
+                ))
             }),
         QueryOption::OrderBy => value
             .split(',')
@@ -709,13 +763,15 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
             .find(|item| {
                 let mut words = item.split_whitespace();
                 let field_ok = words.next().is_some_and(is_identifier);
-                let dir_ok = words
-                    .next()
-                    .is_none_or(|d| d.eq_ignore_ascii_case("asc") || d.eq_ignore_ascii_case("desc"));
+                let dir_ok = words.next().is_none_or(|d| {
+                    d.eq_ignore_ascii_case("asc") || d.eq_ignore_ascii_case("desc")
+                });
                 !(field_ok && dir_ok && words.next().is_none())
             })
             .map_or(Ok(()), |p| {
-                Err(format!("{p:?} is not property [asc|desc]; e.g. alertCreationTime desc, severity."))
+                Err(format!(
+                    "{p:?} is not property [asc|desc]; e.g. alertCreationTime desc, severity."
+                ))
             }),
         QueryOption::Filter => crate::odata::check_filter(value),
     }

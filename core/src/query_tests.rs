@@ -50,7 +50,13 @@ const FILE: &str = "6532ec91d513acc05f43ee0aa3002599729fd3e1";
 /// Every route of both profiles, with every option it accepts: the exact URL expected.
 fn expected_urls() -> Vec<(Profile, &'static str, String)> {
     let w = |key, path: String| (Profile::Wdatp, key, format!("{WDATP}{path}"));
-    let m = |key, path: String| (Profile::Defender(Region::Global), key, format!("{MDE}{path}"));
+    let m = |key, path: String| {
+        (
+            Profile::Defender(Region::Global),
+            key,
+            format!("{MDE}{path}"),
+        )
+    };
     let tsc = "?$top=5&$select=id,title&$count=true";
     let etsc = "?$expand=machine&$top=5&$select=id,title&$count=true";
     let tsce = "?$top=5&$select=id,title&$count=true&$expand=machine";
@@ -126,9 +132,16 @@ fn expected_urls() -> Vec<(Profile, &'static str, String)> {
 #[test]
 fn every_route_builds_its_exact_url_and_parses_back() {
     let table = expected_urls();
-    assert_eq!(table.len(), ROUTES.len(), "the table must cover every route");
+    assert_eq!(
+        table.len(),
+        ROUTES.len(),
+        "the table must cover every route"
+    );
     for (profile, key, url) in table {
-        let route = profile.api().route(key).unwrap_or_else(|| panic!("no route {key}"));
+        let route = profile
+            .api()
+            .route(key)
+            .unwrap_or_else(|| panic!("no route {key}"));
         let query = sample_query(profile, route);
         assert_eq!(query.url(), url, "{key}");
         assert_eq!(query.validate(), vec![], "{key}");
@@ -196,7 +209,10 @@ fn path_parameters_are_percent_encoded() {
 fn option_values_are_encoded_per_odata_conventions() {
     let route = Api::Defender.route("alerts.list").unwrap();
     let mut q = Query::new(Profile::Defender(Region::Global), route);
-    q.set_option(QueryOption::Filter, "title eq 'a&b' and assignedTo eq 'x+y#z'");
+    q.set_option(
+        QueryOption::Filter,
+        "title eq 'a&b' and assignedTo eq 'x+y#z'",
+    );
     q.set_option(QueryOption::Select, "id,title");
     assert_eq!(
         q.path(),
@@ -225,13 +241,22 @@ fn unreadable_urls_say_why() {
         ("", UrlError::Empty),
         (
             "https://evil.example/alerts",
-            UrlError::UnknownBase { found: "https://evil.example/alerts".into() },
+            UrlError::UnknownBase {
+                found: "https://evil.example/alerts".into(),
+            },
         ),
         (
             "/alerts?$top=1&$top=2",
-            UrlError::DuplicateOption { option: QueryOption::Top },
+            UrlError::DuplicateOption {
+                option: QueryOption::Top,
+            },
         ),
-        ("/alerts?$frob=1", UrlError::UnknownOption { name: "$frob".into() }),
+        (
+            "/alerts?$frob=1",
+            UrlError::UnknownOption {
+                name: "$frob".into(),
+            },
+        ),
     ];
     for (url, expected) in cases {
         assert_eq!(Query::parse(url, Profile::Wdatp), Err(expected), "{url}");
@@ -243,18 +268,31 @@ fn unreadable_urls_say_why() {
     };
     assert_eq!(other_profile, Some(Profile::Defender(Region::Global)));
     let err = Query::parse("/files{id}/machines", Profile::Wdatp).unwrap_err();
-    assert!(err.to_string().contains("No route of the WDATP API"), "{err}");
+    assert!(
+        err.to_string().contains("No route of the WDATP API"),
+        "{err}"
+    );
     let err = Query::parse("/machines/find(key='x'", Profile::Wdatp).unwrap_err();
-    assert!(err.to_string().contains("find( is not closed with )"), "{err}");
+    assert!(
+        err.to_string().contains("find( is not closed with )"),
+        "{err}"
+    );
     let err = Query::parse("/machines/find(key='x,timestamp=1)", Profile::Wdatp).unwrap_err();
     assert!(err.to_string().contains("not closed"), "{err}");
     let err = Query::parse("/machines/find(name='x')", Profile::Wdatp).unwrap_err();
-    assert!(err.to_string().contains("no argument named \"name\""), "{err}");
+    assert!(
+        err.to_string().contains("no argument named \"name\""),
+        "{err}"
+    );
     let err = Query::parse("/users/%FF", Profile::Wdatp).unwrap_err();
     assert!(matches!(err, UrlError::BadEncoding { .. }), "{err}");
 }
 
-fn problems(route_key: &str, params: &[(&str, &str)], options: &[(QueryOption, &str)]) -> Vec<String> {
+fn problems(
+    route_key: &str,
+    params: &[(&str, &str)],
+    options: &[(QueryOption, &str)],
+) -> Vec<String> {
     let route = Api::Wdatp.route(route_key).unwrap();
     let mut q = Query::new(Profile::Wdatp, route);
     for (name, value) in params {
@@ -279,24 +317,46 @@ fn validation_explains_each_problem_at_its_control() {
         problems("files.get", &[("id", "abc")], &[]),
         ["id: a file id is a hash of 32 (MD5), 40 (SHA1) or 64 (SHA256) hexadecimal characters; this is 3 characters."]
     );
-    assert!(problems("files.get", &[("id", &"z".repeat(40))], &[])[0].contains("'z' is not hexadecimal"));
+    assert!(problems("files.get", &[("id", &"z".repeat(40))], &[])[0]
+        .contains("'z' is not hexadecimal"));
     for hash in ["d41d8cd98f00b204e9800998ecf8427e", FILE, &"a".repeat(64)] {
-        assert_eq!(problems("files.get", &[("id", hash)], &[]), Vec::<String>::new());
+        assert_eq!(
+            problems("files.get", &[("id", hash)], &[]),
+            Vec::<String>::new()
+        );
     }
-    assert!(problems("ips.get", &[("id", "10.0.0.256")], &[])[0].contains("not an IPv4 or IPv6 address"));
-    assert_eq!(problems("ips.get", &[("id", "fe80::1")], &[]), Vec::<String>::new());
+    assert!(problems("ips.get", &[("id", "10.0.0.256")], &[])[0]
+        .contains("not an IPv4 or IPv6 address"));
+    assert_eq!(
+        problems("ips.get", &[("id", "fe80::1")], &[]),
+        Vec::<String>::new()
+    );
     assert!(problems("machines.get", &[("id", "abc")], &[])[0].contains("40 hexadecimal"));
-    assert!(problems("machines.find", &[("id", "host.contoso.com"), ("time", "yesterday")], &[])[0]
-        .contains("not an ISO 8601 time"));
-    assert!(problems("machines.find", &[("id", "not a host!"), ("time", "2017-06-27T02:36:53Z")], &[])[0]
-        .contains("Machine FQDN or internal IP"));
+    assert!(problems(
+        "machines.find",
+        &[("id", "host.contoso.com"), ("time", "yesterday")],
+        &[]
+    )[0]
+    .contains("not an ISO 8601 time"));
+    assert!(problems(
+        "machines.find",
+        &[("id", "not a host!"), ("time", "2017-06-27T02:36:53Z")],
+        &[]
+    )[0]
+    .contains("Machine FQDN or internal IP"));
     assert!(problems("users.get", &[("id", "jdoe\u{202E}")], &[])[0].contains("U+202E"));
     assert!(problems("users.get", &[("id", " jdoe")], &[])[0].contains("spaces"));
-    assert_eq!(problems("users.get", &[("id", "CONTOSO\\jdoe")], &[]), Vec::<String>::new());
+    assert_eq!(
+        problems("users.get", &[("id", "CONTOSO\\jdoe")], &[]),
+        Vec::<String>::new()
+    );
     assert!(problems("users.get", &[("id", "CONTOSO\\")], &[])[0].contains("domain\\name"));
 
     let alerts = |options: &[(QueryOption, &str)]| problems("alerts.list", &[], options);
-    assert_eq!(alerts(&[(QueryOption::Top, "0")]), ["$top: must be from 1 to 10000."]);
+    assert_eq!(
+        alerts(&[(QueryOption::Top, "0")]),
+        ["$top: must be from 1 to 10000."]
+    );
     assert!(alerts(&[(QueryOption::Top, "ten")])[0].contains("not a whole number"));
     assert!(alerts(&[(QueryOption::Top, "-1")])[0].contains("not a whole number"));
     assert!(alerts(&[(QueryOption::Top, "10001")])[0].contains("from 1 to 10000"));
@@ -307,8 +367,12 @@ fn validation_explains_each_problem_at_its_control() {
     assert!(alerts(&[(QueryOption::Expand, "user")])[0].contains("expands machine"));
     assert!(alerts(&[(QueryOption::Select, "id,,title")])[0].contains("not a property name"));
     assert!(alerts(&[(QueryOption::Count, "yes")])[0].contains("neither true nor false"));
-    assert!(problems("domains.stats", &[("id", "contoso.com")], &[(QueryOption::Top, "1")])[0]
-        .contains("not accepted by Stats /domains/{id}/stats"));
+    assert!(problems(
+        "domains.stats",
+        &[("id", "contoso.com")],
+        &[(QueryOption::Top, "1")]
+    )[0]
+    .contains("not accepted by Stats /domains/{id}/stats"));
 }
 
 #[test]
@@ -319,9 +383,18 @@ fn switching_profile_keeps_what_carries_over() {
     q.set_option(QueryOption::Top, "5");
     let mde = q.with_profile(Profile::Defender(Region::Uk));
     assert_eq!(mde.route.key, "alerts.machine");
-    assert_eq!(mde.url(), format!("https://uk.api.security.microsoft.com/api/alerts/{ALERT}/machine"));
+    assert_eq!(
+        mde.url(),
+        format!("https://uk.api.security.microsoft.com/api/alerts/{ALERT}/machine")
+    );
     let actor = Query::new(Profile::Wdatp, Api::Wdatp.route("actor.get").unwrap());
-    assert_eq!(actor.with_profile(Profile::Defender(Region::Global)).route.key, "alerts.list");
+    assert_eq!(
+        actor
+            .with_profile(Profile::Defender(Region::Global))
+            .route
+            .key,
+        "alerts.list"
+    );
     let find = Api::Wdatp.route("machines.find").unwrap();
     let mut q = Query::new(Profile::Wdatp, find);
     q.set_param("time", "2017-06-27T02:36:53Z");
@@ -342,7 +415,10 @@ fn any_query() -> impl Strategy<Value = Query> {
         any::<proptest::sample::Index>(),
         proptest::collection::vec(any::<String>(), 2),
         proptest::collection::vec(
-            (proptest::sample::select(QueryOption::ALL.to_vec()), any::<String>()),
+            (
+                proptest::sample::select(QueryOption::ALL.to_vec()),
+                any::<String>(),
+            ),
             0..5,
         ),
     )
@@ -381,6 +457,9 @@ proptest! {
 
 #[test]
 fn invisible_characters_are_revealed() {
-    assert_eq!(reveal_invisible("ab\u{202E}c\u{200B}d\n"), "ab⟨U+202E⟩c⟨U+200B⟩d⟨U+000A⟩");
+    assert_eq!(
+        reveal_invisible("ab\u{202E}c\u{200B}d\n"),
+        "ab⟨U+202E⟩c⟨U+200B⟩d⟨U+000A⟩"
+    );
     assert_eq!(reveal_invisible("CONTOSO\\jdoe"), "CONTOSO\\jdoe");
 }

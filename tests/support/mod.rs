@@ -55,19 +55,25 @@ impl Browser {
     pub async fn open(path: &str) -> Browser {
         let server = StaticServer::start(dist(), "127.0.0.1:0".parse().expect("loopback"))
             .expect("serve dist/ on loopback");
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
         let child = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("start {chromedriver}: {e} (apt-get install chromium-driver)"));
+            .unwrap_or_else(|e| {
+                panic!("start {chromedriver}: {e} (apt-get install chromium-driver)")
+            });
         let driver = Driver(child);
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let started = Instant::now();
         while TcpStream::connect(addr).is_err() {
-            assert!(started.elapsed() < PATIENCE, "chromedriver did not listen on {addr}");
+            assert!(
+                started.elapsed() < PATIENCE,
+                "chromedriver did not listen on {addr}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = std::env::temp_dir().join(format!("atp-e2e-{}-{port}", std::process::id()));
@@ -91,7 +97,10 @@ impl Browser {
             .await
             .expect("a Chromium session from chromedriver");
         let base = server.url();
-        client.goto(&format!("{base}{path}")).await.expect("open the app");
+        client
+            .goto(&format!("{base}{path}"))
+            .await
+            .expect("open the app");
         Browser {
             client,
             base,
@@ -106,7 +115,10 @@ impl Browser {
 
     /// The control whose `<label>` reads exactly `label`.
     pub async fn control(&self, label: &str) -> Element {
-        let xpath = format!("//*[@id=(//label[normalize-space(.)={}])/@for]", xpath_literal(label));
+        let xpath = format!(
+            "//*[@id=(//label[normalize-space(.)={}])/@for]",
+            xpath_literal(label)
+        );
         self.client
             .wait()
             .at_most(PATIENCE)
@@ -119,7 +131,10 @@ impl Browser {
     pub async fn choose(&self, label: &str, text: &str) {
         let select = self.control(label).await;
         let option = select
-            .find(Locator::XPath(&format!("./option[normalize-space(.)={}]", xpath_literal(text))))
+            .find(Locator::XPath(&format!(
+                "./option[normalize-space(.)={}]",
+                xpath_literal(text)
+            )))
             .await
             .unwrap_or_else(|e| panic!("{label:?} has no option {text:?}: {e}"));
         option.click().await.expect("pick the option");
@@ -250,7 +265,10 @@ impl Browser {
 
     /// Runs a script and returns its JSON result.
     pub async fn script(&self, script: &str) -> serde_json::Value {
-        self.client.execute(script, vec![]).await.unwrap_or_default()
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_default()
     }
 
     /// Every card as (its kind, its accessible name: the heading it is labelled by).
@@ -270,14 +288,25 @@ impl Browser {
     pub async fn wait_for_cards(&self, n: usize) -> Vec<(String, String)> {
         self.wait_until(&format!("{n} cards"), || async {
             let cards = self.cards().await;
-            (cards.len() == n, format!("{} cards: {:?}", cards.len(), cards.iter().take(3).collect::<Vec<_>>()))
+            (
+                cards.len() == n,
+                format!(
+                    "{} cards: {:?}",
+                    cards.len(),
+                    cards.iter().take(3).collect::<Vec<_>>()
+                ),
+            )
         })
         .await;
         self.cards().await
     }
 
     pub async fn current_url(&self) -> String {
-        self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default()
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
     }
 
     /// Saves a PNG of the window under `target/screenshots/`.

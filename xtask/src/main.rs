@@ -26,12 +26,14 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist().map(|_| ()),
         Some("tools") => Tools::ensure(true).map(|_| ()),
+        Some("screenshots") => screenshots(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  serve [--port N] [--dev]   build the app and serve it on http://127.0.0.1:8080\n\
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
                  dist                       release build into dist/ with a table of sizes\n\
+                 screenshots                pictures of the main views in target/screenshots/\n\
                  tools                      install what the other commands need"
             );
             return ExitCode::from(2);
@@ -84,14 +86,25 @@ impl Tools {
 
         if !tools.version_is("trunk", &format!("trunk {TRUNK_VERSION}")) {
             println!("installing trunk {TRUNK_VERSION} (about 10 minutes on 2 cores)");
-            run_step(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+            run_step(Command::new("cargo").args([
+                "install",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+                "--locked",
+            ]))?;
         }
 
         let bindgen = wasm_bindgen_version(&root)?;
         if !tools.version_is("wasm-bindgen", &format!("wasm-bindgen {bindgen}")) {
             println!("installing wasm-bindgen-cli {bindgen} (about 3 minutes)");
             // Not --locked: its lock file names a crate version the registry here lacks.
-            run_step(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &format!("={bindgen}")]))?;
+            run_step(Command::new("cargo").args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &format!("={bindgen}"),
+            ]))?;
         }
 
         if !tools.version_is("wasm-opt", &format!("version {BINARYEN_VERSION}")) {
@@ -110,7 +123,12 @@ impl Tools {
                 return Err("Chromium and chromedriver are missing. Install them: sudo apt-get install -y chromium chromium-driver".into());
             }
             run_step(Command::new("apt-get").arg("update"))?;
-            run_step(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))?;
+            run_step(Command::new("apt-get").args([
+                "install",
+                "-y",
+                "chromium",
+                "chromium-driver",
+            ]))?;
         }
         Ok(tools)
     }
@@ -142,7 +160,8 @@ impl Tools {
 }
 
 fn wasm_bindgen_version(root: &Path) -> Result<String> {
-    let lock = fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock =
+        fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -160,7 +179,9 @@ fn capture(command: &mut Command) -> Result<String> {
 }
 
 fn run_step(command: &mut Command) -> Result<()> {
-    let status = command.status().map_err(|e| format!("could not start {command:?}: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -189,7 +210,10 @@ fn serve(args: &[String]) -> Result<()> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let server = atp_tenant::StaticServer::start(&dist, addr)
         .map_err(|e| format!("cannot serve on {addr}: {e} (another server there? try --port)"))?;
-    println!("\nATP Explorer (demo tenant, no sign-in needed): {}/\nPress Ctrl+C to stop.", server.url());
+    println!(
+        "\nATP Explorer (demo tenant, no sign-in needed): {}/\nPress Ctrl+C to stop.",
+        server.url()
+    );
     server.wait();
     Ok(())
 }
@@ -210,7 +234,10 @@ fn dist() -> Result<Vec<(String, u64, u64)>> {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&bytes).map_err(|e| e.to_string())?;
         let zipped = gz.finish().map_err(|e| e.to_string())?;
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         rows.push((name, bytes.len() as u64, zipped.len() as u64));
     }
     println!("\n{:<40} {:>12} {:>12}", "file", "raw bytes", "gzip bytes");
@@ -218,7 +245,11 @@ fn dist() -> Result<Vec<(String, u64, u64)>> {
         println!("{name:<40} {raw:>12} {gz:>12}");
     }
     let (raw, gz) = rows.iter().fold((0, 0), |(r, g), (_, a, b)| (r + a, g + b));
-    println!("{:<40} {raw:>12} {gz:>12}  ({:.1} KB gzip)", "total", gz as f64 / 1024.0);
+    println!(
+        "{:<40} {raw:>12} {gz:>12}  ({:.1} KB gzip)",
+        "total",
+        gz as f64 / 1024.0
+    );
     Ok(rows)
 }
 
@@ -234,19 +265,42 @@ fn test() -> Result<()> {
         results.push((name, outcome, t.elapsed().as_secs_f64()));
     };
 
-    step("format", tools.command("cargo").args(["fmt", "--all", "--check"]));
+    step(
+        "format",
+        tools.command("cargo").args(["fmt", "--all", "--check"]),
+    );
     step(
         "clippy (host)",
-        tools.command("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        tools.command("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     );
     step(
         "clippy (wasm32)",
         tools.command("cargo").args([
-            "clippy", "-p", "atp-explorer", "-p", "atp-core", "--lib", "--bins", "--target", WASM_TARGET, "--", "-D",
+            "clippy",
+            "-p",
+            "atp-explorer",
+            "-p",
+            "atp-core",
+            "--lib",
+            "--bins",
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
             "warnings",
         ]),
     );
-    step("release build (trunk)", tools.command("trunk").args(["build", "--release"]));
+    step(
+        "release build (trunk)",
+        tools.command("trunk").args(["build", "--release"]),
+    );
     let dist = root().join("dist");
     step(
         "native tests and end-to-end in Chromium",
@@ -260,7 +314,15 @@ fn test() -> Result<()> {
         "wasm-bindgen tests in Chromium",
         tools
             .command("cargo")
-            .args(["test", "-p", "atp-explorer", "--target", WASM_TARGET, "--test", "web"])
+            .args([
+                "test",
+                "-p",
+                "atp-explorer",
+                "--target",
+                WASM_TARGET,
+                "--test",
+                "web",
+            ])
             .env("CHROMEDRIVER", &tools.chromedriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "180"),
     );
@@ -272,11 +334,43 @@ fn test() -> Result<()> {
         failed += usize::from(outcome.is_err());
         println!("{name:<45} {verdict:>8} {seconds:>10.1}");
     }
-    println!("{:<45} {:>8} {:>10.1}", "total", "", started.elapsed().as_secs_f64());
+    println!(
+        "{:<45} {:>8} {:>10.1}",
+        "total",
+        "",
+        started.elapsed().as_secs_f64()
+    );
     if failed > 0 {
         Err(format!("{failed} of {} steps failed", results.len()))
     } else {
         println!("\nall {} steps passed", results.len());
         Ok(())
     }
+}
+
+/// Pictures of the main views (release build, headless Chromium) for people to look at.
+fn screenshots() -> Result<()> {
+    let tools = Tools::ensure(true)?;
+    let dist = tools.build(false)?;
+    run_step(
+        tools
+            .command("cargo")
+            .args([
+                "test",
+                "-p",
+                "atp-explorer",
+                "--test",
+                "e2e",
+                "--",
+                "--ignored",
+                "screenshots",
+            ])
+            .env("ATP_DIST", &dist)
+            .env("CHROMEDRIVER", &tools.chromedriver),
+    )?;
+    println!(
+        "screenshots in {}",
+        root().join("target/screenshots").display()
+    );
+    Ok(())
 }
