@@ -245,3 +245,43 @@ async fn screenshots() {
     hostile.screenshot("hostile-cards").await;
     hostile.close().await;
 }
+
+#[tokio::test]
+async fn api_errors_say_what_happened_and_what_to_do() {
+    let missing = "0000000000000000000000000000000000000000";
+    let browser = Browser::open(&format!("/?profile=wdatp&q=/machines/{missing}")).await;
+    browser.wait_for_text("Not found (ResourceNotFound").await;
+    browser.wait_for_text("Check the id in the query").await;
+    browser.wait_for_value("id", missing).await;
+
+    browser
+        .client
+        .goto(&format!(
+            "{}/?profile=mde&q=/alerts?$filter=nosuchfield%20eq%201",
+            browser.base
+        ))
+        .await
+        .expect("open a deep link");
+    browser
+        .wait_for_text("The API refused the request (ODataError")
+        .await;
+    browser.wait_for_text("nosuchfield").await;
+    browser.wait_for_value("$filter", "nosuchfield eq 1").await;
+
+    // An address that is not a query keeps its text in the Request URL field and says why.
+    browser
+        .client
+        .goto(&format!(
+            "{}/?profile=wdatp&q=/frobnicate%3F$top=1",
+            browser.base
+        ))
+        .await
+        .expect("open a broken deep link");
+    browser
+        .wait_for_value("Request URL", "/frobnicate?$top=1")
+        .await;
+    browser
+        .wait_for_text("No route of the WDATP API matches /frobnicate")
+        .await;
+    browser.close().await;
+}
