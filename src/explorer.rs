@@ -6,6 +6,7 @@ use atp_core::{Query, QueryError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
+use std::sync::Arc;
 
 use crate::request::{self, Exchange};
 
@@ -19,7 +20,7 @@ pub enum Shown {
     /// A request is under way.
     Running(Query),
     /// The last answer, and for collections everything loaded so far.
-    Done(Box<Loaded>),
+    Done(Arc<Loaded>),
 }
 
 /// One run and its "Load more" pages.
@@ -151,7 +152,7 @@ impl Explorer {
             let exchange = request::send(query.url(), query.profile, dataset).await;
             if this.run_id.get_value() == id {
                 this.shown
-                    .set(Shown::Done(Box::new(Loaded::new(query, exchange))));
+                    .set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
             }
         });
     }
@@ -167,7 +168,7 @@ impl Explorer {
         let id = self.run_id.get_value();
         self.shown.update(|s| {
             if let Shown::Done(r) = s {
-                r.loading_more = true;
+                Arc::make_mut(r).loading_more = true;
             }
         });
         let this = *self;
@@ -180,7 +181,7 @@ impl Explorer {
             }
             this.shown.update(|s| {
                 if let Shown::Done(r) = s {
-                    r.append(exchange);
+                    Arc::make_mut(r).append(exchange);
                 }
             });
         });

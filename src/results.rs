@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
+use std::sync::Arc;
 
 use crate::cards::{CardKind, EntityCard};
 use crate::explorer::{use_explorer, Loaded, Shown};
@@ -35,14 +36,14 @@ pub fn Results() -> impl IntoView {
                 }
                 .into_any(),
                 Shown::Running(query) => view! { <p class="hint" role="status">"Running " <code>{query.url()}</code> "…"</p> }.into_any(),
-                Shown::Done(loaded) => view! { <LoadedView loaded=*loaded/> }.into_any(),
+                Shown::Done(loaded) => view! { <LoadedView loaded/> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn LoadedView(loaded: Loaded) -> impl IntoView {
+fn LoadedView(loaded: Arc<Loaded>) -> impl IntoView {
     let tab = RwSignal::new(Tab::Cards);
     let exchange = loaded.exchange.clone();
     let entity = loaded.query.entity();
@@ -129,13 +130,13 @@ fn size(bytes: usize) -> String {
 }
 
 #[component]
-fn CardList(loaded: Loaded) -> impl IntoView {
+fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
     let explorer = use_explorer();
     let kind = CardKind::of(loaded.query.route);
     let profile = loaded.query.profile;
     let total = loaded.items.len();
     let limit = RwSignal::new(CARD_BATCH);
-    let items: Vec<(usize, Value)> = loaded.items.into_iter().enumerate().collect();
+    let items: Vec<(usize, Value)> = loaded.items.iter().cloned().enumerate().collect();
     let has_more = loaded.next_link.is_some();
     let loading_more = loaded.loading_more;
     let empty = items.is_empty()
@@ -171,7 +172,7 @@ fn CardList(loaded: Loaded) -> impl IntoView {
 }
 
 #[component]
-fn JsonPanel(loaded: Loaded) -> impl IntoView {
+fn JsonPanel(loaded: Arc<Loaded>) -> impl IntoView {
     let raw = RwSignal::new(false);
     let body = match &loaded.exchange.outcome {
         Ok(answer) => answer.body.clone(),
@@ -224,8 +225,8 @@ fn JsonPanel(loaded: Loaded) -> impl IntoView {
 }
 
 #[component]
-fn ResponsePanel(loaded: Loaded) -> impl IntoView {
-    let exchange = loaded.exchange;
+fn ResponsePanel(loaded: Arc<Loaded>) -> impl IntoView {
+    let exchange = loaded.exchange.clone();
     let (status, headers, length) = match &exchange.outcome {
         Ok(answer) => (
             answer.status.to_string(),
