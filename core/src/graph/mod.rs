@@ -23,8 +23,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
-use crate::catalogue::{relations, Api, Entity, Returns, Route};
+use crate::catalogue::{relations, Api, Entity, Profile, Returns, Route};
 use crate::model::Timestamp;
+use crate::query::Query;
 
 pub use entity::{identify, is_invisible, short_label, visible, Identified, LABEL_MAX_CHARS};
 pub use export::{escape_xml, SvgOptions};
@@ -621,6 +622,20 @@ impl Graph {
             }
             Step::Remove(_) | Step::Collapse(..) => false,
         }
+    }
+
+    /// The request that expands `key` along `route`, with the id as the API first spelled it.
+    pub fn expansion_query(
+        &self,
+        profile: Profile,
+        key: &NodeKey,
+        route: &'static Route,
+    ) -> Option<Query> {
+        let node = self.node(key)?;
+        let mut q = Query::new(profile, route);
+        let param = route.params.first()?;
+        q.set_param(param.name, &node.api_id);
+        Some(q)
     }
 
     /// Moves a node (the analyst dragged it) and pins it there, or unpins it.
