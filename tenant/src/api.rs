@@ -8,6 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 use serde_json::json;
 
 use crate::mock::{random_guid, FaultKind, Shared};
@@ -129,9 +130,9 @@ async fn serve(
         Some(FaultKind::Truncated | FaultKind::NoCors) | None => None,
     };
     if response.is_none() {
-        response = Some(match check_token(&shared, authorization.as_deref()) {
-            Err(rejection) => rejection,
-            Ok(()) => answer(&shared, profile, prefix, &method, &path).await,
+        response = Some(match token_rejection(&shared, authorization.as_deref()) {
+            Some(rejection) => rejection,
+            None => answer(&shared, profile, prefix, &method, &path).await,
         });
     }
     let Some(mut response) = response else {
@@ -150,8 +151,9 @@ async fn serve(
     response
 }
 
-/// Checks the bearer token against the tokens the mock issued; a 401 in the API's shape otherwise.
-fn check_token(shared: &Shared, authorization: Option<&str>) -> Result<(), Response> {
+/// Checks the bearer token against the tokens the mock issued: `None` when valid, else a 401 in the API's
+/// shape.
+fn token_rejection(shared: &Shared, authorization: Option<&str>) -> Option<Response> {
     let token = authorization.and_then(|value| {
         let (scheme, token) = value.trim().split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
@@ -178,7 +180,7 @@ fn check_token(shared: &Shared, authorization: Option<&str>) -> Result<(), Respo
     match problem {
         None => {
             state.seen.authorized_requests += 1;
-            Ok(())
+            None
         }
         Some((message, challenge)) => {
             state.seen.rejected_requests += 1;
@@ -188,7 +190,7 @@ fn check_token(shared: &Shared, authorization: Option<&str>) -> Result<(), Respo
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static(challenge),
             );
-            Err(response)
+            Some(response)
         }
     }
 }
@@ -247,14 +249,16 @@ async fn truncate(response: Response) -> Response {
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
+    let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
+    // The pause lets hyper flush the headers and the first half before the error drops the connection.
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "truncated body (injected fault)",
-        )),
-    ];
-    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(first.chain(cut)))
 }
 
 /// A CORS preflight: never faulted or counted as an API request; allowed origins only.
