@@ -12,5 +12,8 @@ pub mod mock;
 mod oauth;
 mod static_files;
 
-pub use mock::{Fault, FaultKind, MockConfig, MockTenant, MockUser, Seen};
+pub use mock::{
+    run_foreground, AppSettings, Fault, FaultKind, MockConfig, MockTenant, MockUser, Seen,
+    API_RESOURCE,
+};
 pub use static_files::StaticServer;

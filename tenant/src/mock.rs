@@ -14,6 +14,7 @@
 //! | `/testwdatp/...` | WDATP profile (`Profile::Wdatp`) of the demo engine |
 //! | `GET/POST/DELETE /_mock/faults` | list / add (one [`Fault`] or an array) / clear injected faults |
 //! | `GET /_mock/seen`, `DELETE /_mock/seen` | what the API saw ([`Seen`]) / reset it |
+//! | `GET /_mock/config` | [`AppSettings`]: authority, endpoints, client id, redirect URI, scope, API bases |
 //! | anything else | `dist/` when configured (static-host answers), else 404 |
 //!
 //! The API answers `@odata.context` and `@odata.nextLink` with the mock's own base (`{url}/api`,
@@ -202,6 +203,22 @@ pub struct Seen {
     pub last_origin: Option<String>,
 }
 
+/// What the app needs to sign in against the mock and call its API (`GET /_mock/config` answers it as JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSettings {
+    /// `{url}/{tenant_id}`
+    pub authority: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub end_session_endpoint: String,
+    pub client_id: String,
+    /// The first registered redirect URI (with `dist`, the app's own index URL by default).
+    pub redirect_uri: String,
+    pub scope: String,
+    pub defender_api_base: String,
+    pub wdatp_api_base: String,
+}
+
 /// A running mock tenant; stops when dropped.
 pub struct MockTenant {
     shared: Arc<Shared>,
@@ -283,30 +300,35 @@ impl MockTenant {
     /// The authority the app signs in against: `{url}/{tenant_id}` (append `/oauth2/v2.0/authorize`,
     /// `/oauth2/v2.0/token`, `/v2.0/.well-known/openid-configuration`).
     pub fn authority(&self) -> String {
-        format!("{}/{}", self.shared.base, self.shared.config.tenant_id)
+        self.settings().authority
     }
 
     pub fn authorize_url(&self) -> String {
-        format!("{}/oauth2/v2.0/authorize", self.authority())
+        self.settings().authorization_endpoint
     }
 
     pub fn token_url(&self) -> String {
-        format!("{}/oauth2/v2.0/token", self.authority())
+        self.settings().token_endpoint
     }
 
     /// The Defender for Endpoint profile's API base on the mock: `{url}/api`.
     pub fn defender_api_base(&self) -> String {
-        format!("{}/api", self.shared.base)
+        self.settings().defender_api_base
     }
 
     /// The WDATP profile's API base on the mock: `{url}/testwdatp`.
     pub fn wdatp_api_base(&self) -> String {
-        format!("{}/testwdatp", self.shared.base)
+        self.settings().wdatp_api_base
     }
 
     /// The scope the app asks for: `{API_RESOURCE}/.default openid profile offline_access`.
     pub fn scope(&self) -> String {
-        format!("{API_RESOURCE}/.default openid profile offline_access")
+        self.settings().scope
+    }
+
+    /// Everything the app needs to sign in and call the API.
+    pub fn settings(&self) -> AppSettings {
+        self.shared.settings()
     }
 
     pub fn config(&self) -> &MockConfig {
@@ -539,6 +561,21 @@ impl Shared {
         }
     }
 
+    pub fn settings(&self) -> AppSettings {
+        let authority = format!("{}/{}", self.base, self.config.tenant_id);
+        AppSettings {
+            authorization_endpoint: format!("{authority}/oauth2/v2.0/authorize"),
+            token_endpoint: format!("{authority}/oauth2/v2.0/token"),
+            end_session_endpoint: format!("{authority}/oauth2/v2.0/logout"),
+            authority,
+            client_id: self.config.client_id.clone(),
+            redirect_uri: self.redirect_uris.first().cloned().unwrap_or_default(),
+            scope: format!("{API_RESOURCE}/.default openid profile offline_access"),
+            defender_api_base: format!("{}/api", self.base),
+            wdatp_api_base: format!("{}/testwdatp", self.base),
+        }
+    }
+
     /// The state; a panic elsewhere while it was held does not make it unusable for later requests.
     pub fn lock(&self) -> MutexGuard<'_, MockState> {
         self.state
@@ -663,6 +700,7 @@ fn router(shared: Arc<Shared>) -> Router {
             get(faults_list).post(faults_add).delete(faults_clear),
         )
         .route("/_mock/seen", get(seen_get).delete(seen_reset))
+        .route("/_mock/config", get(settings_get))
         .fallback(static_fallback)
         .with_state(shared)
 }
@@ -729,6 +767,16 @@ async fn seen_reset(State(shared): State<Arc<Shared>>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// Readable from any origin: a dev build of the app on another port may fetch it to fill its settings.
+async fn settings_get(State(shared): State<Arc<Shared>>) -> Response {
+    let mut response = json_response(StatusCode::OK, &shared.settings());
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
 /// `dist/` as a static host serves it (the same `resolve` as [`crate::StaticServer`]), else 404.
 async fn static_fallback(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
     let Some(root) = shared.config.dist.clone() else {
@@ -772,4 +820,110 @@ async fn static_fallback(State(shared): State<Arc<Shared>>, method: Method, uri:
         headers.insert(name, HeaderValue::from_static(value));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_of_urls() {
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/app/?x=1").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            origin_of("https://example.com#frag").as_deref(),
+            Some("https://example.com")
+        );
+        assert_eq!(origin_of("/relative"), None);
+        assert_eq!(origin_of("http://"), None);
+    }
+
+    #[test]
+    fn html_escape_neutralises_markup() {
+        assert_eq!(
+            html_escape("<a href=\"x\" onclick='y'>&</a>"),
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn form_pairs_decode_and_keep_the_first_of_a_repeated_name() {
+        let pairs = form_pairs(b"a=1&b=x%20y+z&a=2&c");
+        assert_eq!(pairs["a"], "1");
+        assert_eq!(pairs["b"], "x y z");
+        assert_eq!(pairs["c"], "");
+    }
+
+    #[test]
+    fn ids_are_unique_and_well_shaped() {
+        let guid = random_guid();
+        assert_eq!(guid.len(), 36);
+        assert_eq!(&guid[14..15], "4");
+        assert_ne!(random_token(), random_token());
+        assert_eq!(random_token().len(), 43);
+    }
+
+    #[test]
+    fn faults_read_and_write_their_documented_json() {
+        let fault: Fault =
+            serde_json::from_str(r#"{"fault":"throttled","retry_after_secs":5,"times":2}"#)
+                .expect("documented shape");
+        assert_eq!(
+            fault,
+            Fault::times(
+                FaultKind::Throttled {
+                    retry_after_secs: 5
+                },
+                2
+            )
+        );
+        assert_eq!(
+            serde_json::to_string(&Fault::always(FaultKind::Slow { delay_ms: 10 }))
+                .expect("serialises"),
+            r#"{"fault":"slow","delay_ms":10}"#
+        );
+        let mut state = Shared::new(MockConfig::default(), SocketAddr::from(([127, 0, 0, 1], 1)))
+            .state
+            .into_inner()
+            .expect("fresh");
+        state
+            .faults
+            .push_back(Fault::times(FaultKind::ServerError, 2));
+        state.faults.push_back(Fault::always(FaultKind::Forbidden));
+        assert_eq!(state.take_fault(), Some(FaultKind::ServerError));
+        assert_eq!(state.take_fault(), Some(FaultKind::ServerError));
+        assert_eq!(state.take_fault(), Some(FaultKind::Forbidden));
+        assert_eq!(state.take_fault(), Some(FaultKind::Forbidden));
+    }
+
+    #[test]
+    fn relative_redirect_uris_are_the_mocks_own() {
+        let shared = Shared::new(
+            MockConfig {
+                redirect_uris: vec!["/".into(), "http://localhost:3000/cb".into()],
+                allowed_origins: vec!["http://localhost:4000".into()],
+                ..MockConfig::default()
+            },
+            SocketAddr::from(([127, 0, 0, 1], 8123)),
+        );
+        assert_eq!(
+            shared.redirect_uris,
+            ["http://127.0.0.1:8123/", "http://localhost:3000/cb"]
+        );
+        assert_eq!(
+            shared.allowed_origins,
+            [
+                "http://127.0.0.1:8123",
+                "http://localhost:3000",
+                "http://localhost:4000"
+            ]
+        );
+        assert_eq!(shared.settings().redirect_uri, "http://127.0.0.1:8123/");
+        assert_eq!(
+            shared.settings().authority,
+            format!("http://127.0.0.1:8123/{}", shared.config.tenant_id)
+        );
+    }
 }

@@ -864,8 +864,13 @@ fn granted_scopes(shared: &Shared, asked: &[String]) -> Vec<String> {
             None => granted.push(scope.clone()),
         }
     }
-    granted.dedup();
-    granted
+    let mut unique = Vec::new();
+    for scope in granted {
+        if !unique.contains(&scope) {
+            unique.push(scope);
+        }
+    }
+    unique
 }
 
 /// A JWT-shaped token: base64url JSON header and claims, and a signature that verifies against nothing.

@@ -976,6 +976,8 @@ fn serves_dist_beside_the_tenant() {
         get(&format!("{}/%2e%2e/%2e%2e/etc/passwd.txt", mock.url()), &[]).status,
         404
     );
+    let head = read(agent().head(format!("{}/alerts/1", mock.url())).call());
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
     // The tenant still answers on the same origin.
     assert_eq!(
         get(
@@ -1042,4 +1044,46 @@ fn drop_frees_the_port() {
         pending.join().unwrap_or(false),
         "the in-flight request was cut off"
     );
+}
+
+#[test]
+fn settings_tell_the_app_where_to_sign_in() {
+    let mock = start(config());
+    let settings: atp_tenant::AppSettings =
+        serde_json::from_str(&get(&format!("{}/_mock/config", mock.url()), &[]).body)
+            .expect("settings JSON");
+    assert_eq!(settings, mock.settings());
+    assert_eq!(settings.authority, mock.authority());
+    assert_eq!(settings.redirect_uri, format!("{}/", mock.url()));
+    assert_eq!(
+        settings.scope,
+        format!(
+            "{}/.default openid profile offline_access",
+            atp_tenant::API_RESOURCE
+        )
+    );
+    assert!(mock.banner().contains(&settings.client_id));
+}
+
+#[test]
+fn consent_page_escapes_what_it_shows() {
+    let mock = start(MockConfig {
+        user: atp_tenant::MockUser {
+            name: "<img src=x onerror=alert(1)>".into(),
+            ..atp_tenant::MockUser::default()
+        },
+        ..config()
+    });
+    let page = get(
+        &authorize_url(&mock, &[("scope", "openid <b>bold</b>")]),
+        &[],
+    );
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Sign in as &lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!page.body.contains("<b>bold"));
+    assert!(page
+        .header("content-security-policy")
+        .is_some_and(|p| p.contains("default-src 'none'")));
 }
