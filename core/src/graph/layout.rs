@@ -32,6 +32,8 @@ pub struct LayoutConfig {
     pub max_step: f32,
     /// Pull towards the origin, so separate components stay in view.
     pub gravity: f32,
+    /// Closest two nodes may be once the layout is at rest (0 turns separation off).
+    pub min_gap: f32,
 }
 
 impl Default for LayoutConfig {
@@ -42,6 +44,7 @@ impl Default for LayoutConfig {
             cooling: 0.95,
             max_step: 0.5 * SPACING,
             gravity: 0.002,
+            min_gap: 0.5 * SPACING,
         }
     }
 }
@@ -102,6 +105,8 @@ pub struct Layout {
     force: Vec<(f32, f32)>,
     hot: Vec<u32>,
     stack: Vec<u32>,
+    /// (cell x, cell y, node) sorted: the separation pass's grid.
+    grid: Vec<(i32, i32, u32)>,
 }
 
 impl Layout {
@@ -229,12 +234,90 @@ impl Layout {
                 n.pos = (n.pos.0 + mx, n.pos.1 + my);
                 max_move = max_move.max(step);
             }
+        }
+        max_move = max_move.max(self.separate(graph));
+        for &i in &self.hot {
+            let n = &mut graph.nodes_mut()[i as usize];
             n.heat *= cfg.cooling;
             if n.heat <= REST_HEAT {
                 n.heat = 0.0;
             }
         }
         Some(max_move)
+    }
+
+    /// Pushes hot nodes off nodes closer than `min_gap`: forces alone leave leaves of a busy node piled on
+    /// each other when the heat runs out. Not scaled by heat (so the last iterations still separate), but
+    /// shared by heat: against a cold node the hot one moves the whole way, between two hot nodes the
+    /// hotter one moves more. A uniform grid of `min_gap` cells finds the neighbours.
+    fn separate(&mut self, graph: &mut Graph) -> f32 {
+        let gap = self.config.min_gap;
+        if gap <= 0.0 {
+            return 0.0;
+        }
+        let nodes = graph.nodes();
+        let cell = |p: (f32, f32)| ((p.0 / gap).floor() as i32, (p.1 / gap).floor() as i32);
+        self.grid.clear();
+        self.grid.extend(nodes.iter().enumerate().map(|(i, n)| {
+            let (cx, cy) = cell(n.pos);
+            (cx, cy, i as u32)
+        }));
+        self.grid.sort_unstable();
+        self.force.clear();
+        self.force.resize(nodes.len(), (0.0, 0.0));
+        for &i in &self.hot {
+            let a = &nodes[i as usize];
+            let (cx, cy) = cell(a.pos);
+            let (mut px, mut py) = (0.0f32, 0.0f32);
+            for gx in cx - 1..=cx + 1 {
+                for gy in cy - 1..=cy + 1 {
+                    let lo = self.grid.partition_point(|&(x, y, _)| (x, y) < (gx, gy));
+                    for &(x, y, j) in &self.grid[lo..] {
+                        if (x, y) != (gx, gy) {
+                            break;
+                        }
+                        if j == i {
+                            continue;
+                        }
+                        let b = &nodes[j as usize];
+                        let (dx, dy) = (a.pos.0 - b.pos.0, a.pos.1 - b.pos.1);
+                        let d = (dx * dx + dy * dy).sqrt();
+                        if d >= gap {
+                            continue;
+                        }
+                        let other = if b.pinned { 0.0 } else { b.heat.max(0.0) };
+                        let share = a.heat / (a.heat + other);
+                        let push = (gap - d) * share;
+                        if d < 1e-3 {
+                            // On one spot: opposite directions, fixed by which index is lower.
+                            let (ux, uy) = DIRECTIONS[i.min(j) as usize % DIRECTIONS.len()];
+                            let sign = if i < j { 1.0 } else { -1.0 };
+                            px += ux * push * sign;
+                            py += uy * push * sign;
+                        } else {
+                            px += dx / d * push;
+                            py += dy / d * push;
+                        }
+                    }
+                }
+            }
+            // Many neighbours could add up to a jump: no more than one gap per iteration.
+            let len = (px * px + py * py).sqrt();
+            if len > gap {
+                px *= gap / len;
+                py *= gap / len;
+            }
+            self.force[i as usize] = (px, py);
+        }
+        let mut max_move = 0.0f32;
+        let nodes = graph.nodes_mut();
+        for &i in &self.hot {
+            let (px, py) = self.force[i as usize];
+            let n = &mut nodes[i as usize];
+            n.pos = (n.pos.0 + px, n.pos.1 + py);
+            max_move = max_move.max((px * px + py * py).sqrt());
+        }
+        max_move
     }
 
     fn build_tree(&mut self, graph: &Graph) {
