@@ -343,7 +343,7 @@ impl MockTenant {
     /// Lines for a terminal: authority, client id, redirect URI, API bases and, with `dist`, the app.
     pub fn banner(&self) -> String {
         let mut text = format!(
-            "Mock Entra ID tenant: {}\n  authority     {}\n  client id     {}\n  redirect URIs {}\n  scope         {}\n  API (Defender for Endpoint) {}\n  API (WDATP)                 {}\n  sign in as    {} <{}>{}\n",
+            "Mock Entra ID tenant: {}\n  authority      {}\n  client id      {}\n  redirect URIs  {}\n  scope          {}\n  API (Defender) {}\n  API (WDATP)    {}\n  sign in as     {} <{}>{}\n",
             self.url(),
             self.authority(),
             self.shared.config.client_id,
@@ -676,6 +676,24 @@ pub(crate) fn form_pairs(input: &[u8]) -> HashMap<String, String> {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
+    // Test controls, open to any origin so a browser-side test can drive them too.
+    let control = Router::new()
+        .route(
+            "/_mock/faults",
+            get(faults_list)
+                .post(faults_add)
+                .delete(faults_clear)
+                .options(control_preflight),
+        )
+        .route(
+            "/_mock/seen",
+            get(seen_get).delete(seen_reset).options(control_preflight),
+        )
+        .route(
+            "/_mock/config",
+            get(settings_get).options(control_preflight),
+        )
+        .layer(axum::middleware::map_response(open_cors));
     Router::new()
         .route(
             "/{tenant}/v2.0/.well-known/openid-configuration",
@@ -695,12 +713,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/{*rest}", axum::routing::any(api::defender))
         .route("/testwdatp", axum::routing::any(api::wdatp))
         .route("/testwdatp/{*rest}", axum::routing::any(api::wdatp))
-        .route(
-            "/_mock/faults",
-            get(faults_list).post(faults_add).delete(faults_clear),
-        )
-        .route("/_mock/seen", get(seen_get).delete(seen_reset))
-        .route("/_mock/config", get(settings_get))
+        .merge(control)
         .fallback(static_fallback)
         .with_state(shared)
 }
@@ -769,7 +782,24 @@ async fn seen_reset(State(shared): State<Arc<Shared>>) -> Response {
 
 /// Readable from any origin: a dev build of the app on another port may fetch it to fill its settings.
 async fn settings_get(State(shared): State<Arc<Shared>>) -> Response {
-    let mut response = json_response(StatusCode::OK, &shared.settings());
+    json_response(StatusCode::OK, &shared.settings())
+}
+
+async fn control_preflight() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Content-Type"),
+    );
+    response
+}
+
+async fn open_cors(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),

@@ -906,6 +906,21 @@ fn faults_are_settable_over_http() {
             .send(r#"[{"fault":"throttled","retry_after_secs":3,"times":1},{"fault":"forbidden","times":1}]"#),
     );
     assert_eq!(set.status, 200, "{}", set.body);
+    // Open to any origin, so a browser-side test can drive the faults too.
+    assert_eq!(set.header("access-control-allow-origin"), Some("*"));
+    let preflight = options(
+        &faults,
+        &[
+            ("Origin", "http://127.0.0.1:9"),
+            ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "content-type"),
+        ],
+    );
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert!(preflight
+        .header("access-control-allow-headers")
+        .is_some_and(|h| h.contains("Content-Type")));
     assert_eq!(set.json().as_array().map(Vec::len), Some(2));
     assert_eq!(
         mock.faults()[0],
