@@ -6,6 +6,25 @@
 //!   browser sign-in (authorization code + PKCE S256) runs end to end without the internet. It can also
 //!   serve `dist/` itself (same answers as [`StaticServer`], from the same code), and it injects faults
 //!   for tests. See [`mock`] for the endpoints.
+//!
+//! ```no_run
+//! use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant};
+//!
+//! // A test: the app on the same origin, consent page skipped.
+//! let mock = MockTenant::start(MockConfig {
+//!     dist: Some("dist".into()),
+//!     auto_approve: true,
+//!     ..MockConfig::default()
+//! })?;
+//! let settings = mock.settings(); // authority, client id, redirect URI, scope, API bases
+//! mock.inject(Fault::times(FaultKind::Throttled { retry_after_secs: 2 }, 1));
+//! // ... drive the browser at `settings.redirect_uri` ...
+//! assert!(mock.seen().authorized_requests > 0, "the API checked a bearer token");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! For `cargo xtask serve --tenant`: [`run_foreground`] with `dist` and the port; it prints the authority,
+//! client id and app URL and serves until Ctrl+C.
 
 mod api;
 pub mod mock;

@@ -85,7 +85,9 @@ pub struct MockConfig {
     pub spa_platform: bool,
     /// Browser origins allowed by CORS besides the redirect URIs' origins and the mock's own.
     pub allowed_origins: Vec<String>,
-    /// Approve every valid authorization request without the consent page.
+    /// Approve every valid authorization request without the consent page (whatever `prompt` says).
+    /// Without it, `prompt=none` succeeds only for a browser that consented before (session cookie) and
+    /// answers `login_required` otherwise; other prompts show the consent page.
     pub auto_approve: bool,
     /// Access token lifetime (`expires_in`); Entra's is about an hour.
     pub token_lifetime_secs: u64,
@@ -529,11 +531,12 @@ impl Shared {
             })
             .collect();
         let mut allowed_origins = vec![base.clone()];
-        for origin in redirect_uris
-            .iter()
-            .filter_map(|u| origin_of(u))
-            .chain(config.allowed_origins.clone())
-        {
+        for origin in redirect_uris.iter().filter_map(|u| origin_of(u)).chain(
+            config
+                .allowed_origins
+                .iter()
+                .map(|o| o.trim_end_matches('/').to_string()),
+        ) {
             if !allowed_origins.contains(&origin) {
                 allowed_origins.push(origin);
             }
