@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use serde_json::json;
 
-use crate::mock::{random_guid, FaultKind, Shared};
+use crate::mock::{random_guid, FaultKind, Shared, API_RESOURCE, GRAPH_RESOURCE};
 
 /// Headers the app may send: the token, and what OData clients commonly add.
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Prefer, Cache-Control";
@@ -130,10 +130,12 @@ async fn serve(
         Some(FaultKind::Truncated | FaultKind::NoCors) | None => None,
     };
     if response.is_none() {
-        response = Some(match token_rejection(&shared, authorization.as_deref()) {
-            Some(rejection) => rejection,
-            None => answer(&shared, profile, prefix, &method, &path).await,
-        });
+        response = Some(
+            match token_rejection(&shared, authorization.as_deref(), audiences(profile)) {
+                Some(rejection) => rejection,
+                None => answer(&shared, profile, prefix, &method, &path).await,
+            },
+        );
     }
     let Some(mut response) = response else {
         return api_error(
@@ -151,9 +153,26 @@ async fn serve(
     response
 }
 
+/// The token audiences each API takes: Defender for Endpoint its own resource (either host's name); the
+/// Graph-hosted WDATP profile also Graph's.
+fn audiences(profile: Profile) -> &'static [&'static str] {
+    match profile {
+        Profile::Wdatp => &[
+            API_RESOURCE,
+            "https://api.security.microsoft.com",
+            GRAPH_RESOURCE,
+        ],
+        Profile::Defender(_) => &[API_RESOURCE, "https://api.security.microsoft.com"],
+    }
+}
+
 /// Checks the bearer token against the tokens the mock issued: `None` when valid, else a 401 in the API's
 /// shape.
-fn token_rejection(shared: &Shared, authorization: Option<&str>) -> Option<Response> {
+fn token_rejection(
+    shared: &Shared,
+    authorization: Option<&str>,
+    audiences: &[&str],
+) -> Option<Response> {
     let token = authorization.and_then(|value| {
         let (scheme, token) = value.trim().split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
@@ -173,6 +192,10 @@ fn token_rejection(shared: &Shared, authorization: Option<&str>) -> Option<Respo
             Some(grant) if grant.expires_at <= now => Some((
                 "The access token has expired. Get a new one (refresh token or sign in again).",
                 "Bearer error=\"invalid_token\", error_description=\"The token is expired\"",
+            )),
+            Some(grant) if !audiences.iter().any(|a| a.eq_ignore_ascii_case(&grant.audience)) => Some((
+                "The access token is for another resource (its audience is not this API): ask for the scope https://api.securitycenter.microsoft.com/.default.",
+                "Bearer error=\"invalid_token\", error_description=\"The audience is invalid\"",
             )),
             Some(_) => None,
         },

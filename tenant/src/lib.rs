@@ -33,6 +33,6 @@ mod static_files;
 
 pub use mock::{
     run_foreground, AppSettings, Fault, FaultKind, MockConfig, MockTenant, MockUser, Seen,
-    API_RESOURCE,
+    API_RESOURCE, GRAPH_RESOURCE,
 };
 pub use static_files::StaticServer;

@@ -75,8 +75,11 @@ pub struct MockConfig {
     pub tenant_id: String,
     /// The tenant's domain, accepted in URLs like the id.
     pub tenant_domain: String,
-    /// The one registered application (a public client).
+    /// The app's registration (a public client).
     pub client_id: String,
+    /// Other public clients registered in the tenant (same redirect URIs), so tests can check that codes
+    /// and refresh tokens are bound to the client they were issued to.
+    pub other_client_ids: Vec<String>,
     /// Registered redirect URIs, matched exactly. One starting with `/` is relative to the mock's own URL
     /// (`"/"` is `{url}/`), since a port-0 server's URL is not known in advance.
     pub redirect_uris: Vec<String>,
@@ -111,6 +114,7 @@ impl Default for MockConfig {
             tenant_id: "5b7c0e3a-91d4-4f2e-8a6b-3c1d2e4f5a6b".into(),
             tenant_domain: "contoso.onmicrosoft.com".into(),
             client_id: "0f3c9a7e-2b1d-4e6f-9a8b-7c6d5e4f3a2b".into(),
+            other_client_ids: Vec::new(),
             redirect_uris: vec!["/".into()],
             spa_platform: true,
             allowed_origins: Vec::new(),
@@ -138,6 +142,9 @@ impl Default for MockConfig {
 
 /// The API resource the scopes name (`https://api.securitycenter.microsoft.com/.default`).
 pub const API_RESOURCE: &str = "https://api.securitycenter.microsoft.com";
+
+/// The resource Entra issues a token for when only OpenID scopes are asked (Microsoft Graph).
+pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 
 /// A fault the API answers instead of (or on top of) its normal answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -457,6 +464,8 @@ pub(crate) struct Pending {
 
 pub(crate) struct AccessGrant {
     pub expires_at: i64,
+    /// The resource the token is for (`aud`): the API refuses tokens for another resource.
+    pub audience: String,
 }
 
 pub(crate) struct RefreshGrant {
@@ -595,6 +604,11 @@ impl Shared {
                 .unwrap_or_else(|| DemoConfig::new(chrono::Utc::now()));
             DemoTenant::generate(&config)
         })
+    }
+
+    pub fn is_client(&self, client_id: &str) -> bool {
+        client_id == self.config.client_id
+            || self.config.other_client_ids.iter().any(|c| c == client_id)
     }
 
     /// The `Origin` header if it is one the app may call from.

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::mock::{
     form_pairs, html_escape, json_response, random_guid, random_token, AccessGrant, CodeGrant,
-    Pending, RefreshGrant, Shared, API_RESOURCE,
+    Pending, RefreshGrant, Shared, GRAPH_RESOURCE,
 };
 
 const SESSION_COOKIE: &str = "mock_tenant_session";
@@ -320,7 +320,7 @@ fn check_authorize(
             .filter(|v| !v.is_empty())
     };
     let client_id = get("client_id").ok_or_else(|| Refusal::Page(missing("client_id")))?;
-    if client_id != shared.config.client_id {
+    if !shared.is_client(client_id) {
         return Err(Refusal::Page(unknown_client(shared, client_id)));
     }
     let redirect_uri = get("redirect_uri").ok_or_else(|| Refusal::Page(missing("redirect_uri")))?;
@@ -695,7 +695,7 @@ fn redeem(
             .filter(|v| !v.is_empty())
     };
     let client_id = get("client_id").ok_or_else(|| missing("client_id"))?;
-    if client_id != shared.config.client_id {
+    if !shared.is_client(client_id) {
         return Err(unknown_client(shared, client_id));
     }
     if get("client_secret").is_some() || get("client_assertion").is_some() {
@@ -796,6 +796,7 @@ fn redeem_code<'a>(
     Ok(issue(
         shared,
         &mut state,
+        client_id,
         &grant.scopes,
         grant.nonce.as_deref(),
         now.saturating_add(refresh_lifetime),
@@ -840,6 +841,7 @@ fn redeem_refresh<'a>(
     Ok(issue(
         shared,
         &mut state,
+        client_id,
         &scopes,
         None,
         grant.expires_at,
@@ -887,9 +889,11 @@ fn jwt(claims: &Value) -> String {
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
+/// Access token (always), refresh token (with `offline_access`), id token (with `openid`).
 fn issue(
     shared: &Shared,
     state: &mut crate::mock::MockState,
+    client_id: &str,
     scopes: &[String],
     nonce: Option<&str>,
     refresh_expires_at: i64,
@@ -898,7 +902,11 @@ fn issue(
     let config = &shared.config;
     let lifetime = state.token_lifetime_secs;
     let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
-    let granted = granted_scopes(shared, scopes);
+    let mut granted = granted_scopes(shared, scopes);
+    if granted.is_empty() {
+        // Only OpenID scopes: Entra still issues an access token, for Microsoft Graph.
+        granted.push(format!("{GRAPH_RESOURCE}/User.Read"));
+    }
     let permissions: Vec<&str> = granted
         .iter()
         .map(|s| s.rsplit('/').next().unwrap_or(s))
@@ -906,12 +914,12 @@ fn issue(
     let audience = granted
         .first()
         .and_then(|s| s.rsplit_once('/').map(|(resource, _)| resource.to_string()))
-        .unwrap_or_else(|| API_RESOURCE.to_string());
+        .unwrap_or_else(|| GRAPH_RESOURCE.to_string());
     let access_token = jwt(&json!({
         "aud": audience,
         "iss": issuer(shared),
         "iat": now, "nbf": now, "exp": expires_at,
-        "appid": config.client_id,
+        "appid": client_id,
         "name": config.user.name,
         "upn": config.user.preferred_username,
         "oid": config.user.oid,
@@ -921,14 +929,14 @@ fn issue(
         "jti": random_token(),
     }));
     state.access.retain(|_, g| g.expires_at > now - 24 * 3600);
-    state
-        .access
-        .insert(access_token.clone(), AccessGrant { expires_at });
-    let scope_text = if granted.is_empty() {
-        scopes.join(" ")
-    } else {
-        granted.join(" ")
-    };
+    state.access.insert(
+        access_token.clone(),
+        AccessGrant {
+            expires_at,
+            audience,
+        },
+    );
+    let scope_text = granted.join(" ");
     let mut answer = json!({
         "token_type": "Bearer",
         "scope": scope_text,
@@ -941,7 +949,7 @@ fn issue(
         state.refresh.insert(
             refresh_token.clone(),
             RefreshGrant {
-                client_id: config.client_id.clone(),
+                client_id: client_id.to_string(),
                 scopes: scopes.to_vec(),
                 expires_at: refresh_expires_at,
             },
@@ -955,7 +963,7 @@ fn issue(
             config.user.oid, config.client_id
         )));
         let mut claims = json!({
-            "aud": config.client_id,
+            "aud": client_id,
             "iss": issuer(shared),
             "iat": now, "nbf": now, "exp": now + 3600,
             "name": config.user.name,

@@ -504,7 +504,10 @@ fn code_redeems_for_tokens_once() {
 
 #[test]
 fn token_endpoint_refuses_bad_pkce_and_foreign_codes() {
-    let mock = start(config());
+    let mock = start(MockConfig {
+        other_client_ids: vec!["second-app".into()],
+        ..config()
+    });
     let code = |extra: &[(&str, &str)]| sign_in(&mock, extra)["code"].clone();
     let description = |reply: Reply| {
         assert_eq!(reply.status, 400, "{}", reply.body);
@@ -534,6 +537,20 @@ fn token_endpoint_refuses_bad_pkce_and_foreign_codes() {
         ],
     );
     assert!(description(other_client).starts_with("AADSTS700016:"));
+    let registered_other_client = post_form(
+        &mock.token_url(),
+        &[],
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", "second-app"),
+            ("code", &code(&[])),
+            ("redirect_uri", APP),
+            ("code_verifier", VERIFIER),
+        ],
+    );
+    let (error, text) = error_of(&registered_other_client);
+    assert_eq!(error, "invalid_grant");
+    assert!(text.starts_with("AADSTS70000:"), "{text}");
     let own = format!("{}/", mock.url());
     let issued_for_own = sign_in(&mock, &[("redirect_uri", &own)])["code"].clone();
     let (error, text) = error_of(&redeem(&mock, &issued_for_own, Some(VERIFIER)));
@@ -1101,4 +1118,53 @@ fn consent_page_escapes_what_it_shows() {
     assert!(page
         .header("content-security-policy")
         .is_some_and(|p| p.contains("default-src 'none'")));
+}
+
+#[test]
+fn refresh_tokens_are_bound_to_their_client() {
+    let mock = start(MockConfig {
+        other_client_ids: vec!["second-app".into()],
+        ..config()
+    });
+    let token = tokens(&mock);
+    let refresh_token = token["refresh_token"].as_str().expect("a refresh token");
+    let reply = post_form(
+        &mock.token_url(),
+        &[],
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", "second-app"),
+            ("refresh_token", refresh_token),
+        ],
+    );
+    let (error, text) = error_of(&reply);
+    assert_eq!(error, "invalid_grant");
+    assert!(text.starts_with("AADSTS70000:"), "{text}");
+}
+
+#[test]
+fn api_refuses_tokens_for_another_resource() {
+    let mock = start(config());
+    // Only OpenID scopes: Entra issues a Microsoft Graph token, which the Defender API refuses.
+    let code = sign_in(&mock, &[("scope", "openid profile")])["code"].clone();
+    let token = redeem(&mock, &code, Some(VERIFIER)).json();
+    assert_eq!(token["scope"], "https://graph.microsoft.com/User.Read");
+    assert_eq!(
+        jwt_claims(token["access_token"].as_str().expect("an access token"))["aud"],
+        atp_tenant::GRAPH_RESOURCE
+    );
+    let defender = get(
+        &format!("{}/alerts?$top=1", mock.defender_api_base()),
+        &[("Authorization", &bearer(&token))],
+    );
+    assert_eq!(defender.status, 401);
+    assert!(defender
+        .header("www-authenticate")
+        .is_some_and(|h| h.contains("audience")));
+    // The Graph-hosted WDATP profile takes a Graph token.
+    let wdatp = get(
+        &format!("{}/alerts?$top=1", mock.wdatp_api_base()),
+        &[("Authorization", &bearer(&token))],
+    );
+    assert_eq!(wdatp.status, 200, "{}", wdatp.body);
 }
