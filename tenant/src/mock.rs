@@ -19,6 +19,16 @@
 //!
 //! The API answers `@odata.context` and `@odata.nextLink` with the mock's own base (`{url}/api`,
 //! `{url}/testwdatp`) instead of Microsoft's host, so paging stays on loopback.
+//!
+//! Tokens: the API takes `Authorization: Bearer <access token>` of a token this mock issued, unexpired,
+//! whose audience is the API (`{API_RESOURCE}/.default` asked; `/testwdatp` also takes Graph tokens, which
+//! is what asking only OpenID scopes gives). Otherwise 401 `{"error":{"code":"Unauthorized",...}}` with a
+//! `WWW-Authenticate` that says why. Tokens are JWT-shaped (`header.claims.signature`, RS256 header) but the
+//! signature verifies against nothing: the server checks tokens by lookup.
+//!
+//! Faults: a queue; each API request (preflights excluded) takes the first fault and counts it down;
+//! a fault without `times` stays until cleared. Fault answers carry CORS headers (except `no_cors`), so the
+//! app can read a 429's `Retry-After`. Faults never touch the sign-in endpoints.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
