@@ -1,1 +1,0 @@
-//! The investigation graph: entities as nodes, relations as edges, merge and layout.

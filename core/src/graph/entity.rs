@@ -1,0 +1,180 @@
+//! From an API entity's JSON to a graph node's identity and label.
+//!
+//! The route that answered tells which entity a result is (a route's `Returns`), so nothing here guesses the
+//! type from the JSON. Decoding goes through the typed models, which accept both the 2017/2018 sample
+//! shapes and today's; a result the model cannot read is skipped, never a panic.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::catalogue::Entity;
+use crate::model::{Actor, Alert, Domain, File, Ip, Machine, Timestamp, User};
+
+use super::NodeKey;
+
+/// Longest label, in characters: labels sit under a node; the full strings stay in the node's detail.
+pub const LABEL_MAX_CHARS: usize = 80;
+
+/// What the graph needs to know about one entity of a response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identified {
+    pub key: NodeKey,
+    /// The id as the API spelled it (the key's id is canonical, lower case).
+    pub api_id: String,
+    /// Short, with invisible characters made visible (see [`visible`]); not XML-escaped.
+    pub label: String,
+    /// For alerts: when the alert's activity began and ended (first/last event time, else creation time).
+    pub span: Option<(Timestamp, Timestamp)>,
+}
+
+/// Reads one result of a route that returns `entity`. `None` when the JSON is not such an entity or has no id.
+pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
+    if !json.is_object() {
+        return None;
+    }
+    let (api_id, label, span) = match entity {
+        Entity::Alert => {
+            let a: Alert = decode(json)?;
+            let start = a.first_event_time.or(a.alert_creation_time);
+            let end = a.last_event_time.or(start);
+            let span = start
+                .zip(end)
+                .map(|(s, e)| if e < s { (e, s) } else { (s, e) });
+            (a.id.clone(), first_text(&[a.title.as_deref()]), span)
+        }
+        Entity::Machine => {
+            let m: Machine = decode(json)?;
+            // The 2017 samples carry `"computerDnsName": ""` for machines without one.
+            (
+                m.id.clone(),
+                first_text(&[m.computer_dns_name.as_deref()]),
+                None,
+            )
+        }
+        Entity::User => {
+            let u: User = decode(json)?;
+            let domain = u
+                .account_domain
+                .as_deref()
+                .or(u.account_domain_name.as_deref());
+            let label = match (
+                domain.filter(|d| !d.trim().is_empty()),
+                nonblank(u.account_name.as_deref()),
+            ) {
+                (Some(d), Some(n)) => Some(format!("{d}\\{n}")),
+                (None, Some(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            (u.id.clone(), label, None)
+        }
+        Entity::Domain => {
+            let d: Domain = decode(json)?;
+            (d.host.clone(), None, None)
+        }
+        Entity::Ip => {
+            let ip: Ip = decode(json)?;
+            (ip.id.clone(), None, None)
+        }
+        Entity::File => {
+            let f: File = decode(json)?;
+            let id = f.id()?.to_string();
+            // No model field names a file; some shapes (evidence-like rows) carry `fileName`.
+            let name = ["fileName", "name"]
+                .iter()
+                .find_map(|k| {
+                    f.extra
+                        .get(*k)
+                        .and_then(Value::as_str)
+                        .and_then(|s| nonblank(Some(s)))
+                })
+                .map(str::to_string)
+                .or_else(|| Some(hash_prefix(&id)));
+            (id, name, None)
+        }
+        Entity::Actor => {
+            let a: Actor = decode(json)?;
+            (a.id.clone(), first_text(&[a.name.as_deref()]), None)
+        }
+    };
+    let key = NodeKey::new(entity, &api_id)?;
+    let label = label.unwrap_or_else(|| match entity {
+        Entity::Machine => hash_prefix(&api_id),
+        _ => api_id.clone(),
+    });
+    Some(Identified {
+        key,
+        api_id,
+        label: short_label(&label),
+        span,
+    })
+}
+
+fn decode<T: serde::de::DeserializeOwned>(json: &Value) -> Option<T> {
+    // The models are lenient (every field optional, unknown fields kept); a wrong type still fails.
+    T::deserialize(json).ok()
+}
+
+fn nonblank(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+fn first_text(candidates: &[Option<&str>]) -> Option<String> {
+    candidates
+        .iter()
+        .find_map(|c| nonblank(*c))
+        .map(str::to_string)
+}
+
+/// Hashes and machine ids are 32 to 64 hex digits: the first 12 tell them apart in a label.
+fn hash_prefix(id: &str) -> String {
+    if id.chars().count() > 12 {
+        let head: String = id.chars().take(12).collect();
+        format!("{head}…")
+    } else {
+        id.to_string()
+    }
+}
+
+/// A label: invisible characters made visible, then cut to [`LABEL_MAX_CHARS`].
+pub fn short_label(text: &str) -> String {
+    let shown = visible(text.trim());
+    if shown.chars().count() <= LABEL_MAX_CHARS {
+        return shown.into_owned();
+    }
+    let mut cut: String = shown.chars().take(LABEL_MAX_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Whether a character would change or hide what the analyst reads without being seen itself: controls,
+/// bidi overrides and isolates, zero-width characters, soft hyphen, BOM, and characters XML cannot carry.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
+        | '\u{FFFE}' | '\u{FFFF}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// The text with every invisible character (see [`is_invisible`]) written as `\u{…}`, so an RTL override or
+/// a zero-width joiner in an API string is seen rather than obeyed. Tabs and newlines become spaces.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_invisible(c) || matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if is_invisible(c) => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
