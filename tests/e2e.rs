@@ -285,3 +285,48 @@ async fn api_errors_say_what_happened_and_what_to_do() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn deep_links_work_under_a_sub_path_of_a_plain_static_host() {
+    // A GitHub-Pages-style site: the app in /atp-explorer/, no rewrite rules, unknown paths 404.
+    let site = std::env::temp_dir().join(format!("atp-site-{}", std::process::id()));
+    let app = site.join("atp-explorer");
+    std::fs::create_dir_all(&app).expect("a site folder");
+    std::fs::write(
+        site.join("index.html"),
+        "<!doctype html><title>Another page of the site</title>",
+    )
+    .expect("site index");
+    for entry in std::fs::read_dir(support::dist())
+        .expect("read dist/")
+        .flatten()
+    {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), app.join(entry.file_name())).expect("copy the app");
+        }
+    }
+    let browser = Browser::open_site(site.clone(), "/atp-explorer/").await;
+    browser.wait_for_cards(20).await;
+    browser.click_link("A machine").await;
+    let cards = browser.wait_for_cards(1).await;
+    let deep_link = browser.current_url().await;
+    assert!(
+        deep_link.contains("/atp-explorer/?profile=wdatp&q=/machines/"),
+        "{deep_link}"
+    );
+
+    // The deep link works on its own: a fresh load of the address restores the same view.
+    browser
+        .client
+        .goto("about:blank")
+        .await
+        .expect("leave the app");
+    browser
+        .client
+        .goto(&deep_link)
+        .await
+        .expect("open the deep link");
+    assert_eq!(browser.wait_for_cards(1).await, cards);
+    browser.close().await;
+    let _ = std::fs::remove_dir_all(&site);
+}

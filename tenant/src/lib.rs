@@ -1,7 +1,7 @@
 //! Local servers for development and tests.
 //!
-//! - [`StaticServer`]: the built app (`dist/`) on loopback, the way a static host serves it (files, deep
-//!   links without an extension answered by `index.html`, 404 otherwise). Plain std, no runtime.
+//! - [`StaticServer`]: the built app (`dist/`) on loopback, the way a plain static host serves it (files,
+//!   a directory's `index.html`, 404 otherwise: no rewrite rules). Plain std, no runtime.
 //! - [`MockTenant`]: a mock Entra ID (v2) tenant plus the demo API behind bearer tokens, so the app's
 //!   browser sign-in (authorization code + PKCE S256) runs end to end without the internet. It can also
 //!   serve `dist/` itself (same answers as [`StaticServer`], from the same code), and it injects faults

@@ -1,5 +1,6 @@
-//! The built app (`dist/`) served on loopback the way a static host serves it, with deep links answered by
-//! `index.html`.
+//! The built app (`dist/`) served on loopback the way a plain static host (GitHub Pages style) serves
+//! it: files, a directory's `index.html`, and 404 for anything else, with no rewrite to the app. The app
+//! keeps its state in the query string, so its deep links need none.
 //!
 //! [`resolve`] is the one place that decides what a static host answers; [`StaticServer`] (plain std
 //! threads, one short-lived thread per connection: plenty for a browser under test) and the mock tenant's
@@ -132,7 +133,7 @@ pub(crate) const STATIC_HEADERS: [(&str, &str); 3] = [
     ("Referrer-Policy", "no-referrer"),
 ];
 
-/// What a static host answers for `target`: the file, `index.html` for an app route, or 404.
+/// What a static host answers for `target`: the file, a directory's `index.html`, or 404.
 pub(crate) fn resolve(root: &Path, target: &str) -> (u16, &'static str, Vec<u8>) {
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path);
@@ -140,20 +141,29 @@ pub(crate) fn resolve(root: &Path, target: &str) -> (u16, &'static str, Vec<u8>)
     let safe = relative
         .components()
         .all(|c| matches!(c, Component::Normal(_)));
-    let file = root.join(relative);
-    if safe && file.is_file() {
+    if !safe {
+        return not_found(root);
+    }
+    let mut file = root.join(relative);
+    // A directory answers with its index, as static hosts do; nothing else falls back to the app,
+    // because the app keeps its state in the query string and never needs a rewrite rule.
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    if file.is_file() {
         if let Ok(body) = fs::read(&file) {
             return (200, content_type(&file), body);
         }
     }
-    // A path without an extension is one of the app's own deep links.
-    let is_asset = relative.extension().is_some();
-    if !is_asset {
-        if let Ok(body) = fs::read(root.join("index.html")) {
-            return (200, "text/html; charset=utf-8", body);
-        }
+    not_found(root)
+}
+
+/// A static host's 404: its `404.html` when the site has one.
+fn not_found(root: &Path) -> (u16, &'static str, Vec<u8>) {
+    match fs::read(root.join("404.html")) {
+        Ok(body) => (404, "text/html; charset=utf-8", body),
+        Err(_) => (404, "text/plain; charset=utf-8", b"Not found.\n".to_vec()),
     }
-    (404, "text/plain; charset=utf-8", b"Not found.\n".to_vec())
 }
 
 fn percent_decode(text: &str) -> String {
@@ -257,7 +267,7 @@ mod tests {
     }
 
     #[test]
-    fn serves_files_deep_links_and_refuses_traversal() {
+    fn serves_files_and_directories_like_a_static_host() {
         let dir = std::env::temp_dir().join(format!("atp-tenant-test-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("index.html"), "<html>app</html>").unwrap();
@@ -267,7 +277,15 @@ mod tests {
             get(&server, "/app.wasm"),
             ("HTTP/1.1 200 OK".into(), vec![0, 97, 115, 109])
         );
-        assert_eq!(get(&server, "/alerts/123?x=1").1, b"<html>app</html>");
+        assert_eq!(
+            get(&server, "/?profile=wdatp&q=/alerts").1,
+            b"<html>app</html>"
+        );
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join("sub/index.html"), "<html>sub</html>").unwrap();
+        assert_eq!(get(&server, "/sub/?q=/alerts").1, b"<html>sub</html>");
+        // No rewrite rules: an unknown path is a 404, as on GitHub Pages.
+        assert_eq!(get(&server, "/alerts/123?x=1").0, "HTTP/1.1 404 Not Found");
         assert_eq!(get(&server, "/missing.js").0, "HTTP/1.1 404 Not Found");
         assert_eq!(
             get(&server, "/%2e%2e/%2e%2e/etc/passwd.txt").0,

@@ -997,8 +997,13 @@ fn serves_dist_beside_the_tenant() {
         Some("text/javascript; charset=utf-8")
     );
     assert_eq!(
-        get(&format!("{}/alerts/123?x=1", mock.url()), &[]).body,
+        get(&format!("{}/?profile=wdatp&q=/alerts", mock.url()), &[]).body,
         "<html>app</html>"
+    );
+    // Like a plain static host: no rewrite of unknown paths to the app.
+    assert_eq!(
+        get(&format!("{}/alerts/123?x=1", mock.url()), &[]).status,
+        404
     );
     assert_eq!(
         get(&format!("{}/missing.wasm", mock.url()), &[]).status,
@@ -1008,7 +1013,7 @@ fn serves_dist_beside_the_tenant() {
         get(&format!("{}/%2e%2e/%2e%2e/etc/passwd.txt", mock.url()), &[]).status,
         404
     );
-    let head = read(agent().head(format!("{}/alerts/1", mock.url())).call());
+    let head = read(agent().head(format!("{}/?q=/alerts", mock.url())).call());
     assert_eq!((head.status, head.body.as_str()), (200, ""));
     // The tenant still answers on the same origin.
     assert_eq!(

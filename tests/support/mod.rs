@@ -38,7 +38,7 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-fn dist() -> PathBuf {
+pub fn dist() -> PathBuf {
     let dir = std::env::var_os("ATP_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
@@ -53,8 +53,13 @@ fn dist() -> PathBuf {
 impl Browser {
     /// Serves `dist/`, starts chromedriver and Chromium, and opens `path` of the app.
     pub async fn open(path: &str) -> Browser {
-        let server = StaticServer::start(dist(), "127.0.0.1:0".parse().expect("loopback"))
-            .expect("serve dist/ on loopback");
+        Browser::open_site(dist(), path).await
+    }
+
+    /// Serves `site` as a plain static host would, and opens `path` of it in Chromium.
+    pub async fn open_site(site: PathBuf, path: &str) -> Browser {
+        let server = StaticServer::start(site, "127.0.0.1:0".parse().expect("loopback"))
+            .expect("serve the site on loopback");
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
-        Some("dist") => dist().map(|_| ()),
+        Some("dist") => dist(&args[1..]).map(|_| ()),
         Some("tools") => Tools::ensure(true).map(|_| ()),
         Some("screenshots") => screenshots(),
         _ => {
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
                 "usage: cargo xtask <command>\n\n\
                  serve [--port N] [--dev]   build the app and serve it on http://127.0.0.1:8080\n\
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
-                 dist                       release build into dist/ with a table of sizes\n\
+                 dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
                  tools                      install what the other commands need"
             );
@@ -147,12 +147,15 @@ impl Tools {
         command
     }
 
-    /// `trunk build`, release unless `dev`.
-    fn build(&self, dev: bool) -> Result<PathBuf> {
+    /// `trunk build`, release unless `dev`; `public_url` overrides Trunk.toml's relative `./`.
+    fn build(&self, dev: bool, public_url: Option<&str>) -> Result<PathBuf> {
         let mut trunk = self.command("trunk");
         trunk.arg("build");
         if !dev {
             trunk.arg("--release");
+        }
+        if let Some(url) = public_url {
+            trunk.args(["--public-url", url]);
         }
         run_step(&mut trunk)?;
         Ok(root().join("dist"))
@@ -206,7 +209,7 @@ fn serve(args: &[String]) -> Result<()> {
         }
     }
     let tools = Tools::ensure(false)?;
-    let dist = tools.build(dev)?;
+    let dist = tools.build(dev, None)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let server = atp_tenant::StaticServer::start(&dist, addr)
         .map_err(|e| format!("cannot serve on {addr}: {e} (another server there? try --port)"))?;
@@ -219,9 +222,16 @@ fn serve(args: &[String]) -> Result<()> {
 }
 
 /// Release build into `dist/`, then each file's size raw and gzipped.
-fn dist() -> Result<Vec<(String, u64, u64)>> {
+fn dist(args: &[String]) -> Result<Vec<(String, u64, u64)>> {
+    let public_url = match args {
+        [] => None,
+        [flag, url] if flag == "--public-url" => Some(url.as_str()),
+        _ => {
+            return Err("dist takes only --public-url URL, e.g. --public-url /atp-explorer/".into())
+        }
+    };
     let tools = Tools::ensure(false)?;
-    let dist = tools.build(false)?;
+    let dist = tools.build(false, public_url)?;
     let mut rows = Vec::new();
     let mut files: Vec<_> = fs::read_dir(&dist)
         .map_err(|e| e.to_string())?
@@ -351,7 +361,7 @@ fn test() -> Result<()> {
 /// Pictures of the main views (release build, headless Chromium) for people to look at.
 fn screenshots() -> Result<()> {
     let tools = Tools::ensure(true)?;
-    let dist = tools.build(false)?;
+    let dist = tools.build(false, None)?;
     run_step(
         tools
             .command("cargo")
