@@ -348,15 +348,19 @@ impl Graph {
         key
     }
 
-    /// Fills in fields of a node's JSON it did not have yet (say, after fetching a start known by key).
-    pub fn update_detail(&mut self, json: &Value) -> Option<NodeKey> {
-        let i = self
-            .nodes
-            .iter()
-            .position(|n| identify(n.key.entity, json).is_some_and(|f| f.key == n.key))?;
-        let found = identify(self.nodes[i].key.entity, json)?;
-        merge_detail(&mut self.nodes[i], json, &found);
-        Some(found.key)
+    /// Fills in fields the node's JSON lacked (say, once a start known only by key was fetched).
+    /// `false` when `key` is not in the graph or `json` is not that entity.
+    pub fn update_detail(&mut self, key: &NodeKey, json: &Value) -> bool {
+        let Some(&i) = self.index.get(key) else {
+            return false;
+        };
+        match identify(key.entity, json) {
+            Some(found) if found.key == *key => {
+                merge_detail(&mut self.nodes[i], json, &found);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Merges the results of expanding `from` along `route` (a [`relations`] route of its entity): one node
