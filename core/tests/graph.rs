@@ -755,3 +755,27 @@ fn bounds_fit_a_viewport() {
     }
     assert!(Graph::new(Api::Defender).bounds().is_none());
 }
+
+#[test]
+fn a_start_known_by_key_gets_its_detail_later() {
+    let mut g = Graph::new(Api::Defender);
+    let m = g.add_start_key(key(
+        Entity::Machine,
+        "67E5EF2C2EAB150CC8638E21DBA19C1B0A41AD0B",
+    ));
+    assert_eq!(m.id(), SOURCE_MACHINE_ID);
+    assert_eq!(g.node(&m).unwrap().label, SOURCE_MACHINE_ID);
+    let fetched = json!({"id": SOURCE_MACHINE_ID, "computerDnsName": "mymachine1.contoso.com"});
+    assert!(g.update_detail(&m, &fetched));
+    assert_eq!(g.node(&m).unwrap().label, "mymachine1.contoso.com");
+    assert_eq!(g.node(&m).unwrap().detail, fetched);
+    // Another entity's JSON is not this node's.
+    assert!(!g.update_detail(&m, &json!({"id": "ffff", "computerDnsName": "other"})));
+    assert!(!g.update_detail(&key(Entity::Ip, "1.2.3.4"), &json!({"id": "1.2.3.4"})));
+    // Starting again at the same entity adds no step.
+    g.add_start_key(key(Entity::Machine, SOURCE_MACHINE_ID));
+    assert_eq!(g.recipe().steps.len(), 1);
+    // A file whose SHA1 is empty is known by its SHA256.
+    let f = identify(Entity::File, &json!({"sha1": "", "sha256": "AB12"})).unwrap();
+    assert_eq!(f.key.id(), "ab12");
+}

@@ -78,7 +78,11 @@ pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
         }
         Entity::File => {
             let f: File = decode(json)?;
-            let id = f.id()?.to_string();
+            // `File::id` takes SHA1 even when empty; the first hash that is there is the id.
+            let id = [&f.sha1, &f.sha256, &f.md5]
+                .into_iter()
+                .find_map(|h| nonblank(h.as_deref()))?
+                .to_string();
             // No model field names a file; some shapes (evidence-like rows) carry `fileName`.
             let name = ["fileName", "name"]
                 .iter()

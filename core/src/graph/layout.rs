@@ -40,7 +40,7 @@ impl Default for LayoutConfig {
     fn default() -> Self {
         LayoutConfig {
             spacing: SPACING,
-            theta: 0.8,
+            theta: 1.0,
             cooling: 0.95,
             max_step: 0.5 * SPACING,
             gravity: 0.002,
@@ -69,7 +69,7 @@ struct Cell {
     cy: f32,
     half: f32,
     mass: f32,
-    /// Sums of the bodies' positions: the centre of mass is (sx, sy) / mass.
+    /// Sums of the bodies' positions while building, then the centre of mass.
     sx: f32,
     sy: f32,
     /// The one body of a leaf (NONE for an inner cell or an empty one).
@@ -97,11 +97,15 @@ impl Cell {
 }
 
 /// The layout's state between frames: configuration and reusable buffers (no allocation per frame once
-/// warm).
+/// warm). Positions and heat are copied into flat arrays for each iteration: a `Node` is large (strings,
+/// JSON), and the passes below read positions many times per node.
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
     pub config: LayoutConfig,
     cells: Vec<Cell>,
+    pos: Vec<(f32, f32)>,
+    /// Heat, 0 for pinned nodes (they never move, so they take no share of a separation).
+    heat: Vec<f32>,
     force: Vec<(f32, f32)>,
     hot: Vec<u32>,
     stack: Vec<u32>,
@@ -121,8 +125,8 @@ impl Layout {
         }
     }
 
-    /// Runs at most `max_iterations` iterations (bound it per animation frame: one iteration at 1,000
-    /// nodes is ~1 ms native, ~2 ms in wasm). Returns at once when the graph is at rest.
+    /// Runs at most `max_iterations` iterations (bound it per animation frame; see the benchmark for the
+    /// cost per iteration). Returns at once when the graph is at rest.
     pub fn step(&mut self, graph: &mut Graph, max_iterations: usize) -> StepReport {
         let mut report = StepReport::default();
         for _ in 0..max_iterations {
@@ -147,38 +151,37 @@ impl Layout {
     fn iterate(&mut self, graph: &mut Graph) -> Option<f32> {
         let cfg = self.config;
         self.hot.clear();
+        self.pos.clear();
+        self.heat.clear();
         for (i, n) in graph.nodes().iter().enumerate() {
-            if !n.pinned && n.heat > REST_HEAT {
+            let heat = if n.pinned { 0.0 } else { n.heat };
+            if heat > REST_HEAT {
                 self.hot.push(i as u32);
             }
+            self.pos.push(n.pos);
+            self.heat.push(heat);
         }
         if self.hot.is_empty() {
             return None;
         }
-        let count = graph.nodes().len();
-        self.build_tree(graph);
+        self.build_tree();
         self.force.clear();
-        self.force.resize(count, (0.0, 0.0));
+        self.force.resize(self.pos.len(), (0.0, 0.0));
         let k2 = cfg.spacing * cfg.spacing;
         let theta2 = cfg.theta * cfg.theta;
-        let nodes = graph.nodes();
         // Repulsion on hot nodes only: cold ones do not move, so their forces would be wasted work.
         for &i in &self.hot {
-            let (x, y) = nodes[i as usize].pos;
+            let (x, y) = self.pos[i as usize];
             let (mut fx, mut fy) = (0.0f32, 0.0f32);
             self.stack.clear();
             self.stack.push(0);
             while let Some(ci) = self.stack.pop() {
-                let c = self.cells[ci as usize];
-                if c.mass == 0.0 {
-                    continue;
-                }
-                let (mx, my) = (c.sx / c.mass, c.sy / c.mass);
-                let (dx, dy) = (x - mx, y - my);
+                let c = &self.cells[ci as usize];
+                let (dx, dy) = (x - c.sx, y - c.sy);
                 let d2 = dx * dx + dy * dy;
-                let size = 2.0 * c.half;
-                if c.is_leaf() || size * size < theta2 * d2 {
-                    let others = if c.is_leaf() && c.body == i {
+                let leaf = c.is_leaf();
+                if leaf || 4.0 * c.half * c.half < theta2 * d2 {
+                    let others = if leaf && c.body == i {
                         c.mass - 1.0
                     } else {
                         c.mass
@@ -211,8 +214,8 @@ impl Layout {
         }
         // Springs: |F| = d² / k along the edge.
         for &(f, t) in graph.links() {
-            let (a, b) = (&nodes[f as usize], &nodes[t as usize]);
-            let (dx, dy) = (b.pos.0 - a.pos.0, b.pos.1 - a.pos.1);
+            let (a, b) = (self.pos[f as usize], self.pos[t as usize]);
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
             let d = (dx * dx + dy * dy).sqrt();
             let s = d / cfg.spacing;
             let (fx, fy) = (dx * s, dy * s);
@@ -222,22 +225,24 @@ impl Layout {
             *ft = (ft.0 - fx, ft.1 - fy);
         }
         let mut max_move = 0.0f32;
-        let nodes = graph.nodes_mut();
         for &i in &self.hot {
-            let n = &mut nodes[i as usize];
-            let (fx, fy) = self.force[i as usize];
+            let i = i as usize;
+            let (fx, fy) = self.force[i];
             let len = (fx * fx + fy * fy).sqrt();
-            let limit = cfg.max_step * n.heat;
+            let limit = cfg.max_step * self.heat[i];
             if len.is_finite() && len > 0.0 {
                 let step = len.min(limit);
-                let (mx, my) = (fx / len * step, fy / len * step);
-                n.pos = (n.pos.0 + mx, n.pos.1 + my);
+                let p = &mut self.pos[i];
+                *p = (p.0 + fx / len * step, p.1 + fy / len * step);
                 max_move = max_move.max(step);
             }
         }
-        max_move = max_move.max(self.separate(graph));
+        max_move = max_move.max(self.separate());
+        let nodes = graph.nodes_mut();
         for &i in &self.hot {
-            let n = &mut graph.nodes_mut()[i as usize];
+            let i = i as usize;
+            let n = &mut nodes[i];
+            n.pos = self.pos[i];
             n.heat *= cfg.cooling;
             if n.heat <= REST_HEAT {
                 n.heat = 0.0;
@@ -246,58 +251,59 @@ impl Layout {
         Some(max_move)
     }
 
-    /// Pushes hot nodes off nodes closer than `min_gap`: forces alone leave leaves of a busy node piled on
-    /// each other when the heat runs out. Not scaled by heat (so the last iterations still separate), but
-    /// shared by heat: against a cold node the hot one moves the whole way, between two hot nodes the
-    /// hotter one moves more. A uniform grid of `min_gap` cells finds the neighbours.
-    fn separate(&mut self, graph: &mut Graph) -> f32 {
+    /// Pushes hot nodes off nodes closer than `min_gap`: forces alone leave the leaves of a busy node piled
+    /// on each other when the heat runs out. Not scaled by heat (so the last iterations still separate),
+    /// but shared by heat: against a cold node the hot one moves the whole way, between two hot nodes the
+    /// hotter one moves more. A uniform grid of `min_gap` cells, sorted, finds the neighbours.
+    fn separate(&mut self) -> f32 {
         let gap = self.config.min_gap;
         if gap <= 0.0 {
             return 0.0;
         }
-        let nodes = graph.nodes();
         let cell = |p: (f32, f32)| ((p.0 / gap).floor() as i32, (p.1 / gap).floor() as i32);
         self.grid.clear();
-        self.grid.extend(nodes.iter().enumerate().map(|(i, n)| {
-            let (cx, cy) = cell(n.pos);
+        self.grid.extend(self.pos.iter().enumerate().map(|(i, &p)| {
+            let (cx, cy) = cell(p);
             (cx, cy, i as u32)
         }));
         self.grid.sort_unstable();
-        self.force.clear();
-        self.force.resize(nodes.len(), (0.0, 0.0));
+        for f in &mut self.force {
+            *f = (0.0, 0.0);
+        }
         for &i in &self.hot {
-            let a = &nodes[i as usize];
-            let (cx, cy) = cell(a.pos);
+            let a = self.pos[i as usize];
+            let heat = self.heat[i as usize];
+            let (cx, cy) = cell(a);
             let (mut px, mut py) = (0.0f32, 0.0f32);
+            // The three cells of a grid column are adjacent in the sorted grid: one search per column.
             for gx in cx - 1..=cx + 1 {
-                for gy in cy - 1..=cy + 1 {
-                    let lo = self.grid.partition_point(|&(x, y, _)| (x, y) < (gx, gy));
-                    for &(x, y, j) in &self.grid[lo..] {
-                        if (x, y) != (gx, gy) {
-                            break;
-                        }
-                        if j == i {
-                            continue;
-                        }
-                        let b = &nodes[j as usize];
-                        let (dx, dy) = (a.pos.0 - b.pos.0, a.pos.1 - b.pos.1);
-                        let d = (dx * dx + dy * dy).sqrt();
-                        if d >= gap {
-                            continue;
-                        }
-                        let other = if b.pinned { 0.0 } else { b.heat.max(0.0) };
-                        let share = a.heat / (a.heat + other);
-                        let push = (gap - d) * share;
-                        if d < 1e-3 {
-                            // On one spot: opposite directions, fixed by which index is lower.
-                            let (ux, uy) = DIRECTIONS[i.min(j) as usize % DIRECTIONS.len()];
-                            let sign = if i < j { 1.0 } else { -1.0 };
-                            px += ux * push * sign;
-                            py += uy * push * sign;
-                        } else {
-                            px += dx / d * push;
-                            py += dy / d * push;
-                        }
+                let lo = self
+                    .grid
+                    .partition_point(|&(x, y, _)| (x, y) < (gx, cy - 1));
+                for &(x, y, j) in &self.grid[lo..] {
+                    if x != gx || y > cy + 1 {
+                        break;
+                    }
+                    if j == i {
+                        continue;
+                    }
+                    let b = self.pos[j as usize];
+                    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
+                    let d2 = dx * dx + dy * dy;
+                    if d2 >= gap * gap {
+                        continue;
+                    }
+                    let d = d2.sqrt();
+                    let push = (gap - d) * heat / (heat + self.heat[j as usize]);
+                    if d < 1e-3 {
+                        // On one spot: opposite directions, fixed by which index is lower.
+                        let (ux, uy) = DIRECTIONS[i.min(j) as usize % DIRECTIONS.len()];
+                        let sign = if i < j { 1.0 } else { -1.0 };
+                        px += ux * push * sign;
+                        py += uy * push * sign;
+                    } else {
+                        px += dx / d * push;
+                        py += dy / d * push;
                     }
                 }
             }
@@ -310,35 +316,41 @@ impl Layout {
             self.force[i as usize] = (px, py);
         }
         let mut max_move = 0.0f32;
-        let nodes = graph.nodes_mut();
         for &i in &self.hot {
             let (px, py) = self.force[i as usize];
-            let n = &mut nodes[i as usize];
-            n.pos = (n.pos.0 + px, n.pos.1 + py);
+            let p = &mut self.pos[i as usize];
+            *p = (p.0 + px, p.1 + py);
             max_move = max_move.max((px * px + py * py).sqrt());
         }
         max_move
     }
 
-    fn build_tree(&mut self, graph: &Graph) {
+    /// Builds the quadtree over `self.pos`; each cell's (sx, sy) ends as its centre of mass.
+    fn build_tree(&mut self) {
         self.cells.clear();
-        let nodes = graph.nodes();
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for n in nodes {
-            x0 = x0.min(n.pos.0);
-            y0 = y0.min(n.pos.1);
-            x1 = x1.max(n.pos.0);
-            y1 = y1.max(n.pos.1);
+        for &(x, y) in &self.pos {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
         }
         let half = ((x1 - x0).max(y1 - y0) / 2.0).max(1.0) + 1.0;
         self.cells
             .push(Cell::new((x0 + x1) / 2.0, (y0 + y1) / 2.0, half));
-        for (b, n) in nodes.iter().enumerate() {
-            self.insert(b as u32, n.pos, nodes);
+        for b in 0..self.pos.len() {
+            self.insert(b as u32);
+        }
+        for c in &mut self.cells {
+            if c.mass > 0.0 {
+                c.sx /= c.mass;
+                c.sy /= c.mass;
+            }
         }
     }
 
-    fn insert(&mut self, body: u32, (x, y): (f32, f32), nodes: &[super::Node]) {
+    fn insert(&mut self, body: u32) {
+        let (x, y) = self.pos[body as usize];
         let mut ci = 0usize;
         let mut depth = 0;
         loop {
@@ -359,7 +371,7 @@ impl Layout {
                 // Split: the leaf's body moves down one level, then this body goes on down.
                 let old = c.body;
                 c.body = NONE;
-                let (ox, oy) = nodes[old as usize].pos;
+                let (ox, oy) = self.pos[old as usize];
                 let child = self.child(ci, ox, oy);
                 let oc = &mut self.cells[child];
                 oc.mass = 1.0;

@@ -12,6 +12,32 @@
 //! - nodes keep their insertion order, and every node has a position from the moment it is merged (placed
 //!   near the node it was expanded from), so the first paint needs no layout iterations;
 //! - merging is idempotent: the same results merged twice change nothing.
+//!
+//! How the app drives it (the demo tenant stands in for the API here):
+//!
+//! ```
+//! use atp_core::demo::{DemoConfig, DemoTenant, SOURCE_ALERT_ID};
+//! use atp_core::graph::{results_of, Graph, Layout, Recipe, SvgOptions};
+//! use atp_core::{Api, Entity, Profile};
+//! # let now = chrono::DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap().to_utc();
+//! # let tenant = DemoTenant::generate(&DemoConfig { scale: 300, ..DemoConfig::new(now) });
+//! let get = |url: &str| -> serde_json::Value {
+//!     serde_json::from_str(&tenant.respond("GET", url, Profile::Wdatp).body).unwrap()
+//! };
+//! let mut graph = Graph::new(Api::Wdatp);
+//! let alert = graph.add_start(Entity::Alert, &get(&format!("/alerts/{SOURCE_ALERT_ID}"))).unwrap();
+//! for route in graph.pending_expansions(&alert) {
+//!     let url = graph.expansion_query(Profile::Wdatp, &alert, route).unwrap().url();
+//!     graph.merge_expansion(&alert, route, results_of(&get(&url))).unwrap();
+//! }
+//! // Paint at once (every node is placed), then a few layout iterations per animation frame.
+//! let mut layout = Layout::new();
+//! while !layout.step(&mut graph, 4).at_rest {}
+//! let link = graph.recipe().encode(); // into the URL; on load:
+//! assert_eq!(&Recipe::parse(&link, Api::Wdatp).unwrap(), graph.recipe());
+//! let svg = graph.to_svg(&SvgOptions::default());
+//! # assert!(svg.starts_with("<svg"));
+//! ```
 
 mod entity;
 mod export;
@@ -348,15 +374,19 @@ impl Graph {
         key
     }
 
-    /// Fills in fields of a node's JSON it did not have yet (say, after fetching a start known by key).
-    pub fn update_detail(&mut self, json: &Value) -> Option<NodeKey> {
-        let i = self
-            .nodes
-            .iter()
-            .position(|n| identify(n.key.entity, json).is_some_and(|f| f.key == n.key))?;
-        let found = identify(self.nodes[i].key.entity, json)?;
-        merge_detail(&mut self.nodes[i], json, &found);
-        Some(found.key)
+    /// Fills in fields the node's JSON lacked (say, once a start known only by key was fetched).
+    /// `false` when `key` is not in the graph or `json` is not that entity.
+    pub fn update_detail(&mut self, key: &NodeKey, json: &Value) -> bool {
+        let Some(&i) = self.index.get(key) else {
+            return false;
+        };
+        match identify(key.entity, json) {
+            Some(found) if found.key == *key => {
+                merge_detail(&mut self.nodes[i], json, &found);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Merges the results of expanding `from` along `route` (a [`relations`] route of its entity): one node
@@ -622,6 +652,16 @@ impl Graph {
             }
             Step::Remove(_) | Step::Collapse(..) => false,
         }
+    }
+
+    /// The relations of a node's entity not expanded yet, in catalogue order (empty for an unknown node).
+    pub fn pending_expansions(&self, key: &NodeKey) -> Vec<&'static Route> {
+        let Some(node) = self.node(key) else {
+            return Vec::new();
+        };
+        relations(self.api, key.entity)
+            .filter(|r| node.expansion(r.key).is_none())
+            .collect()
     }
 
     /// The request that expands `key` along `route`, with the id as the API first spelled it.
