@@ -153,6 +153,7 @@ impl Explorer {
             if this.run_id.get_value() == id {
                 this.shown
                     .set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
+                mark_when_painted("atp-result-painted");
             }
         });
     }
@@ -233,6 +234,16 @@ impl Loaded {
         }
         self.exchange = exchange;
     }
+}
+
+/// Records a `performance.mark` at the next frame, once the DOM shows what was just set: the benchmark
+/// (`cargo xtask bench`) reads these marks; they cost nothing else.
+fn mark_when_painted(name: &'static str) {
+    request_animation_frame(move || {
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark(name);
+        }
+    });
 }
 
 /// Shows why nothing is sent, if there are problems; says whether there were.
