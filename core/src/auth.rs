@@ -1,0 +1,445 @@
+//! Sign-in the way MSAL does it in a browser: authorization code flow with PKCE (S256) against Entra ID v2
+//! (or any OpenID provider), with the `oauth2` crate. Everything here is plain Rust and tested natively; the
+//! app does the HTTP and keeps the tokens in memory.
+
+use std::fmt;
+
+use base64::Engine;
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope, TokenUrl};
+use percent_encoding::percent_decode_str;
+use serde::{Deserialize, Serialize};
+
+/// Hosts of Entra ID's national clouds: their discovery document lives under the tenant.
+const ENTRA_HOSTS: &[&str] = &[
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn",
+];
+
+/// The sign-in settings; persisted in localStorage (never a token) and settable from a shared link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthSettings {
+    /// `https://login.microsoftonline.com`, or any OpenID provider's issuer URL.
+    pub authority: String,
+    /// A GUID, a domain, `organizations`, `common` or `consumers`.
+    pub tenant: String,
+    pub client_id: String,
+    /// Empty means this page's own address (origin and path).
+    pub redirect_uri: String,
+    /// Space separated; empty means the profile's default.
+    pub scopes: String,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            authority: "https://login.microsoftonline.com".into(),
+            tenant: "organizations".into(),
+            client_id: String::new(),
+            redirect_uri: String::new(),
+            scopes: String::new(),
+        }
+    }
+}
+
+/// The scopes asked for by default: the API's `.default` and a refresh token.
+pub const DEFAULT_SCOPES: &str = "https://api.securitycenter.microsoft.com/.default offline_access";
+
+/// Which setting is wrong, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingProblem {
+    pub setting: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for SettingProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.reason)
+    }
+}
+
+/// Whether `url` may carry sign-in or API traffic: `https`, or `http` on loopback for development.
+pub fn check_secure_url(url: &str) -> Result<(), String> {
+    let lower = url.trim().to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("https://") {
+        return if rest.is_empty() || rest.starts_with('/') {
+            Err("the address has no host.".into())
+        } else {
+            Ok(())
+        };
+    }
+    if let Some(rest) = lower.strip_prefix("http://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+        if matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            return Ok(());
+        }
+        return Err("must use https (plain http is accepted only on localhost, for development).".into());
+    }
+    Err("must be an https:// address.".into())
+}
+
+/// Whether `tenant` is a GUID, a domain, or one of Entra's multi-tenant names.
+pub fn check_tenant(tenant: &str) -> Result<(), String> {
+    let is_guid = tenant.len() == 36
+        && tenant.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    let is_keyword = matches!(tenant, "common" | "organizations" | "consumers");
+    let is_domain = tenant.contains('.')
+        && tenant.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if is_guid || is_keyword || is_domain {
+        Ok(())
+    } else {
+        Err(format!(
+            "{tenant:?} is not a tenant: use its GUID, a domain such as contoso.onmicrosoft.com, or organizations, common or consumers."
+        ))
+    }
+}
+
+impl AuthSettings {
+    /// Every problem of these settings, for the settings form.
+    pub fn problems(&self) -> Vec<SettingProblem> {
+        let mut problems = Vec::new();
+        let mut add = |setting, outcome: Result<(), String>| {
+            if let Err(reason) = outcome {
+                problems.push(SettingProblem { setting, reason });
+            }
+        };
+        add("Authority", check_secure_url(&self.authority));
+        if self.is_entra() {
+            add("Tenant", check_tenant(&self.tenant));
+        }
+        if self.client_id.trim().is_empty() {
+            add("Client ID", Err("is required: the application (client) id of your app registration.".into()));
+        }
+        if !self.redirect_uri.is_empty() {
+            add("Redirect URI", check_secure_url(&self.redirect_uri));
+        }
+        problems
+    }
+
+    fn is_entra(&self) -> bool {
+        let host = self
+            .authority
+            .trim()
+            .trim_start_matches("https://")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        ENTRA_HOSTS.contains(&host.as_str())
+    }
+
+    /// Where the OpenID discovery document is, as MSAL finds it.
+    pub fn discovery_url(&self) -> String {
+        let authority = self.authority.trim().trim_end_matches('/');
+        if self.is_entra() {
+            format!("{authority}/{}/v2.0/.well-known/openid-configuration", self.tenant.trim())
+        } else {
+            format!("{authority}/.well-known/openid-configuration")
+        }
+    }
+
+    pub fn scopes_or_default(&self) -> String {
+        if self.scopes.trim().is_empty() {
+            DEFAULT_SCOPES.to_string()
+        } else {
+            self.scopes.trim().to_string()
+        }
+    }
+}
+
+/// The parts of an OpenID discovery document the sign-in uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discovery {
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub response_modes_supported: Option<Vec<String>>,
+}
+
+impl Discovery {
+    /// Reads a discovery document; the error says what is missing.
+    pub fn parse(body: &str) -> Result<Discovery, String> {
+        let discovery: Discovery = serde_json::from_str(body)
+            .map_err(|e| format!("the discovery document is not what OpenID describes ({e})"))?;
+        for (name, url) in [
+            ("authorization_endpoint", &discovery.authorization_endpoint),
+            ("token_endpoint", &discovery.token_endpoint),
+        ] {
+            check_secure_url(url).map_err(|reason| format!("its {name} {url:?} {reason}"))?;
+        }
+        Ok(discovery)
+    }
+
+    fn supports_fragment(&self) -> bool {
+        self.response_modes_supported
+            .as_ref()
+            .is_some_and(|modes| modes.iter().any(|m| m == "fragment"))
+    }
+}
+
+/// What is kept in sessionStorage between leaving for the authority and coming back: never a token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub state: String,
+    pub verifier: String,
+    /// The app address (query being composed) to restore after sign-in.
+    pub return_to: String,
+    pub redirect_uri: String,
+    pub token_endpoint: String,
+    pub client_id: String,
+    pub scopes: String,
+}
+
+/// Builds the authorize URL (code flow, PKCE S256, fresh state) and what to keep until the callback.
+pub fn begin_sign_in(
+    settings: &AuthSettings,
+    discovery: &Discovery,
+    redirect_uri: &str,
+    return_to: &str,
+    select_account: bool,
+) -> Result<(String, PendingSignIn), String> {
+    let client = BasicClient::new(ClientId::new(settings.client_id.trim().to_string()))
+        .set_auth_uri(AuthUrl::new(discovery.authorization_endpoint.clone()).map_err(|e| e.to_string())?)
+        .set_token_uri(TokenUrl::new(discovery.token_endpoint.clone()).map_err(|e| e.to_string())?)
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let scopes = settings.scopes_or_default();
+    let mut request = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(scopes.split_whitespace().map(|s| Scope::new(s.to_string())))
+        .set_pkce_challenge(challenge);
+    // The code in the fragment never reaches a server's logs.
+    if discovery.supports_fragment() {
+        request = request.add_extra_param("response_mode", "fragment");
+    }
+    if select_account {
+        request = request.add_extra_param("prompt", "select_account");
+    }
+    let (url, state) = request.url();
+    Ok((
+        url.to_string(),
+        PendingSignIn {
+            state: state.secret().clone(),
+            verifier: verifier.secret().clone(),
+            return_to: return_to.to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            token_endpoint: discovery.token_endpoint.clone(),
+            client_id: settings.client_id.trim().to_string(),
+            scopes,
+        },
+    ))
+}
+
+/// What the authority sent back to the redirect URI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    Code { code: String, state: String },
+    Error { error: String, description: String, state: Option<String> },
+}
+
+/// Reads a callback from the address's fragment or query (`#code=…&state=…`), if it is one.
+pub fn read_callback(fragment_or_query: &str) -> Option<Callback> {
+    let text = fragment_or_query.trim_start_matches(['#', '?']);
+    let mut code = None;
+    let mut state = None;
+    let mut error = None;
+    let mut description = String::new();
+    for pair in text.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode_str(&value.replace('+', " ")).decode_utf8_lossy().into_owned();
+        match name {
+            "code" => code = Some(value),
+            "state" => state = Some(value),
+            "error" => error = Some(value),
+            "error_description" => description = value,
+            _ => {}
+        }
+    }
+    match (error, code, state) {
+        (Some(error), _, state) => Some(Callback::Error { error, description, state }),
+        (None, Some(code), Some(state)) => Some(Callback::Code { code, state }),
+        _ => None,
+    }
+}
+
+/// The AADSTS number in an Entra error description, e.g. 9002326.
+fn aadsts(description: &str) -> Option<&str> {
+    let start = description.find("AADSTS")? + 6;
+    let digits = description[start..].split(|c: char| !c.is_ascii_digit()).next()?;
+    (!digits.is_empty()).then_some(digits)
+}
+
+/// What an authority's error means and how to fix it, for the ones people meet.
+pub fn explain_auth_error(error: &str, description: &str) -> (String, String) {
+    let fix = match aadsts(description) {
+        Some("9002326") => "The redirect URI is registered under the \"Web\" platform. In the app registration, add it under \"Single-page application\" instead, so the browser may redeem the code.",
+        Some("50011") => "The redirect URI is not one the app registration lists. Add this page's address as a single-page application redirect URI, or set Redirect URI in Settings to one that is registered.",
+        Some("700016") => "No app with this client ID exists in this tenant. Check Client ID in Settings, or sign in to the tenant where the app is registered.",
+        Some("90002") => "This tenant does not exist. Check Tenant in Settings (its GUID or domain).",
+        Some("65001") => "Nobody has consented to the app's permissions yet. Ask an administrator to grant consent for the WindowsDefenderATP API permissions.",
+        Some("70008") | Some("54005") => "The sign-in code expired or was already used. Sign in again.",
+        Some("700082") | Some("700084") => "The sign-in has expired (single-page apps must sign in again every 24 hours). Sign in again; your query is kept.",
+        Some("50058") | Some("50059") => "The authority could not tell who you are without asking. Sign in again with account selection.",
+        Some("50105") => "Your account is not assigned to this application. Ask an administrator to assign you.",
+        Some("650057") => "The app registration does not list the WindowsDefenderATP API permission. Add it (APIs my organization uses → WindowsDefenderATP).",
+        _ => match error {
+            "access_denied" => "Sign-in was cancelled or refused. Sign in again when ready.",
+            "invalid_grant" => "The authority refused the code or refresh token. Sign in again.",
+            "invalid_client" => "The authority does not accept this client. Check Client ID in Settings.",
+            "invalid_request" => "The authority refused the request as sent. Check Settings (client ID, redirect URI, scopes).",
+            "interaction_required" | "login_required" | "consent_required" => "The authority needs you to sign in interactively. Sign in again.",
+            _ => "Check Settings and sign in again.",
+        },
+    };
+    let what = if description.is_empty() {
+        format!("Sign-in failed: {error}.")
+    } else {
+        // Entra descriptions carry trace ids after the first line; the first line says what happened.
+        format!("Sign-in failed: {error}: {}", description.lines().next().unwrap_or(description))
+    };
+    (what, fix.to_string())
+}
+
+/// Who is signed in, from the ID token's claims.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    /// The tenant id.
+    #[serde(default)]
+    pub tid: Option<String>,
+}
+
+/// The claims of a JWT (`header.payload.signature`), without checking its signature: they only label
+/// the account in the page; the API checks the access token itself.
+pub fn id_token_account(id_token: &str) -> Option<Account> {
+    let payload = id_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discovery() -> Discovery {
+        Discovery::parse(
+            r#"{"authorization_endpoint":"https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize",
+                "token_endpoint":"https://login.microsoftonline.com/organizations/oauth2/v2.0/token",
+                "response_modes_supported":["query","fragment","form_post"]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_authorize_url_asks_for_a_code_with_pkce_s256() {
+        let settings = AuthSettings {
+            client_id: "11111111-2222-3333-4444-555555555555".into(),
+            ..AuthSettings::default()
+        };
+        let (url, pending) =
+            begin_sign_in(&settings, &discovery(), "https://app.example/atp/", "?q=/alerts", true).unwrap();
+        for part in [
+            "response_type=code",
+            "code_challenge_method=S256",
+            "response_mode=fragment",
+            "prompt=select_account",
+            "client_id=11111111-2222-3333-4444-555555555555",
+            "redirect_uri=https%3A%2F%2Fapp.example%2Fatp%2F",
+            "scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default+offline_access",
+        ] {
+            assert!(url.contains(part), "{part} in {url}");
+        }
+        assert!(url.contains(&format!("state={}", pending.state)));
+        assert!(!url.contains(&pending.verifier), "the verifier never leaves the page");
+        assert!(pending.verifier.len() >= 43);
+        assert_eq!(pending.return_to, "?q=/alerts");
+        let (_, other) = begin_sign_in(&settings, &discovery(), "https://app.example/", "", false).unwrap();
+        assert_ne!(other.state, pending.state, "a fresh state each time");
+    }
+
+    #[test]
+    fn discovery_follows_msal() {
+        let mut settings = AuthSettings { tenant: "contoso.onmicrosoft.com".into(), ..AuthSettings::default() };
+        assert_eq!(
+            settings.discovery_url(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"
+        );
+        settings.authority = "http://127.0.0.1:8443/contoso/v2.0/".into();
+        assert_eq!(settings.discovery_url(), "http://127.0.0.1:8443/contoso/v2.0/.well-known/openid-configuration");
+        assert!(Discovery::parse("{}").unwrap_err().contains("not what OpenID describes"));
+        let insecure = r#"{"authorization_endpoint":"http://evil.example/a","token_endpoint":"https://x.example/t"}"#;
+        assert!(Discovery::parse(insecure).unwrap_err().contains("must use https"));
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        for good in ["https://login.microsoftonline.com", "http://localhost:8080", "http://127.0.0.1:9/x"] {
+            assert_eq!(check_secure_url(good), Ok(()), "{good}");
+        }
+        for bad in ["http://login.example", "ftp://x", "javascript:alert(1)", "https://", "http://localhost.evil.example"] {
+            assert!(check_secure_url(bad).is_err(), "{bad}");
+        }
+        for good in ["organizations", "common", "consumers", "contoso.onmicrosoft.com", "72f988bf-86f1-41af-91ab-2d7cd011db47"] {
+            assert_eq!(check_tenant(good), Ok(()), "{good}");
+        }
+        for bad in ["", "contoso", "72f988bf86f141af91ab2d7cd011db47", "a b.com", "x/../y.com"] {
+            assert!(check_tenant(bad).is_err(), "{bad}");
+        }
+        let problems = AuthSettings { tenant: "nope".into(), ..AuthSettings::default() }.problems();
+        let names: Vec<_> = problems.iter().map(|p| p.setting).collect();
+        assert_eq!(names, ["Tenant", "Client ID"]);
+    }
+
+    #[test]
+    fn callbacks_and_errors_are_read_and_explained() {
+        assert_eq!(
+            read_callback("#code=abc%2B1&state=xyz&session_state=s"),
+            Some(Callback::Code { code: "abc+1".into(), state: "xyz".into() })
+        );
+        assert_eq!(read_callback("?profile=wdatp&q=/alerts"), None);
+        let Some(Callback::Error { error, description, .. }) = read_callback(
+            "#error=invalid_request&error_description=AADSTS9002326%3a+Cross-origin+token+redemption+is+permitted+only+for+the+%27Single-Page+Application%27+client-type.%0d%0aTrace+ID%3a+1&state=s",
+        ) else {
+            panic!("an error callback");
+        };
+        let (what, fix) = explain_auth_error(&error, &description);
+        assert!(what.contains("AADSTS9002326: Cross-origin token redemption"), "{what}");
+        assert!(!what.contains("Trace ID"), "{what}");
+        assert!(fix.contains("Single-page application"), "{fix}");
+        assert!(explain_auth_error("access_denied", "").1.contains("cancelled"));
+    }
+
+    #[test]
+    fn the_account_comes_from_the_id_token() {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"name":"Megan Bowen","preferred_username":"megan@contoso.com","tid":"t-1"}"#);
+        let account = id_token_account(&format!("eyJhbGciOiJub25lIn0.{payload}.")).unwrap();
+        assert_eq!(account.name.as_deref(), Some("Megan Bowen"));
+        assert_eq!(account.tid.as_deref(), Some("t-1"));
+        assert_eq!(id_token_account("garbage"), None);
+    }
+}
