@@ -8,7 +8,9 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 use std::sync::Arc;
 
+use crate::auth::{provide_auth, Auth};
 use crate::request::{self, Exchange};
+use crate::settings::Settings;
 
 /// What the result area shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +21,8 @@ pub enum Shown {
     Refused(Vec<String>),
     /// A request is under way.
     Running(Query),
+    /// The API asked to wait (429); the query runs again by itself at `retry_at_ms`.
+    Throttled { query: Query, retry_at_ms: f64 },
     /// The last answer, and for collections everything loaded so far.
     Done(Arc<Loaded>),
 }
@@ -54,6 +58,9 @@ pub struct Explorer {
     pub url_error: RwSignal<Option<String>>,
     pub dataset: RwSignal<DemoData>,
     pub shown: RwSignal<Shown>,
+    /// Where requests go and how to sign in.
+    pub settings: RwSignal<Settings>,
+    pub auth: Auth,
     /// Counts runs, so an answer to an older run is dropped.
     run_id: StoredValue<u64>,
 }
@@ -67,6 +74,8 @@ pub fn provide_explorer() -> Explorer {
         url_error: RwSignal::new(None),
         dataset: RwSignal::new(DemoData::Normal),
         shown: RwSignal::new(Shown::Nothing),
+        settings: RwSignal::new(Settings::load()),
+        auth: provide_auth(),
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
@@ -148,13 +157,28 @@ impl Explorer {
         self.shown.set(Shown::Running(query.clone()));
         let this = *self;
         let dataset = self.dataset.get_untracked();
+        let settings = self.settings.get_untracked();
         spawn_local(async move {
-            let exchange = request::send(query.url(), query.profile, dataset).await;
-            if this.run_id.get_value() == id {
-                this.shown
-                    .set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
-                mark_when_painted("atp-result-painted");
+            let exchange = request::send(query.url(), query.profile, dataset, settings, this.auth).await;
+            if this.run_id.get_value() != id {
+                return;
             }
+            if let Some(wait_s) = retry_after(&exchange) {
+                // Throttled: say when, then run the same query again by itself.
+                let retry_at_ms = request::now_ms() + wait_s * 1000.0;
+                this.shown.set(Shown::Throttled { query: query.clone(), retry_at_ms });
+                set_timeout(
+                    move || {
+                        if this.run_id.get_value() == id {
+                            this.execute(query);
+                        }
+                    },
+                    std::time::Duration::from_millis((wait_s * 1000.0) as u64),
+                );
+                return;
+            }
+            this.shown.set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
+            mark_when_painted("atp-result-painted");
         });
     }
 
@@ -174,9 +198,10 @@ impl Explorer {
         });
         let this = *self;
         let dataset = self.dataset.get_untracked();
+        let settings = self.settings.get_untracked();
         let profile = result.query.profile;
         spawn_local(async move {
-            let exchange = request::send(next, profile, dataset).await;
+            let exchange = request::send(next, profile, dataset, settings, this.auth).await;
             if this.run_id.get_value() != id {
                 return;
             }
@@ -234,6 +259,17 @@ impl Loaded {
         }
         self.exchange = exchange;
     }
+}
+
+/// Seconds to wait before running again, when a live API throttled the request (up to two minutes;
+/// longer waits are shown as the problem instead).
+fn retry_after(exchange: &Exchange) -> Option<f64> {
+    let answer = exchange.outcome.as_ref().ok()?;
+    if answer.status != 429 {
+        return None;
+    }
+    let seconds = answer.header("Retry-After")?.trim().parse::<f64>().ok()?;
+    (0.0..=120.0).contains(&seconds).then_some(seconds)
 }
 
 /// Records a `performance.mark` at the next frame, once the DOM shows what was just set: the benchmark

@@ -1,5 +1,6 @@
 //! ATP Explorer in the browser: components that wire signals to `atp_core`.
 
+mod auth;
 mod cards;
 mod explorer;
 mod json_view;
@@ -7,6 +8,7 @@ mod query_builder;
 mod request;
 mod results;
 mod samples;
+mod settings;
 mod time;
 
 use leptos::prelude::*;
@@ -16,6 +18,7 @@ pub use explorer::{provide_explorer, use_explorer, Explorer};
 pub use query_builder::QueryBuilder;
 pub use results::Results;
 pub use samples::Samples;
+pub use settings::{Settings, SettingsPanel};
 
 /// Mounts the app on the page's body.
 pub fn start() {
@@ -26,26 +29,86 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     let explorer = provide_explorer();
-    // The address says what to show, on load and on Back and Forward.
-    explorer.apply_address();
+    let auth = explorer.auth;
+    // A sign-in callback is finished first (its code leaves the address before anything else runs);
+    // otherwise the address says what to show, on load and on Back and Forward.
+    leptos::task::spawn_local(async move {
+        if auth::complete_sign_in(auth).await.is_some() && auth.account.get_untracked().is_some() {
+            explorer.apply_address();
+        } else {
+            explorer.apply_address();
+        }
+    });
     let _ = window_event_listener(leptos::ev::popstate, move |_| explorer.apply_address());
+    let live = move || explorer.settings.with(|s| s.live);
     view! {
         <header class="masthead">
-            <h1>"ATP Explorer"</h1>
-            <p class="tagline">"Explore the Windows Defender ATP and Defender for Endpoint APIs."</p>
+            <div>
+                <h1>"ATP Explorer"</h1>
+                <p class="tagline">"Explore the Windows Defender ATP and Defender for Endpoint APIs."</p>
+            </div>
+            <Show when=live>
+                <SignInStatus/>
+            </Show>
         </header>
-        <p class="demo-banner" role="note">
-            "Demo tenant: generated data, no sign-in"
-            {move || (explorer.dataset.get() == atp_core::link::DemoData::Hostile).then_some(" (hostile test data)")}
-        </p>
+        <Show when=move || !live()>
+            <p class="demo-banner" role="note">
+                "Demo tenant: generated data, no sign-in"
+                {move || (explorer.dataset.get() == atp_core::link::DemoData::Hostile).then_some(" (hostile test data)")}
+            </p>
+        </Show>
+        {move || auth.problem.get().map(|(what, fix)| view! {
+            <div class="problem page-problem" role="alert">
+                <p><strong>{what}</strong></p>
+                <p>{fix}</p>
+            </div>
+        })}
         <div class="layout">
             <aside>
                 <Samples/>
+                <SettingsPanel settings=explorer.settings/>
             </aside>
             <main>
                 <QueryBuilder/>
                 <Results/>
             </main>
+        </div>
+    }
+}
+
+/// Who is signed in, and the Sign in / Sign out buttons.
+#[component]
+fn SignInStatus() -> impl IntoView {
+    let explorer = use_explorer();
+    let auth = explorer.auth;
+    let sign_in = move |_| {
+        let settings = explorer.settings.get_untracked();
+        // Come back to the query being composed, run or not.
+        let return_to = atp_core::link::app_href(&explorer.query.get_untracked(), explorer.dataset.get_untracked());
+        leptos::task::spawn_local(async move {
+            if let Err(problem) = auth::sign_in(settings, return_to).await {
+                auth.problem.set(Some(problem));
+            }
+        });
+    };
+    view! {
+        <div class="account" role="group" aria-label="Account">
+            {move || match auth.account.get() {
+                Some(account) => {
+                    let who = account.preferred_username.clone().or(account.name.clone()).unwrap_or_else(|| "signed in".into());
+                    let tenant = account.tid.clone().map(|t| format!(" (tenant {t})")).unwrap_or_default();
+                    view! {
+                        <span>"Signed in as " <strong>{who}</strong>{tenant}</span>
+                        <button type="button" on:click=move |_| auth::sign_out(auth)>"Sign out"</button>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <span>"Not signed in"</span>
+                    <button type="button" class="primary" on:click=sign_in>"Sign in"</button>
+                }
+                .into_any(),
+            }}
         </div>
     }
 }

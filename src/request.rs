@@ -9,6 +9,9 @@ use atp_core::link::DemoData;
 use atp_core::model::ApiError;
 use atp_core::{Entity, Profile};
 
+use crate::auth::{self, Auth};
+use crate::settings::Settings;
+
 /// What came back for one request: the answer, or why there was none.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exchange {
@@ -31,6 +34,10 @@ pub struct Answer {
 pub enum Failure {
     /// The request could not reach the API (offline, DNS, or the host refused this origin: CORS).
     Network { host: String, detail: String },
+    /// The app would not send it: the URL is not the configured API's, so the token may not go there.
+    NotSent { reason: String },
+    /// The live API needs a signed-in session first.
+    SignInNeeded { reason: String },
 }
 
 /// What went wrong, in the analyst's terms, and what to do about it.
@@ -109,7 +116,15 @@ impl Failure {
         match self {
             Failure::Network { host, detail } => Problem {
                 title: format!("No answer from {host} ({detail})."),
-                advice: "Check the network. If the network is fine, the API host does not allow requests from this page's origin (CORS): use a same-origin relay, or the Graph-hosted WDATP profile.".to_string(),
+                advice: "Check the network. If the network is fine, the API host does not allow requests from this page's origin (CORS): use a same-origin relay (Settings → API base URL), or the Graph-hosted WDATP profile.".to_string(),
+            },
+            Failure::NotSent { reason } => Problem {
+                title: format!("Not sent: {reason}"),
+                advice: "The sign-in token only ever goes to the configured API. Use a URL of that API, or change Settings → API base URL.".to_string(),
+            },
+            Failure::SignInNeeded { reason } => Problem {
+                title: reason.clone(),
+                advice: "Sign in (top right); the query you composed is kept and runs after sign-in.".to_string(),
             },
         }
     }
@@ -160,8 +175,11 @@ fn demo_now() -> chrono::DateTime<chrono::Utc> {
     )
 }
 
-/// Sends a GET for `url` (a request URL of `profile`) to the demo tenant.
-pub async fn send(url: String, profile: Profile, dataset: DemoData) -> Exchange {
+/// Sends a GET for `url` (a request URL of `profile`): to the demo tenant, or signed in to the live API.
+pub async fn send(url: String, profile: Profile, dataset: DemoData, settings: Settings, auth: Auth) -> Exchange {
+    if settings.live {
+        return send_live(url, profile, &settings, auth).await;
+    }
     let started = now_ms();
     let tenant = demo_tenant(dataset);
     let response = tenant.respond("GET", &url, profile);
@@ -181,4 +199,72 @@ pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
+}
+
+/// The scheme, host and port of `url`, lower-cased.
+fn origin(url: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{host}")
+}
+
+/// Where a request of `profile` goes: the configured base replaces the profile's own.
+fn destination(url: &str, profile: Profile, api_base: &str) -> String {
+    let base = profile.base();
+    match url.get(..base.len()) {
+        Some(head) if !api_base.is_empty() && head.eq_ignore_ascii_case(&base) => {
+            format!("{}{}", api_base.trim_end_matches('/'), &url[base.len()..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Auth) -> Exchange {
+    let started = now_ms();
+    let target = destination(&url, profile, &settings.api_base);
+    let api = if settings.api_base.is_empty() { profile.base() } else { settings.api_base.clone() };
+    let done = |outcome| Exchange { url: target.clone(), elapsed_ms: now_ms() - started, outcome };
+    if origin(&target) != origin(&api) {
+        return done(Err(Failure::NotSent {
+            reason: format!("{} is not the configured API ({}).", origin(&target), origin(&api)),
+        }));
+    }
+    if auth::token_expired() {
+        // A failed refresh shows as the API's 401 below, with its advice.
+        let _ = auth::refresh(auth).await;
+    }
+    let Some(token) = auth::access_token() else {
+        return done(Err(Failure::SignInNeeded { reason: "Not signed in.".into() }));
+    };
+    let mut outcome = fetch(&target, &token).await;
+    if matches!(&outcome, Ok(answer) if answer.status == 401) {
+        // Once: the token may have been revoked or rotated early.
+        match auth::refresh(auth).await {
+            Ok(()) => {
+                if let Some(token) = auth::access_token() {
+                    outcome = fetch(&target, &token).await;
+                }
+            }
+            Err((what, _)) => return done(Err(Failure::SignInNeeded { reason: what })),
+        }
+    }
+    done(outcome)
+}
+
+async fn fetch(url: &str, token: &str) -> Result<Answer, Failure> {
+    let network = |detail: String| Failure::Network { host: origin(url), detail };
+    let response = gloo_net::http::Request::get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| network(e.to_string()))?;
+    let headers = response.headers().entries().collect();
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|e| network(format!("the answer broke off: {e}")))?;
+    Ok(Answer { status, headers, body })
 }

@@ -36,6 +36,7 @@ pub fn Results() -> impl IntoView {
                 }
                 .into_any(),
                 Shown::Running(query) => view! { <p class="hint" role="status">"Running " <code>{query.url()}</code> "…"</p> }.into_any(),
+                Shown::Throttled { retry_at_ms, .. } => view! { <Countdown retry_at_ms/> }.into_any(),
                 Shown::Done(loaded) => view! { <LoadedView loaded/> }.into_any(),
             }}
         </section>
@@ -249,5 +250,24 @@ fn ResponsePanel(loaded: Arc<Loaded>) -> impl IntoView {
                 {headers.into_iter().map(|(n, v)| view! { <tr><td>{n}</td><td>{v}</td></tr> }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// "Too many requests: running again in 4 s", counting down.
+#[component]
+fn Countdown(
+    /// When the query runs again (`performance.now()` time).
+    retry_at_ms: f64,
+) -> impl IntoView {
+    let left = move || ((retry_at_ms - crate::request::now_ms()) / 1000.0).ceil().max(0.0);
+    let seconds = RwSignal::new(left());
+    if let Ok(handle) = set_interval_with_handle(move || seconds.set(left()), std::time::Duration::from_millis(250)) {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
+        <div class="problem" role="status">
+            <p><strong>"Too many requests: the API allows 100 calls a minute and 1,500 an hour."</strong></p>
+            <p>{move || format!("Running the query again in {} s, as the API asked (Retry-After).", seconds.get())}</p>
+        </div>
     }
 }

@@ -5,8 +5,14 @@
 use std::fmt;
 
 use base64::Engine;
-use oauth2::basic::BasicClient;
-use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope, TokenUrl};
+use oauth2::basic::{
+    BasicClient, BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthUrl, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields, PkceCodeChallenge,
+    RedirectUrl, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
+};
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
@@ -279,6 +285,40 @@ pub fn read_callback(fragment_or_query: &str) -> Option<Callback> {
         (None, Some(code), Some(state)) => Some(Callback::Code { code, state }),
         _ => None,
     }
+}
+
+/// The token response's extra field Entra sends: the ID token, which names the account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdTokenField {
+    #[serde(default)]
+    pub id_token: Option<String>,
+}
+
+impl ExtraTokenFields for IdTokenField {}
+
+/// A token response with its ID token.
+pub type TokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+
+/// An `oauth2` client that redeems codes and refresh tokens at one token endpoint (no secret: a public
+/// client, as single-page apps are).
+pub type TokenClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// The client that redeems what `pending` started.
+pub fn token_client(client_id: &str, token_endpoint: &str, redirect_uri: &str) -> Result<TokenClient, String> {
+    Ok(oauth2::Client::new(ClientId::new(client_id.to_string()))
+        .set_token_uri(TokenUrl::new(token_endpoint.to_string()).map_err(|e| format!("token endpoint: {e}"))?)
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?))
 }
 
 /// The AADSTS number in an Entra error description, e.g. 9002326.
