@@ -159,14 +159,18 @@ impl Explorer {
         let dataset = self.dataset.get_untracked();
         let settings = self.settings.get_untracked();
         spawn_local(async move {
-            let exchange = request::send(query.url(), query.profile, dataset, settings, this.auth).await;
+            let exchange =
+                request::send(query.url(), query.profile, dataset, settings, this.auth).await;
             if this.run_id.get_value() != id {
                 return;
             }
             if let Some(wait_s) = retry_after(&exchange) {
                 // Throttled: say when, then run the same query again by itself.
                 let retry_at_ms = request::now_ms() + wait_s * 1000.0;
-                this.shown.set(Shown::Throttled { query: query.clone(), retry_at_ms });
+                this.shown.set(Shown::Throttled {
+                    query: query.clone(),
+                    retry_at_ms,
+                });
                 set_timeout(
                     move || {
                         if this.run_id.get_value() == id {
@@ -177,7 +181,8 @@ impl Explorer {
                 );
                 return;
             }
-            this.shown.set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
+            this.shown
+                .set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
             mark_when_painted("atp-result-painted");
         });
     }

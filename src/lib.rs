@@ -33,11 +33,8 @@ pub fn App() -> impl IntoView {
     // A sign-in callback is finished first (its code leaves the address before anything else runs);
     // otherwise the address says what to show, on load and on Back and Forward.
     leptos::task::spawn_local(async move {
-        if auth::complete_sign_in(auth).await.is_some() && auth.account.get_untracked().is_some() {
-            explorer.apply_address();
-        } else {
-            explorer.apply_address();
-        }
+        auth::complete_sign_in(auth).await;
+        explorer.apply_address();
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| explorer.apply_address());
     let live = move || explorer.settings.with(|s| s.live);
@@ -84,7 +81,10 @@ fn SignInStatus() -> impl IntoView {
     let sign_in = move |_| {
         let settings = explorer.settings.get_untracked();
         // Come back to the query being composed, run or not.
-        let return_to = atp_core::link::app_href(&explorer.query.get_untracked(), explorer.dataset.get_untracked());
+        let return_to = atp_core::link::app_href(
+            &explorer.query.get_untracked(),
+            explorer.dataset.get_untracked(),
+        );
         leptos::task::spawn_local(async move {
             if let Err(problem) = auth::sign_in(settings, return_to).await {
                 auth.problem.set(Some(problem));

@@ -176,7 +176,13 @@ fn demo_now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Sends a GET for `url` (a request URL of `profile`): to the demo tenant, or signed in to the live API.
-pub async fn send(url: String, profile: Profile, dataset: DemoData, settings: Settings, auth: Auth) -> Exchange {
+pub async fn send(
+    url: String,
+    profile: Profile,
+    dataset: DemoData,
+    settings: Settings,
+    auth: Auth,
+) -> Exchange {
     if settings.live {
         return send_live(url, profile, &settings, auth).await;
     }
@@ -223,11 +229,23 @@ fn destination(url: &str, profile: Profile, api_base: &str) -> String {
 async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Auth) -> Exchange {
     let started = now_ms();
     let target = destination(&url, profile, &settings.api_base);
-    let api = if settings.api_base.is_empty() { profile.base() } else { settings.api_base.clone() };
-    let done = |outcome| Exchange { url: target.clone(), elapsed_ms: now_ms() - started, outcome };
+    let api = if settings.api_base.is_empty() {
+        profile.base()
+    } else {
+        settings.api_base.clone()
+    };
+    let done = |outcome| Exchange {
+        url: target.clone(),
+        elapsed_ms: now_ms() - started,
+        outcome,
+    };
     if origin(&target) != origin(&api) {
         return done(Err(Failure::NotSent {
-            reason: format!("{} is not the configured API ({}).", origin(&target), origin(&api)),
+            reason: format!(
+                "{} is not the configured API ({}).",
+                origin(&target),
+                origin(&api)
+            ),
         }));
     }
     if auth::token_expired() {
@@ -235,7 +253,9 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
         let _ = auth::refresh(auth).await;
     }
     let Some(token) = auth::access_token() else {
-        return done(Err(Failure::SignInNeeded { reason: "Not signed in.".into() }));
+        return done(Err(Failure::SignInNeeded {
+            reason: "Not signed in.".into(),
+        }));
     };
     let mut outcome = fetch(&target, &token).await;
     if matches!(&outcome, Ok(answer) if answer.status == 401) {
@@ -253,7 +273,10 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
 }
 
 async fn fetch(url: &str, token: &str) -> Result<Answer, Failure> {
-    let network = |detail: String| Failure::Network { host: origin(url), detail };
+    let network = |detail: String| Failure::Network {
+        host: origin(url),
+        detail,
+    };
     let response = gloo_net::http::Request::get(url)
         .header("Authorization", &format!("Bearer {token}"))
         .header("Accept", "application/json")
@@ -266,5 +289,9 @@ async fn fetch(url: &str, token: &str) -> Result<Answer, Failure> {
         .text()
         .await
         .map_err(|e| network(format!("the answer broke off: {e}")))?;
-    Ok(Answer { status, headers, body })
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
 }

@@ -259,9 +259,16 @@ fn Countdown(
     /// When the query runs again (`performance.now()` time).
     retry_at_ms: f64,
 ) -> impl IntoView {
-    let left = move || ((retry_at_ms - crate::request::now_ms()) / 1000.0).ceil().max(0.0);
+    let left = move || {
+        ((retry_at_ms - crate::request::now_ms()) / 1000.0)
+            .ceil()
+            .max(0.0)
+    };
     let seconds = RwSignal::new(left());
-    if let Ok(handle) = set_interval_with_handle(move || seconds.set(left()), std::time::Duration::from_millis(250)) {
+    if let Ok(handle) = set_interval_with_handle(
+        move || seconds.set(left()),
+        std::time::Duration::from_millis(250),
+    ) {
         on_cleanup(move || handle.clear());
     }
     view! {

@@ -19,7 +19,7 @@ pub struct Browser {
     pub client: Client,
     pub base: String,
     _driver: Driver,
-    _server: StaticServer,
+    _server: Option<StaticServer>,
 }
 
 struct Driver(Child);
@@ -60,6 +60,14 @@ impl Browser {
     pub async fn open_site(site: PathBuf, path: &str) -> Browser {
         let server = StaticServer::start(site, "127.0.0.1:0".parse().expect("loopback"))
             .expect("serve the site on loopback");
+        let base = server.url();
+        let mut browser = Browser::open_url(&base, path).await;
+        browser._server = Some(server);
+        browser
+    }
+
+    /// Opens `base` + `path` in Chromium; whoever serves `base` is the caller's.
+    pub async fn open_url(base: &str, path: &str) -> Browser {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
@@ -101,16 +109,15 @@ impl Browser {
             .connect(&format!("http://{addr}"))
             .await
             .expect("a Chromium session from chromedriver");
-        let base = server.url();
         client
             .goto(&format!("{base}{path}"))
             .await
             .expect("open the app");
         Browser {
             client,
-            base,
+            base: base.to_string(),
             _driver: driver,
-            _server: server,
+            _server: None,
         }
     }
 
