@@ -683,8 +683,10 @@ impl Graph {
         let Some(&i) = self.index.get(key) else {
             return false;
         };
+        // Far beyond any drawing, f32 distances overflow: such a position is the UI's bug, not a place.
+        const FAR: f32 = 1.0e7;
         if pos.0.is_finite() && pos.1.is_finite() {
-            self.nodes[i].pos = pos;
+            self.nodes[i].pos = (pos.0.clamp(-FAR, FAR), pos.1.clamp(-FAR, FAR));
         }
         self.nodes[i].pinned = pinned;
         true
@@ -801,11 +803,6 @@ impl Graph {
     pub(crate) fn nodes_mut(&mut self) -> &mut [Node] {
         &mut self.nodes
     }
-}
-
-/// The routes a node can be expanded along (its entity's catalogue relations in this graph's API).
-pub fn expansions_of(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
-    relations(api, entity)
 }
 
 fn is_relation(api: Api, entity: Entity, route: &Route) -> bool {
