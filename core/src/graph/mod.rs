@@ -146,6 +146,18 @@ pub struct Edge {
     pub relation: &'static str,
 }
 
+impl Edge {
+    /// A string unique per edge, for keyed lists: `alert:…>alerts.machines>machine:…`.
+    pub fn dom_key(&self) -> String {
+        format!(
+            "{}>{}>{}",
+            self.from.dom_key(),
+            self.relation,
+            self.to.dom_key()
+        )
+    }
+}
+
 /// What a merge changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MergeReport {
