@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod bench;
+
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(&args[1..]).map(|_| ()),
         Some("tools") => Tools::ensure(true).map(|_| ()),
         Some("screenshots") => screenshots(),
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
                  dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
+                 bench [--runs N] [--throttle RATE]  performance scenarios in headless Chromium against their budgets (target/bench/)\n\
                  tools                      install what the other commands need"
             );
             return ExitCode::from(2);
