@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use atp_core::demo::{DemoConfig, DemoTenant, Variant};
+use atp_core::auth::{may_carry_token, origin};
 use atp_core::link::DemoData;
 use atp_core::model::ApiError;
 use atp_core::{Entity, Profile};
@@ -207,14 +208,6 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// The scheme, host and port of `url`, lower-cased.
-fn origin(url: &str) -> String {
-    let lower = url.trim().to_ascii_lowercase();
-    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    format!("{scheme}://{host}")
-}
-
 /// Where a request of `profile` goes: the configured base replaces the profile's own.
 fn destination(url: &str, profile: Profile, api_base: &str) -> String {
     let base = profile.base();
@@ -239,7 +232,7 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
         elapsed_ms: now_ms() - started,
         outcome,
     };
-    if origin(&target) != origin(&api) {
+    if !may_carry_token(&target, &api) {
         return done(Err(Failure::NotSent {
             reason: format!(
                 "{} is not the configured API ({}).",

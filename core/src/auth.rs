@@ -95,6 +95,22 @@ pub fn check_secure_url(url: &str) -> Result<(), String> {
     Err("must be an https:// address.".into())
 }
 
+/// The scheme, host and port of `url`, lower-cased (`https://api.security.microsoft.com`).
+pub fn origin(url: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
+    // Userinfo (`https://api.example@evil.example/`) must not disguise the host.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}")
+}
+
+/// Whether a request to `url` may carry the bearer token of the API at `api_base`: only to that origin.
+pub fn may_carry_token(url: &str, api_base: &str) -> bool {
+    let (target, api) = (origin(url), origin(api_base));
+    target == api && check_secure_url(url).is_ok() && !target.ends_with("://")
+}
+
 /// Whether `tenant` is a GUID, a domain, or one of Entra's multi-tenant names.
 pub fn check_tenant(tenant: &str) -> Result<(), String> {
     let is_guid = tenant.len() == 36
@@ -570,6 +586,26 @@ mod tests {
         assert!(explain_auth_error("access_denied", "")
             .1
             .contains("cancelled"));
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_api_origin() {
+        let api = "https://api.security.microsoft.com/api";
+        assert!(may_carry_token("https://api.security.microsoft.com/api/alerts?$top=1", api));
+        assert!(may_carry_token("https://API.security.microsoft.com:443/api/x", "https://api.security.microsoft.com:443/api"));
+        for elsewhere in [
+            "https://evil.example/api/alerts",
+            "https://api.security.microsoft.com.evil.example/api",
+            "https://api.security.microsoft.com@evil.example/api",
+            "http://api.security.microsoft.com/api/alerts",
+            "https://eu.api.security.microsoft.com/api/alerts",
+            "javascript:alert(1)",
+            "/api/alerts",
+        ] {
+            assert!(!may_carry_token(elsewhere, api), "{elsewhere}");
+        }
+        assert!(may_carry_token("http://127.0.0.1:9000/api/alerts", "http://127.0.0.1:9000/api"));
+        assert!(!may_carry_token("http://127.0.0.1:9001/api/alerts", "http://127.0.0.1:9000/api"));
     }
 
     #[test]
