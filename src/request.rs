@@ -4,8 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use atp_core::demo::{DemoConfig, DemoTenant, Variant};
 use atp_core::auth::{may_carry_token, origin};
+use atp_core::demo::{DemoConfig, DemoTenant, Variant};
 use atp_core::link::DemoData;
 use atp_core::model::ApiError;
 use atp_core::{Entity, Profile};

@@ -4,6 +4,7 @@
 
 mod support;
 
+use atp_core::link::{live_settings_href, LiveSettings};
 use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant, StaticServer};
 use support::Browser;
 
@@ -12,17 +13,6 @@ struct Setup {
     browser: Browser,
     tenant: MockTenant,
     _app: StaticServer,
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Opens the app pre-configured (by its address, as a shared link would) for the live API behind the
@@ -37,14 +27,15 @@ async fn setup(query: &str) -> Setup {
     })
     .expect("start the mock tenant");
     let settings = tenant.settings();
-    let path = format!(
-        "/?api=live&authority={}&client_id={}&base={}&scopes={}&profile=mde&q={}",
-        encode(&format!("{}/v2.0", settings.authority)),
-        encode(&settings.client_id),
-        encode(&settings.defender_api_base),
-        encode(&settings.scope),
-        encode(query),
-    );
+    let authority = format!("{}/v2.0", settings.authority);
+    let live = live_settings_href(&LiveSettings {
+        authority: &authority,
+        client_id: &settings.client_id,
+        api_base: &settings.defender_api_base,
+        scopes: &settings.scope,
+        ..LiveSettings::default()
+    });
+    let path = format!("/{live}&profile=mde&q={}", query.replace('&', "%26"));
     let browser = Browser::open_url(&app.url(), &path).await;
     Setup {
         browser,

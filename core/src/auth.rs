@@ -101,7 +101,9 @@ pub fn origin(url: &str) -> String {
     let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
     // Userinfo (`https://api.example@evil.example/`) must not disguise the host.
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     format!("{scheme}://{host}")
 }
 
@@ -591,8 +593,14 @@ mod tests {
     #[test]
     fn the_token_goes_only_to_the_api_origin() {
         let api = "https://api.security.microsoft.com/api";
-        assert!(may_carry_token("https://api.security.microsoft.com/api/alerts?$top=1", api));
-        assert!(may_carry_token("https://API.security.microsoft.com:443/api/x", "https://api.security.microsoft.com:443/api"));
+        assert!(may_carry_token(
+            "https://api.security.microsoft.com/api/alerts?$top=1",
+            api
+        ));
+        assert!(may_carry_token(
+            "https://API.security.microsoft.com:443/api/x",
+            "https://api.security.microsoft.com:443/api"
+        ));
         for elsewhere in [
             "https://evil.example/api/alerts",
             "https://api.security.microsoft.com.evil.example/api",
@@ -604,8 +612,14 @@ mod tests {
         ] {
             assert!(!may_carry_token(elsewhere, api), "{elsewhere}");
         }
-        assert!(may_carry_token("http://127.0.0.1:9000/api/alerts", "http://127.0.0.1:9000/api"));
-        assert!(!may_carry_token("http://127.0.0.1:9001/api/alerts", "http://127.0.0.1:9000/api"));
+        assert!(may_carry_token(
+            "http://127.0.0.1:9000/api/alerts",
+            "http://127.0.0.1:9000/api"
+        ));
+        assert!(!may_carry_token(
+            "http://127.0.0.1:9001/api/alerts",
+            "http://127.0.0.1:9000/api"
+        ));
     }
 
     #[test]
