@@ -187,6 +187,15 @@ async fn throttling_counts_down_then_succeeds_and_403_and_cors_are_explained() {
         .await;
     s.browser.wait_for_text("Alert.Read.All").await;
 
+    // Switching tenant checks the tenant first, and says why it refuses.
+    s.browser
+        .replace_text("Switch to tenant", "not a tenant")
+        .await;
+    s.browser.click_button("Switch tenant").await;
+    s.browser
+        .wait_for_text("is not a tenant: use its GUID")
+        .await;
+
     s.tenant.inject(Fault::times(FaultKind::NoCors, 1));
     s.browser.click_button("Run").await;
     s.browser
