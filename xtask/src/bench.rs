@@ -267,7 +267,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     let transfer = transfer_size(&dist)?;
 
     println!("==> bench-only kernels (bench/wasm), native and wasm32");
-    let native = build_kernels(&tools, &root, &out, &site, options.runs)?;
+    let native = build_kernels(&tools, &root, &out, &site)?;
     copy_pages(&root.join("bench/site"), &site, &dist)?;
     let built = started.elapsed().as_secs_f64();
 
@@ -287,6 +287,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         options: &options,
         native: &native,
     }))?;
+    let native = measured.native;
 
     let mut rows = vec![transfer];
     rows.extend(measured.rows);
@@ -366,15 +367,9 @@ fn transfer_size(dist: &Path) -> Result<Row> {
     .note(format!("KB gzip per file: {}", parts.join(", "))))
 }
 
-/// Builds `bench/wasm` natively (runs it: alert bodies into the site, native engine timings) and for
-/// wasm32 (wasm-bindgen into the site, then wasm-opt -Oz as Trunk does for the app).
-fn build_kernels(
-    tools: &Tools,
-    root: &Path,
-    out: &Path,
-    site: &Path,
-    runs: usize,
-) -> Result<Value> {
+/// Builds `bench/wasm` natively (runs it: the alert bodies into the site; its timings run later) and for
+/// wasm32 (wasm-bindgen into the site, then wasm-opt -Oz as Trunk does for the app). The native binary.
+fn build_kernels(tools: &Tools, root: &Path, out: &Path, site: &Path) -> Result<PathBuf> {
     let manifest = root.join("bench/wasm/Cargo.toml");
     let target = out.join("cargo");
     fs::create_dir_all(site).map_err(|e| format!("{}: {e}", site.display()))?;
@@ -390,20 +385,7 @@ fn build_kernels(
     };
     cargo(&["--bin", "atp-bench-native"])?;
     let native_bin = target.join("release/atp-bench-native");
-    let output = Command::new(&native_bin)
-        .arg(site)
-        .arg((runs * 6).max(30).to_string())
-        .output()
-        .map_err(|e| format!("{}: {e}", native_bin.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} failed: {}",
-            native_bin.display(),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let native: Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("the native kernels printed no JSON: {e}"))?;
+    run_step(Command::new(&native_bin).arg("bodies").arg(site))?;
 
     cargo(&["--lib", "--target", WASM_TARGET])?;
     let wasm = target.join(format!("{WASM_TARGET}/release/atp_bench.wasm"));
@@ -423,7 +405,7 @@ fn build_kernels(
             .arg("-o")
             .arg(&bg),
     )?;
-    Ok(native)
+    Ok(native_bin)
 }
 
 /// The bench pages into the site, with the app's stylesheet (so baseline cards are laid out alike).
