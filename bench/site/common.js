@@ -1,9 +1,12 @@
 // Shared by the bench pages: a paint barrier and frame-time recording. Benchmark-only (never in dist/).
 
 /** Resolves after the next frame has been rendered: rAF runs before style, layout and paint, and a task
- *  queued from it runs after them. */
+ *  queued from it runs after them. Resolves to the time the frame began (script work done). */
 export function painted() {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return new Promise((resolve) => requestAnimationFrame(() => {
+    const frame = performance.now();
+    setTimeout(() => resolve(frame), 0);
+  }));
 }
 
 /** Calls `step(i)` once per animation frame for `ms` milliseconds; the frame-to-frame deltas seen. */

@@ -20,12 +20,14 @@ use serde_json::{json, Value};
 
 use crate::{capture, root, run_step, Result, Tools, WASM_TARGET};
 
-/// How a run is set up (`cargo xtask bench [--runs N] [--throttle RATE]`).
+/// How a run is set up (`cargo xtask bench [--runs N] [--throttle RATE] [--opt-level z|s|1|2|3]`).
 pub struct Options {
     /// Runs of each scenario (fresh page loads where "cold" matters).
     pub runs: usize,
     /// Chromium CPU throttling rate (1 = none).
     pub throttle: f64,
+    /// The bench kernels' opt-level: "z" (the app's) unless asked, e.g. 3 to see what speed it costs.
+    pub opt_level: String,
 }
 
 impl Options {
@@ -33,6 +35,7 @@ impl Options {
         let mut options = Options {
             runs: 5,
             throttle: 1.0,
+            opt_level: "z".into(),
         };
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
@@ -50,6 +53,13 @@ impl Options {
                         .and_then(|n| n.parse().ok())
                         .filter(|n: &f64| *n >= 1.0)
                         .ok_or("--throttle takes a CPU slowdown factor ≥ 1, e.g. --throttle 4")?;
+                }
+                "--opt-level" => {
+                    options.opt_level = rest
+                        .next()
+                        .filter(|l| ["z", "s", "1", "2", "3"].contains(&l.as_str()))
+                        .ok_or("--opt-level takes z, s, 1, 2 or 3 (the bench kernels' only; the app keeps its own)")?
+                        .clone();
                 }
                 other => return Err(format!("bench does not take {other:?}; see cargo xtask")),
             }
@@ -267,7 +277,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     let transfer = transfer_size(&dist)?;
 
     println!("==> bench-only kernels (bench/wasm), native and wasm32");
-    let native = build_kernels(&tools, &root, &out, &site, options.runs)?;
+    let native = build_kernels(&tools, &root, &out, &site, &options.opt_level)?;
     copy_pages(&root.join("bench/site"), &site, &dist)?;
     let built = started.elapsed().as_secs_f64();
 
@@ -287,6 +297,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         options: &options,
         native: &native,
     }))?;
+    let native = measured.native;
 
     let mut rows = vec![transfer];
     rows.extend(measured.rows);
@@ -313,6 +324,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         "browser": measured.browser,
         "runs": options.runs,
         "cpu_throttling": options.throttle,
+        "kernels_opt_level": options.opt_level,
         "seconds": { "builds": built, "total": total },
         "native": native,
         "rows": rows.iter().map(Row::to_json).collect::<Vec<_>>(),
@@ -366,17 +378,22 @@ fn transfer_size(dist: &Path) -> Result<Row> {
     .note(format!("KB gzip per file: {}", parts.join(", "))))
 }
 
-/// Builds `bench/wasm` natively (runs it: alert bodies into the site, native engine timings) and for
-/// wasm32 (wasm-bindgen into the site, then wasm-opt -Oz as Trunk does for the app).
+/// Builds `bench/wasm` natively (runs it: the alert bodies into the site; its timings run later) and for
+/// wasm32 (wasm-bindgen into the site, then wasm-opt -Oz as Trunk does for the app). The native binary.
 fn build_kernels(
     tools: &Tools,
     root: &Path,
     out: &Path,
     site: &Path,
-    runs: usize,
-) -> Result<Value> {
+    opt_level: &str,
+) -> Result<PathBuf> {
     let manifest = root.join("bench/wasm/Cargo.toml");
-    let target = out.join("cargo");
+    // One target directory per opt-level, so switching does not rebuild everything.
+    let target = out.join(if opt_level == "z" {
+        "cargo".to_string()
+    } else {
+        format!("cargo-o{opt_level}")
+    });
     fs::create_dir_all(site).map_err(|e| format!("{}: {e}", site.display()))?;
     let cargo = |extra: &[&str]| -> Result<()> {
         run_step(
@@ -385,25 +402,13 @@ fn build_kernels(
                 .args(["build", "--release", "--manifest-path"])
                 .arg(&manifest)
                 .args(extra)
-                .env("CARGO_TARGET_DIR", &target),
+                .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level),
         )
     };
     cargo(&["--bin", "atp-bench-native"])?;
     let native_bin = target.join("release/atp-bench-native");
-    let output = Command::new(&native_bin)
-        .arg(site)
-        .arg((runs * 6).max(30).to_string())
-        .output()
-        .map_err(|e| format!("{}: {e}", native_bin.display()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{} failed: {}",
-            native_bin.display(),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let native: Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("the native kernels printed no JSON: {e}"))?;
+    run_step(Command::new(&native_bin).arg("bodies").arg(site))?;
 
     cargo(&["--lib", "--target", WASM_TARGET])?;
     let wasm = target.join(format!("{WASM_TARGET}/release/atp_bench.wasm"));
@@ -418,12 +423,12 @@ fn build_kernels(
     run_step(
         tools
             .command("wasm-opt")
-            .arg("-Oz")
+            .arg(format!("-O{opt_level}"))
             .arg(&bg)
             .arg("-o")
             .arg(&bg),
     )?;
-    Ok(native)
+    Ok(native_bin)
 }
 
 /// The bench pages into the site, with the app's stylesheet (so baseline cards are laid out alike).

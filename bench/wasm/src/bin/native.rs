@@ -1,11 +1,13 @@
 //! The native side of `cargo xtask bench`: writes the alert bodies the bench pages load, then times the
 //! engine query (and the graph layout, for context) with the same code and profile as the wasm module.
 //!
-//! `atp-bench-native <site dir> <runs>`: prints one JSON object on stdout.
+//! `atp-bench-native bodies <site dir>` writes the bodies; `atp-bench-native time <runs>` prints one JSON
+//! object with the timings on stdout (the xtask runs it right before the wasm engine scenario, so both
+//! see the same machine load).
 
 use std::time::Instant;
 
-use atp_bench::{config, engine_query, graph, layout, ENGINE_SCALE};
+use atp_bench::{config, decode, engine_query, graph, layout, ENGINE_SCALE};
 use atp_core::demo::{DemoConfig, DemoTenant};
 use atp_core::Profile;
 
@@ -31,15 +33,15 @@ fn body(scale: usize, url: &str) -> Result<String, String> {
 }
 
 fn run() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let site = args
-        .next()
-        .ok_or("usage: atp-bench-native <site dir> <runs>")?;
-    let runs: usize = args
-        .next()
-        .and_then(|r| r.parse().ok())
-        .ok_or("usage: atp-bench-native <site dir> <runs>")?;
-    let site = std::path::Path::new(&site);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [mode, site] if mode == "bodies" => bodies(std::path::Path::new(site)),
+        [mode, runs] if mode == "time" => time(runs.parse().map_err(|_| "runs: a number")?),
+        _ => Err("usage: atp-bench-native bodies <site dir> | time <runs>".into()),
+    }
+}
+
+fn bodies(site: &std::path::Path) -> Result<(), String> {
     std::fs::create_dir_all(site).map_err(|e| format!("{}: {e}", site.display()))?;
 
     // The decode scenario's 10,000 alerts, and the cards baseline's 1,000 (the app's default tenant).
@@ -51,18 +53,37 @@ fn run() -> Result<(), String> {
         "alerts-1000.json",
         &body(DemoConfig::DEFAULT_SCALE, "/alerts?$top=1000")?,
     )?;
+    Ok(())
+}
+
+fn time(runs: usize) -> Result<(), String> {
+    let body = body(10_000, "/alerts?$top=10000")?;
+    let mut decode_ms = Vec::new();
+    for _ in 0..runs.min(10) {
+        let t = Instant::now();
+        std::hint::black_box(decode(body.as_bytes())?);
+        decode_ms.push(ms(t));
+    }
 
     let started = Instant::now();
     let tenant = DemoTenant::generate(&config(ENGINE_SCALE));
     let generate_ms = ms(started);
-    let mut engine = Vec::with_capacity(runs + 1);
-    for _ in 0..=runs {
+    let engine_cold = {
+        let t = Instant::now();
+        std::hint::black_box(engine_query(&tenant)?);
+        ms(t)
+    };
+    // Warm-up, as the wasm side does (there it lets V8 tier the code up).
+    for _ in 0..10 {
+        std::hint::black_box(engine_query(&tenant)?);
+    }
+    let mut engine = Vec::with_capacity(runs);
+    for _ in 0..runs {
         let t = Instant::now();
         let length = engine_query(&tenant)?;
         engine.push(ms(t));
         std::hint::black_box(length);
     }
-    let engine_cold = engine.remove(0);
 
     let mut layouts = Vec::new();
     let mut iterations = 0;
@@ -75,6 +96,7 @@ fn run() -> Result<(), String> {
 
     let json = serde_json::json!({
         "alerts": tenant.dataset.alerts.len(),
+        "decode_ms": decode_ms,
         "generate_ms": generate_ms,
         "engine_cold_ms": engine_cold,
         "engine_ms": engine,
