@@ -196,6 +196,12 @@ async fn throttling_counts_down_then_succeeds_and_403_and_cors_are_explained() {
         .wait_for_text("is not a tenant: use its GUID")
         .await;
 
+    // A body cut off mid-answer is reported, not rendered half.
+    s.tenant.inject(Fault::times(FaultKind::Truncated, 1));
+    s.browser.click_button("Run").await;
+    s.browser.wait_for_text("No answer from").await;
+    s.browser.wait_for_value("$top", "3").await;
+
     s.tenant.inject(Fault::times(FaultKind::NoCors, 1));
     s.browser.click_button("Run").await;
     s.browser
