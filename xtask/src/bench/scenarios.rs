@@ -111,7 +111,14 @@ async fn scenarios(b: &Browser, app: &str, bench: &str, setup: &Setup<'_>) -> Re
     println!("  decode 10,000 alerts");
     rows.extend(decode(b, bench, runs, &native).await?);
     println!("  demo engine over 100,000 alerts");
-    rows.push(engine(b, bench, runs, &native, &setup.options.opt_level).await?);
+    let mut engine_row = engine(b, bench, runs, &native, &setup.options.opt_level).await?;
+    if setup.options.throttle > 1.0 {
+        engine_row.note.push_str(&format!(
+            "; CPU throttled {}× in Chromium only: the native baseline is not, so this ratio overstates wasm",
+            setup.options.throttle
+        ));
+    }
+    rows.push(engine_row);
     println!("  render 1,000 cards and scroll them");
     rows.extend(cards(b, app, bench, runs).await?);
     println!("  graph proxy");
