@@ -354,6 +354,27 @@ fn transfer_size(dist: &Path) -> Result<Row> {
         .filter(|p| p.is_file())
         .collect();
     files.sort();
+    // Benchmark-only files live in target/bench/site/; none may reach what the README deploys.
+    let pages: Vec<String> = fs::read_dir(root().join("bench/site"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != "index.html")
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(leak) = files.iter().find(|f| {
+        f.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.starts_with("atp_bench") || n.starts_with("alerts-") || pages.iter().any(|p| *p == n)
+        })
+    }) {
+        return Err(format!(
+            "benchmark-only file in dist/: {} (bench pages belong in target/bench/site/)",
+            leak.display()
+        ));
+    }
     let mut total = 0usize;
     let mut parts = Vec::new();
     for file in &files {

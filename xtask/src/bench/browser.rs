@@ -181,18 +181,48 @@ impl Browser {
         stream
             .write_all(request.as_bytes())
             .map_err(|e| format!("CDP {cmd}: {e}"))?;
-        let mut answer = String::new();
-        stream
-            .read_to_string(&mut answer)
-            .map_err(|e| format!("CDP {cmd}: {e}"))?;
-        let (head, json) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        // chromedriver may keep the connection open: read the head, then Content-Length bytes.
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let (head, mut body) = loop {
+            let n = stream
+                .read(&mut chunk)
+                .map_err(|e| format!("CDP {cmd}: {e}"))?;
+            if n == 0 {
+                return Err(format!("CDP {cmd}: chromedriver closed the connection"));
+            }
+            answer.extend_from_slice(&chunk[..n]);
+            if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&answer[..end]).into_owned();
+                break (head, answer[end + 4..].to_vec());
+            }
+        };
+        let length = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            })
+            .ok_or_else(|| format!("CDP {cmd}: no Content-Length in {head:?}"))?;
+        while body.len() < length {
+            let n = stream
+                .read(&mut chunk)
+                .map_err(|e| format!("CDP {cmd}: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        let json = String::from_utf8_lossy(&body).into_owned();
         if !head.starts_with("HTTP/1.1 200") {
             return Err(format!(
                 "CDP {cmd}: chromedriver answered {}: {json}",
                 head.lines().next().unwrap_or("")
             ));
         }
-        serde_json::from_str(json).map_err(|e| format!("CDP {cmd}: {e}: {json}"))
+        serde_json::from_str(&json).map_err(|e| format!("CDP {cmd}: {e}: {json}"))
     }
 }
 
