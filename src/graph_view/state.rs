@@ -474,6 +474,9 @@ impl GraphState {
             }
         }
         let this = *self;
+        if have.is_empty() {
+            self.open();
+        }
         if same_base && wanted.steps.starts_with(&have.steps) {
             let extra = wanted.steps[have.steps.len()..].to_vec();
             let base = self.graph.get_value();
