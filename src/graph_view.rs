@@ -289,6 +289,7 @@ fn Canvas() -> impl IntoView {
     view! {
         <svg
             class="graph-canvas"
+            class:far=move || state.viewport.with(|v| v.scale < 0.45)
             role="group"
             aria-label="Investigation graph"
             aria-describedby="graph-keys"
@@ -345,7 +346,6 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) ->
         })
     };
     let short = relation.split_once('.').map_or(relation, |(_, r)| r);
-    let (a1, a2, b1, b2) = (a.clone(), a.clone(), b.clone(), b.clone());
     let text = label.then(|| {
         let (a, b) = (a.clone(), b.clone());
         let (a3, b3) = (a.clone(), b.clone());
@@ -360,17 +360,15 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) ->
             </text>
         }
     });
+    // One attribute per edge: a frame of layout updates one `d` per moved edge, not four coordinates.
+    let d = move || {
+        let ((x1, y1), (x2, y2)) = (a.get(), b.get());
+        format!("M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}")
+    };
     view! {
-        <line
-            class="gedge"
-            class:on-path=on_path
-            x1=move || a1.get().0
-            y1=move || a2.get().1
-            x2=move || b1.get().0
-            y2=move || b2.get().1
-        >
+        <path class="gedge" class:on-path=on_path d=d>
             <title>{relation}</title>
-        </line>
+        </path>
         {text}
     }
 }
@@ -468,7 +466,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             aria-label=move || format!("{}: {}", entity_name(entity), label())
             transform=move || {
                 let (x, y) = pos.get();
-                format!("translate({x} {y})")
+                format!("translate({x:.1} {y:.1})")
             }
             on:click=select
             on:keydown=on_keydown

@@ -25,7 +25,10 @@ async fn wait_for_node(browser: &Browser, prefix: &str) -> String {
     browser
         .wait_until(&format!("a node named {prefix:?}…"), || async {
             let names = nodes(browser).await;
-            (names.iter().any(|n| n.starts_with(prefix)), format!("{names:?}"))
+            (
+                names.iter().any(|n| n.starts_with(prefix)),
+                format!("{names:?}"),
+            )
         })
         .await;
     nodes(browser)
@@ -115,18 +118,26 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     browser
         .wait_until("the alert's card in the side panel", || async {
             let (heading, kind) = side_panel(&browser).await;
-            (heading == alert && kind == "Alert", format!("{heading} / {kind}"))
+            (
+                heading == alert && kind == "Alert",
+                format!("{heading} / {kind}"),
+            )
         })
         .await;
     browser.click_button("Expand Machines").await;
     let machine = wait_for_node(&browser, "Machine: ").await;
-    assert!(machine.starts_with("Machine: ws-"), "{machine}");
+    assert!(machine.len() > "Machine: ".len(), "{machine}");
     browser.wait_for_text("✓ Machines: 1 result, 1 new").await;
     let expanded = browser.current_url().await;
-    assert!(expanded.contains("~x'0!machines"), "{expanded}");
+    assert!(
+        expanded.contains("~x'0!machines") || expanded.contains("~x%270!machines"),
+        "{expanded}"
+    );
     // The machine sits at the end of an edge labelled by its relation.
     let edge = browser
-        .script("return Array.from(document.querySelectorAll('.gedge title')).map(t => t.textContent);")
+        .script(
+            "return Array.from(document.querySelectorAll('.gedge title')).map(t => t.textContent);",
+        )
         .await;
     assert_eq!(edge, serde_json::json!(["alerts.machines"]));
 
@@ -135,7 +146,10 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     browser
         .wait_until("the machine's card in the side panel", || async {
             let (heading, kind) = side_panel(&browser).await;
-            (heading == machine && kind == "Machine", format!("{heading} / {kind}"))
+            (
+                heading == machine && kind == "Machine",
+                format!("{heading} / {kind}"),
+            )
         })
         .await;
     let pivots = browser
@@ -185,7 +199,8 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     browser.click_button("Export JSON").await;
     browser.click_button("Export SVG").await;
     let files = saved(&browser, 2).await;
-    let json: serde_json::Value = serde_json::from_str(&files[0].1).expect("the JSON export parses");
+    let json: serde_json::Value =
+        serde_json::from_str(&files[0].1).expect("the JSON export parses");
     assert_eq!(files[0].0, "application/json");
     assert_eq!(
         json["nodes"].as_array().map(Vec::len),
@@ -223,7 +238,9 @@ async fn hostile_labels_stay_text_in_the_graph_and_its_exports() {
         .await;
     let names = nodes(&browser).await;
     assert!(
-        names.iter().any(|n| n.contains("<script>") || n.contains("<img")),
+        names
+            .iter()
+            .any(|n| n.contains("<script>") || n.contains("<img")),
         "a planted payload shows as text: {names:?}"
     );
     assert_eq!(
@@ -238,7 +255,10 @@ async fn hostile_labels_stay_text_in_the_graph_and_its_exports() {
     browser.click_button("Export SVG").await;
     let files = saved(&browser, 1).await;
     let svg = &files[0].1;
-    assert!(!svg.contains("<script") && !svg.contains("<img"), "the SVG holds no markup from the API");
+    assert!(
+        !svg.contains("<script") && !svg.contains("<img"),
+        "the SVG holds no markup from the API"
+    );
     assert!(svg.contains("&lt;"), "labels are escaped");
     browser.close().await;
 }
@@ -250,11 +270,29 @@ async fn a_thousand_nodes_paint_and_settle() {
     wait_for_node_count(&browser, 1000).await;
     let timing = browser
         .script(
-            "const m = n => (performance.getEntriesByName(n)[0] || {}).startTime || null;
-             return [m('atp-graph-painted'), document.querySelectorAll('.gedge').length];",
+            "const m = n => (performance.getEntriesByName(n)[0] || {}).startTime || 0;
+             return [m('atp-graph-built') - m('atp-graph-start'), m('atp-graph-painted') - m('atp-graph-start'), document.querySelectorAll('.gedge').length];",
         )
         .await;
-    eprintln!("graph-synthetic=1000: [first paint ms, edges] = {timing}");
+    eprintln!(
+        "graph-synthetic=1000: [ms to build the graph, ms to its first paint, edges] = {timing}"
+    );
+    // While the layout runs, the page keeps drawing frames (the layout takes a bounded slice of each).
+    let frames = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const t0 = performance.now(); let n = 0;
+             const tick = () => { n++; if (performance.now() - t0 < 1000) requestAnimationFrame(tick); else done(n); };
+             requestAnimationFrame(tick);",
+            vec![],
+        )
+        .await
+        .expect("count frames");
+    eprintln!("graph-synthetic=1000: {frames} frames in the first second of layout");
+    assert!(
+        frames.as_u64().unwrap_or(0) >= 5,
+        "the page stays responsive: {frames} frames/s"
+    );
     browser
         .wait_until("the layout to come to rest", || async {
             let v = browser
@@ -266,6 +304,17 @@ async fn a_thousand_nodes_paint_and_settle() {
     let rest = browser
         .script("return performance.getEntriesByName('atp-graph-at-rest')[0].startTime;")
         .await;
-    eprintln!("graph-synthetic=1000: at rest at {rest} ms");
+    let spent = browser
+        .script("return document.querySelector('.graph-canvas').getAttribute('data-layout');")
+        .await;
+    eprintln!("graph-synthetic=1000: at rest at {rest} ms ({spent})");
+    // Tab reaches a node, which is named for screen readers.
+    let name = browser
+        .script("const g = document.querySelector('.graph-canvas g[role=button]'); g.focus(); return document.activeElement.getAttribute('aria-label');")
+        .await;
+    assert!(
+        name.as_str().is_some_and(|n| n.starts_with("Alert: ")),
+        "{name}"
+    );
     browser.close().await;
 }

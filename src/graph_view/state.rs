@@ -71,6 +71,8 @@ pub struct GraphState {
     /// Bumped by a rebuild, so answers to an older graph are dropped.
     generation: StoredValue<u64>,
     animating: StoredValue<bool>,
+    /// Since the layout last started: frames, milliseconds in the layout, milliseconds updating the page.
+    frames: StoredValue<(u32, f64, f64)>,
     /// A benchmark's made-up graph: not written to the address.
     synthetic: StoredValue<bool>,
     explorer: Explorer,
@@ -102,6 +104,7 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         more: StoredValue::new(HashMap::new()),
         generation: StoredValue::new(0),
         animating: StoredValue::new(false),
+        frames: StoredValue::new((0, 0.0, 0.0)),
         synthetic: StoredValue::new(false),
         explorer,
     };
@@ -408,7 +411,13 @@ impl GraphState {
     /// Loads a made-up graph of about `nodes` nodes (the benchmark's `?graph-synthetic=1000`).
     pub fn load_synthetic(&self, nodes: usize) {
         let started = request::now_ms();
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("atp-graph-start");
+        }
         let graph = synthetic(nodes, 3, 7);
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("atp-graph-built");
+        }
         self.reset(graph, Profile::Defender(Region::Global));
         self.synthetic.set_value(true);
         self.status.set(Some(format!(
@@ -616,6 +625,7 @@ impl GraphState {
             return;
         }
         self.animating.set_value(true);
+        self.frames.set_value((0, 0.0, 0.0));
         let this = *self;
         request_animation_frame(move || this.frame());
     }
@@ -635,6 +645,7 @@ impl GraphState {
                 }
             });
         });
+        let laid_out = request::now_ms();
         // Only nodes that moved touch the page.
         self.graph.with_value(|g| {
             self.positions.with_value(|p| {
@@ -652,8 +663,22 @@ impl GraphState {
                 self.fit(w, h);
             }
         }
+        let synced = request::now_ms();
+        self.frames.update_value(|(n, layout, sync)| {
+            *n += 1;
+            *layout += laid_out - started;
+            *sync += synced - laid_out;
+        });
         if at_rest {
             self.animating.set_value(false);
+            // For the benchmark: how the layout's time was spent, on the canvas.
+            let (n, layout, sync) = self.frames.get_value();
+            if let Some(canvas) = document().query_selector(".graph-canvas").ok().flatten() {
+                let _ = canvas.set_attribute(
+                    "data-layout",
+                    &format!("frames={n} layout_ms={layout:.0} update_ms={sync:.0}"),
+                );
+            }
             mark_when_painted("atp-graph-at-rest");
         } else {
             let this = *self;
