@@ -367,7 +367,8 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) ->
     };
     view! {
         <path class="gedge" class:on-path=on_path d=d>
-            <title>{relation}</title>
+            // A tooltip per edge costs two DOM nodes each: only while the graph is small.
+            {label.then(|| view! { <title>{relation}</title> })}
         </path>
         {text}
     }

@@ -194,6 +194,59 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
         })
         .await;
 
+    // The alert timeline: pointing at an alert highlights its node.
+    let row = browser
+        .script(
+            "const li = document.querySelector('.tl-items li');
+             li.dispatchEvent(new MouseEvent('mouseenter'));
+             return li.getAttribute('aria-label');",
+        )
+        .await;
+    assert!(
+        row.as_str().is_some_and(|r| r.starts_with("Alert: ")),
+        "{row}"
+    );
+    browser
+        .wait_until("the pointed alert's node to be highlighted", || async {
+            let n = browser
+                .script("return Array.from(document.querySelectorAll('.gnode.hovered')).map(g => g.getAttribute('aria-label'));")
+                .await;
+            (n == serde_json::json!([alert]), n.to_string())
+        })
+        .await;
+
+    // Filter by entity type: hiding machines hides their nodes; showing them brings them back.
+    let all = nodes(&browser).await.len();
+    let machines = nodes(&browser)
+        .await
+        .iter()
+        .filter(|n| n.starts_with("Machine: "))
+        .count();
+    assert!(machines >= 1);
+    browser
+        .script("document.getElementById('graph-show-machine').click(); return true;")
+        .await;
+    wait_for_node_count(&browser, all - machines).await;
+    browser
+        .script("document.getElementById('graph-show-machine').click(); return true;")
+        .await;
+    wait_for_node_count(&browser, all).await;
+
+    // Delete on a focused node removes it (and the address records it).
+    let last = browser
+        .client
+        .find_all(Locator::Css(".graph-canvas g[role=button]"))
+        .await
+        .expect("nodes")
+        .pop()
+        .expect("a node");
+    last.send_keys(&Key::Delete.to_string())
+        .await
+        .expect("press Delete");
+    wait_for_node_count(&browser, all - 1).await;
+    let removed = browser.current_url().await;
+    assert!(removed.contains("~r"), "{removed}");
+
     // Exports: JSON with the nodes and edges, SVG with the labels.
     catch_downloads(&browser).await;
     browser.click_button("Export JSON").await;

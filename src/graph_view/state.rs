@@ -17,8 +17,11 @@ use crate::request::{self, Exchange};
 /// An expansion with more results than this adds the first ones and offers the rest ("more").
 pub const EXPANSION_PAGE: usize = 50;
 
-/// How long the layout may run per animation frame, in milliseconds: the page stays responsive.
+/// How long the layout may run per animation frame, in milliseconds: at least this…
 const LAYOUT_BUDGET_MS: f64 = 8.0;
+/// …and at most this, when drawing a big graph makes frames long anyway (then the layout takes up to
+/// half of each frame, so it comes to rest in fewer frames while the page still draws several a second).
+const LAYOUT_BUDGET_MAX_MS: f64 = 40.0;
 
 /// Pan and zoom: screen = world × scale + (x, y).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,6 +76,8 @@ pub struct GraphState {
     animating: StoredValue<bool>,
     /// Since the layout last started: frames, milliseconds in the layout, milliseconds updating the page.
     frames: StoredValue<(u32, f64, f64)>,
+    /// When the last layout frame started.
+    last_frame: StoredValue<f64>,
     /// A benchmark's made-up graph: not written to the address.
     synthetic: StoredValue<bool>,
     explorer: Explorer,
@@ -105,6 +110,7 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         generation: StoredValue::new(0),
         animating: StoredValue::new(false),
         frames: StoredValue::new((0, 0.0, 0.0)),
+        last_frame: StoredValue::new(0.0),
         synthetic: StoredValue::new(false),
         explorer,
     };
@@ -626,12 +632,16 @@ impl GraphState {
         }
         self.animating.set_value(true);
         self.frames.set_value((0, 0.0, 0.0));
+        self.last_frame.set_value(request::now_ms());
         let this = *self;
         request_animation_frame(move || this.frame());
     }
 
     fn frame(&self) {
         let started = request::now_ms();
+        let frame_ms = started - self.last_frame.get_value();
+        self.last_frame.set_value(started);
+        let budget = (frame_ms / 2.0).clamp(LAYOUT_BUDGET_MS, LAYOUT_BUDGET_MAX_MS);
         let mut at_rest = false;
         self.graph.update_value(|g| {
             self.layout.update_value(|layout| loop {
@@ -640,7 +650,7 @@ impl GraphState {
                     at_rest = true;
                     break;
                 }
-                if request::now_ms() - started > LAYOUT_BUDGET_MS {
+                if request::now_ms() - started > budget {
                     break;
                 }
             });
