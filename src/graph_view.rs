@@ -515,14 +515,21 @@ fn NodeDetails(key: NodeKey) -> impl IntoView {
                 let key = key.clone();
                 match node.expansion(route.key) {
                     Some(done) => {
-                        let more = state.more_of(&key, route.key);
+                        let (held, next) = state.more_of(&key, route.key);
                         let more_key = key.clone();
                         view! {
                             <li class="done">
                                 <span>{format!("\u{2713} {name}: {} result{}, {} new", done.results, if done.results == 1 { "" } else { "s" }, done.added)}</span>
-                                {(more > 0).then(|| view! {
-                                    <button type="button" on:click=move |_| state.add_more(&more_key, route)>
-                                        {format!("Add {more} more")}
+                                {(held > 0 || next).then(|| view! {
+                                    <button type="button" on:click=move |_| {
+                                        let key = more_key.clone();
+                                        leptos::task::spawn_local(async move { state.add_more(key, route).await });
+                                    }>
+                                        {if held > 0 {
+                                            format!("Add {} more", held.min(state::EXPANSION_PAGE))
+                                        } else {
+                                            "Load more results".to_string()
+                                        }}
                                     </button>
                                 })}
                                 <button type="button" on:click=move |_| state.collapse(&key, route)>{format!("Collapse {name}")}</button>

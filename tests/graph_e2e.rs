@@ -371,3 +371,24 @@ async fn a_thousand_nodes_paint_and_settle() {
     );
     browser.close().await;
 }
+
+/// An expansion of over 50 results adds the first 50, and "more" adds the rest.
+#[tokio::test]
+async fn a_large_expansion_adds_the_first_page_then_more() {
+    // The source document's machine has well over a hundred alerts in the demo tenant.
+    let browser =
+        Browser::open("/?profile=wdatp&q=/machines/67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b").await;
+    browser.wait_for_cards(1).await;
+    browser.click_button("Add to graph").await;
+    let machine = wait_for_node(&browser, "Machine: ").await;
+    click_node(&browser, &machine).await;
+    browser.click_button("Expand Alerts").await;
+    wait_for_node_count(&browser, 51).await;
+    browser.wait_for_text("✓ Alerts: 50 results, 50 new").await;
+    browser.click_button("Add 50 more").await;
+    wait_for_node_count(&browser, 101).await;
+    browser
+        .wait_for_text("✓ Alerts: 100 results, 100 new")
+        .await;
+    browser.close().await;
+}

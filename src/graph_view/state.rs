@@ -41,6 +41,13 @@ impl Default for Viewport {
     }
 }
 
+/// What a large expansion held back: results of the page already fetched, and the API's next page.
+#[derive(Clone, Debug, Default)]
+pub struct More {
+    rest: Vec<Value>,
+    next_link: Option<String>,
+}
+
 /// The graph view's state, shared through [`use_graph`].
 #[derive(Clone, Copy)]
 pub struct GraphState {
@@ -70,7 +77,7 @@ pub struct GraphState {
     /// Requests under way.
     pub busy: RwSignal<usize>,
     /// Results of large expansions not added yet: (node, relation) → the rest.
-    more: StoredValue<HashMap<(NodeKey, &'static str), Vec<Value>>>,
+    more: StoredValue<HashMap<(NodeKey, &'static str), More>>,
     /// Bumped by a rebuild, so answers to an older graph are dropped.
     generation: StoredValue<u64>,
     animating: StoredValue<bool>,
@@ -185,9 +192,13 @@ impl GraphState {
     }
 
     /// Results of a large expansion not added yet.
-    pub fn more_of(&self, key: &NodeKey, relation: &'static str) -> usize {
-        self.more
-            .with_value(|m| m.get(&(key.clone(), relation)).map_or(0, Vec::len))
+    /// (results fetched but not added, whether the API has another page).
+    pub fn more_of(&self, key: &NodeKey, relation: &'static str) -> (usize, bool) {
+        self.more.with_value(|m| {
+            m.get(&(key.clone(), relation)).map_or((0, false), |more| {
+                (more.rest.len(), more.next_link.is_some())
+            })
+        })
     }
 
     /// Shows the Graph tab.
@@ -315,12 +326,16 @@ impl GraphState {
             Ok(body) => {
                 let mut merged = Ok(0);
                 self.graph.update_value(|g| {
-                    merged = merge_page(g, &key, route, results_of(&body), self.more);
+                    merged = merge_page(g, &key, route, &body, Vec::new(), self.more);
                 });
                 match merged {
                     Ok(rest) => {
-                        self.status.set((rest > 0).then(|| {
-                            format!("{} has {rest} more results: add them with \"more\" in the side panel.", relation_name(route))
+                        let (_, next) = self.more_of(&key, route.key);
+                        self.status.set((rest > 0 || next).then(|| {
+                            format!(
+                                "{}: the first {EXPANSION_PAGE} results were added; the side panel adds more.",
+                                relation_name(route)
+                            )
                         }));
                         self.touch();
                         self.record();
@@ -340,21 +355,51 @@ impl GraphState {
         }
     }
 
-    /// Adds the results a large expansion held back.
-    pub fn add_more(&self, key: &NodeKey, route: &'static Route) {
-        let rest = self
+    /// Adds the next results a large expansion held back: from the page already fetched, else the
+    /// API's next page (through the normal request path).
+    pub async fn add_more(&self, key: NodeKey, route: &'static Route) {
+        let Some(more) = self
             .more
             .try_update_value(|m| m.remove(&(key.clone(), route.key)))
             .flatten()
-            .unwrap_or_default();
-        if rest.is_empty() {
+        else {
             return;
+        };
+        let generation = self.generation.get_value();
+        let merged = if more.rest.is_empty() {
+            let Some(next) = more.next_link else {
+                return;
+            };
+            self.busy.update(|b| *b += 1);
+            let outcome = self
+                .fetch_url(next, self.profile.get_untracked(), key.entity())
+                .await;
+            self.busy.update(|b| *b = b.saturating_sub(1));
+            if self.generation.get_value() != generation {
+                return;
+            }
+            outcome.and_then(|body| {
+                let mut merged = Ok(0);
+                self.graph.update_value(|g| {
+                    merged = merge_page(g, &key, route, &body, Vec::new(), self.more);
+                });
+                merged
+            })
+        } else {
+            let mut merged = Ok(0);
+            let page = serde_json::json!({ "value": [], "@odata.nextLink": more.next_link });
+            self.graph.update_value(|g| {
+                merged = merge_page(g, &key, route, &page, more.rest, self.more);
+            });
+            merged
+        };
+        match merged {
+            Ok(_) => {
+                self.status.set(None);
+                self.touch();
+            }
+            Err(e) => self.status.set(Some(e)),
         }
-        self.graph.update_value(|g| {
-            let _ = g.merge_expansion(key, route, &rest);
-        });
-        self.status.set(None);
-        self.touch();
     }
 
     pub fn remove(&self, key: &NodeKey) {
@@ -550,7 +595,7 @@ impl GraphState {
                     match self.fetch(&q).await {
                         Ok(body) => {
                             if let Err(e) =
-                                merge_page(&mut graph, &key, route, results_of(&body), self.more)
+                                merge_page(&mut graph, &key, route, &body, Vec::new(), self.more)
                             {
                                 problems.push(e);
                             }
@@ -583,20 +628,30 @@ impl GraphState {
 
     /// One request through the normal path; the body as JSON, or the problem in words.
     async fn fetch(&self, query: &Query) -> Result<Value, String> {
+        self.fetch_url(query.url(), query.profile, query.entity())
+            .await
+    }
+
+    async fn fetch_url(
+        &self,
+        url: String,
+        profile: Profile,
+        entity: Entity,
+    ) -> Result<Value, String> {
         let explorer = self.explorer;
         let exchange: Exchange = request::send(
-            query.url(),
-            query.profile,
+            url.clone(),
+            profile,
             explorer.dataset.get_untracked(),
             explorer.settings.get_untracked(),
             explorer.auth,
         )
         .await;
         match &exchange.outcome {
-            Ok(answer) => match answer.problem(query.entity()) {
+            Ok(answer) => match answer.problem(entity) {
                 Some(p) => Err(format!("{} {}", p.title, p.advice)),
                 None => serde_json::from_str(&answer.body)
-                    .map_err(|e| format!("The answer to {} is not JSON ({e}).", query.url())),
+                    .map_err(|e| format!("The answer to {url} is not JSON ({e}).")),
             },
             Err(failure) => {
                 let p = failure.problem();
@@ -697,24 +752,34 @@ impl GraphState {
     }
 }
 
-/// Merges the first [`EXPANSION_PAGE`] results and keeps the rest for "more"; returns how many wait.
+/// Merges the first [`EXPANSION_PAGE`] of `held` followed by the results in `body`, and keeps the rest
+/// (and the body's `@odata.nextLink`) for "more"; returns how many results wait.
 fn merge_page(
     graph: &mut Graph,
     key: &NodeKey,
     route: &'static Route,
-    results: &[Value],
-    more: StoredValue<HashMap<(NodeKey, &'static str), Vec<Value>>>,
+    body: &Value,
+    mut held: Vec<Value>,
+    more: StoredValue<HashMap<(NodeKey, &'static str), More>>,
 ) -> Result<usize, String> {
-    let (now, rest) = results.split_at(results.len().min(EXPANSION_PAGE));
+    held.extend(results_of(body).iter().cloned());
+    let rest = held.split_off(held.len().min(EXPANSION_PAGE));
     graph
-        .merge_expansion(key, route, now)
+        .merge_expansion(key, route, &held)
         .map_err(|e| e.to_string())?;
-    if !rest.is_empty() {
-        more.update_value(|m| {
-            m.insert((key.clone(), route.key), rest.to_vec());
-        });
-    }
-    Ok(rest.len())
+    let next_link = body
+        .get("@odata.nextLink")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let waiting = rest.len();
+    more.update_value(|m| {
+        if rest.is_empty() && next_link.is_none() {
+            m.remove(&(key.clone(), route.key));
+        } else {
+            m.insert((key.clone(), route.key), More { rest, next_link });
+        }
+    });
+    Ok(waiting)
 }
 
 /// The route that reads one entity by id, when the API has one (today's API has none for users,
