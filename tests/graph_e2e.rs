@@ -392,3 +392,33 @@ async fn a_large_expansion_adds_the_first_page_then_more() {
         .await;
     browser.close().await;
 }
+
+/// Pictures of the graph view for people to look at (`cargo xtask screenshots` style).
+#[tokio::test]
+#[ignore = "makes pictures, asserts nothing new"]
+async fn graph_screenshots() {
+    let browser = Browser::open(&format!("/?profile=wdatp&q=/alerts/{SOURCE_ALERT}")).await;
+    browser.wait_for_cards(1).await;
+    browser.click_button("Add to graph").await;
+    let alert = wait_for_node(&browser, "Alert: ").await;
+    click_node(&browser, &alert).await;
+    browser.click_button("Expand all").await;
+    browser
+        .wait_until("the expansions", || async {
+            let n = nodes(&browser).await.len();
+            (n >= 5, n.to_string())
+        })
+        .await;
+    let machine = wait_for_node(&browser, "Machine: ").await;
+    click_node(&browser, &machine).await;
+    browser.click_button("Expand Alerts").await;
+    wait_for_node_count(&browser, nodes(&browser).await.len().max(40)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    browser.screenshot("graph-investigation").await;
+    browser.close().await;
+    let big = Browser::open("/?graph-synthetic=1000").await;
+    wait_for_node_count(&big, 1000).await;
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    big.screenshot("graph-synthetic-1000").await;
+    big.close().await;
+}
