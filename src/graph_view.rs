@@ -108,6 +108,13 @@ pub fn GraphPanel() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct OnPath(Memo<Vec<NodeKey>>);
 
+/// The view is zoomed out so far that labels are left out.
+#[derive(Clone, Copy)]
+struct Far(Memo<bool>);
+
+/// Below this zoom, node labels are left out.
+const FAR_SCALE: f32 = 0.45;
+
 #[component]
 fn Toolbar() -> impl IntoView {
     let state = use_graph();
@@ -235,6 +242,8 @@ fn Canvas() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    let far = Memo::new(move |_| state.viewport.with(|v| v.scale < FAR_SCALE));
+    provide_context(Far(far));
     // A drag on the canvas pans: (pointer x, y, viewport x, y) where it started.
     let drag = StoredValue::new(None::<(f32, f32, f32, f32)>);
     let transform = move || {
@@ -289,7 +298,7 @@ fn Canvas() -> impl IntoView {
     view! {
         <svg
             class="graph-canvas"
-            class:far=move || state.viewport.with(|v| v.scale < 0.45)
+            class:far=far
             role="group"
             aria-label="Investigation graph"
             aria-describedby="graph-keys"
@@ -403,7 +412,16 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
                         n.label.clone(),
                         n.start,
                         n.expansions.len(),
-                        n.expansions.iter().map(|e| e.added).sum::<usize>(),
+                        n.expansions
+                            .iter()
+                            .map(|e| {
+                                let route = g.api().route(e.relation);
+                                let name =
+                                    route.map_or_else(|| e.relation.to_string(), relation_name);
+                                format!("{name} +{}", e.added)
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     )
                 })
             })
@@ -433,6 +451,27 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
     let badge = move || {
         let done = info.with(|i| i.as_ref().map_or(0, |i| i.2));
         (total > 0 && done > 0).then(|| format!("{done}/{total}"))
+    };
+    // Which expansions are done and what each added, for screen readers (the badge shows the count).
+    let description = move || {
+        info.with(|i| match i {
+            Some((_, _, done, what)) if *done > 0 => {
+                format!("{done} of {total} expansions done: {what}")
+            }
+            _ if total > 0 => format!("not expanded yet; {total} expansions available"),
+            _ => String::new(),
+        })
+    };
+    // Zoomed far out, labels are unreadable and the most costly part to draw: only the selected and the
+    // pointed-at node keep theirs.
+    let Far(far) = expect_context::<Far>();
+    let show_label = {
+        let key = key.clone();
+        move || {
+            !far.get()
+                || state.selected.with(|s| s.as_ref() == Some(&key))
+                || state.hovered.with(|h| h.as_ref() == Some(&key))
+        }
     };
     let select = {
         let key = key.clone();
@@ -465,6 +504,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             role="button"
             tabindex="0"
             aria-label=move || format!("{}: {}", entity_name(entity), label())
+            aria-description=description
             transform=move || {
                 let (x, y) = pos.get();
                 format!("translate({x:.1} {y:.1})")
@@ -473,8 +513,8 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             on:keydown=on_keydown
         >
             <path class="shape" d=shape(entity)/>
-            <text class="gbadge" x="14" y="-12" aria-hidden="true">{badge}</text>
-            <text class="glabel" y="26" text-anchor="middle" aria-hidden="true">{label}</text>
+            {move || badge().map(|b| view! { <text class="gbadge" x="14" y="-12" aria-hidden="true">{b}</text> })}
+            {move || show_label().then(|| view! { <text class="glabel" y="26" text-anchor="middle" aria-hidden="true">{label}</text> })}
         </g>
     }
 }

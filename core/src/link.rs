@@ -118,7 +118,13 @@ pub fn with_graph(href: &str, graph: Option<&GraphLink>) -> String {
         .find_map(|pair| pair.strip_prefix("profile="))
         .and_then(profile_from_key)
         .unwrap_or(Profile::Wdatp);
-    out.push_str(if out.contains('?') { "&g=" } else { "?g=" });
+    out.push_str(if !out.contains('?') {
+        "?g="
+    } else if out.ends_with('?') || out.ends_with('&') {
+        "g="
+    } else {
+        "&g="
+    });
     out.extend(utf8_percent_encode(&graph.recipe, VALUE));
     if graph.profile != profile {
         out.push_str("&gprofile=");

@@ -229,6 +229,12 @@ impl GraphState {
         if selected_gone {
             self.selected.set(None);
         }
+        if self.auto_fit.get_untracked() {
+            // Before the nodes are drawn: a big graph's first paint is then at the zoom that shows it whole
+            // (the canvas's usual size stands in while it is not on screen).
+            let (w, h) = canvas_size().unwrap_or((860.0, 560.0));
+            self.fit(w, h);
+        }
         self.version.update(|v| *v += 1);
         self.animate();
     }
@@ -432,18 +438,6 @@ impl GraphState {
             self.profile.get_untracked(),
         );
         self.record();
-    }
-
-    /// Pins a node where the analyst dragged it.
-    pub fn place(&self, key: &NodeKey, pos: (f32, f32)) {
-        let mut moved = false;
-        self.graph
-            .update_value(|g| moved = g.set_position(key, pos, true));
-        if moved {
-            if let Some(signal) = self.positions.with_value(|p| p.get(key).cloned()) {
-                signal.set(pos);
-            }
-        }
     }
 
     fn reset(&self, graph: Graph, profile: Profile) {
