@@ -247,6 +247,29 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     let removed = browser.current_url().await;
     assert!(removed.contains("~r"), "{removed}");
 
+    // Keyboard pan and zoom (from a node, the keys reach the canvas), and Fit to view.
+    let view = || async {
+        browser
+            .script("return document.querySelector('.graph-canvas > g').getAttribute('transform');")
+            .await
+            .to_string()
+    };
+    let node = browser
+        .client
+        .find(Locator::Css(".graph-canvas g[role=button]"))
+        .await
+        .expect("a node");
+    let fitted = view().await;
+    node.send_keys("+").await.expect("press +");
+    let zoomed = view().await;
+    assert_ne!(zoomed, fitted, "+ zooms");
+    node.send_keys(&Key::Left.to_string())
+        .await
+        .expect("press ←");
+    assert_ne!(view().await, zoomed, "← pans");
+    browser.click_button("Fit to view").await;
+    assert_eq!(view().await, fitted, "Fit to view frames the graph again");
+
     // Exports: JSON with the nodes and edges, SVG with the labels.
     catch_downloads(&browser).await;
     browser.click_button("Export JSON").await;
