@@ -6,12 +6,14 @@ use std::cell::RefCell;
 use std::fmt;
 
 use atp_core::auth::{
-    begin_sign_in, explain_auth_error, id_token_account, read_callback, token_client, Account, Callback,
-    Discovery, PendingSignIn, TokenResponse,
+    begin_sign_in, explain_auth_error, id_token_account, read_callback, token_client, Account,
+    Callback, Discovery, PendingSignIn, TokenResponse,
 };
 use leptos::prelude::*;
 use oauth2::basic::BasicErrorResponseType;
-use oauth2::{AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, TokenResponse as _};
+use oauth2::{
+    AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, TokenResponse as _,
+};
 
 use crate::settings::Settings;
 
@@ -51,7 +53,6 @@ pub fn provide_auth() -> Auth {
     auth
 }
 
-
 /// The access token for a request, when signed in.
 pub fn access_token() -> Option<String> {
     SESSION.with(|s| s.borrow().as_ref().map(|s| s.access_token.clone()))
@@ -59,7 +60,11 @@ pub fn access_token() -> Option<String> {
 
 /// Whether the token is past its expiry (the request path refreshes first).
 pub fn token_expired() -> bool {
-    SESSION.with(|s| s.borrow().as_ref().is_some_and(|s| crate::request::now_ms() >= s.expires_at_ms))
+    SESSION.with(|s| {
+        s.borrow()
+            .as_ref()
+            .is_some_and(|s| crate::request::now_ms() >= s.expires_at_ms)
+    })
 }
 
 /// Ends the session here (tokens dropped from memory) and clears any pending sign-in.
@@ -78,7 +83,10 @@ fn session_storage() -> Option<web_sys::Storage> {
 /// Starts a sign-in: discovery, then off to the authority. `return_to` is the app address to come back to.
 pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (String, String)> {
     if let Some(problem) = settings.auth.problems().first() {
-        return Err((format!("Settings: {problem}"), "Fix it in Settings, save, and sign in again.".into()));
+        return Err((
+            format!("Settings: {problem}"),
+            "Fix it in Settings, save, and sign in again.".into(),
+        ));
     }
     let discovery_url = settings.auth.discovery_url();
     let body = fetch_text(&discovery_url).await.map_err(|e| {
@@ -88,51 +96,78 @@ pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (Strin
         )
     })?;
     let discovery = Discovery::parse(&body).map_err(|e| {
-        (format!("The discovery document at {discovery_url} is not usable: {e}."), "Check Authority in Settings.".to_string())
+        (
+            format!("The discovery document at {discovery_url} is not usable: {e}."),
+            "Check Authority in Settings.".to_string(),
+        )
     })?;
-    let (url, pending) = begin_sign_in(&settings.auth, &discovery, &settings.redirect_uri(), &return_to, true)
-        .map_err(|e| (format!("Sign-in cannot start: {e}."), "Check Settings.".to_string()))?;
+    let (url, pending) = begin_sign_in(
+        &settings.auth,
+        &discovery,
+        &settings.redirect_uri(),
+        &return_to,
+        true,
+    )
+    .map_err(|e| {
+        (
+            format!("Sign-in cannot start: {e}."),
+            "Check Settings.".to_string(),
+        )
+    })?;
     let stored = serde_json::to_string(&pending)
         .ok()
         .zip(session_storage())
         .map(|(json, storage)| storage.set_item(PENDING_KEY, &json).is_ok());
     if stored != Some(true) {
         return Err((
-            "The browser refused to keep the pending sign-in (sessionStorage is unavailable).".into(),
+            "The browser refused to keep the pending sign-in (sessionStorage is unavailable)."
+                .into(),
             "Allow site data for this page, or leave private browsing, then sign in again.".into(),
         ));
     }
-    window()
-        .location()
-        .assign(&url)
-        .map_err(|_| ("The browser refused to go to the sign-in page.".to_string(), "Try again.".to_string()))
+    window().location().assign(&url).map_err(|_| {
+        (
+            "The browser refused to go to the sign-in page.".to_string(),
+            "Try again.".to_string(),
+        )
+    })
 }
 
 /// If the address is the authority's answer, finishes the sign-in: the code and state leave the address
-/// bar first, then the state is checked, then the code is redeemed. Returns the app address to show.
-pub async fn complete_sign_in(auth: Auth) -> Option<String> {
+/// bar first (the address becomes the query that was being composed), then the state is checked, then the
+/// code is redeemed.
+pub async fn complete_sign_in(auth: Auth) {
     let location = window().location();
     let hash = location.hash().unwrap_or_default();
     let search = location.search().unwrap_or_default();
-    let callback = read_callback(&hash).or_else(|| read_callback(&search))?;
+    let Some(callback) = read_callback(&hash).or_else(|| read_callback(&search)) else {
+        return;
+    };
     let pending: Option<PendingSignIn> = session_storage().and_then(|storage| {
         let json = storage.get_item(PENDING_KEY).ok().flatten();
         let _ = storage.remove_item(PENDING_KEY);
         json.and_then(|j| serde_json::from_str(&j).ok())
     });
     // Nothing else runs before the code and state are out of the address and its history entry.
-    let return_to = pending.as_ref().map_or_else(|| "?".to_string(), |p| p.return_to.clone());
+    let return_to = pending
+        .as_ref()
+        .map_or_else(|| "?".to_string(), |p| p.return_to.clone());
     let path = location.pathname().unwrap_or_else(|_| "/".into());
     if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{return_to}")));
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{return_to}")),
+        );
     }
-    let refuse = |what: &str, fix: &str| auth.problem.set(Some((what.to_string(), fix.to_string())));
+    let refuse =
+        |what: &str, fix: &str| auth.problem.set(Some((what.to_string(), fix.to_string())));
     let Some(pending) = pending else {
         refuse(
             "The page received a sign-in answer it did not ask for (no sign-in was pending in this tab); it was ignored.",
             "Sign in from this page again.",
         );
-        return Some(return_to);
+        return;
     };
     match callback {
         Callback::Error { error, description, .. } => {
@@ -163,7 +198,6 @@ pub async fn complete_sign_in(auth: Auth) -> Option<String> {
             }
         }
     }
-    Some(return_to)
 }
 
 /// Redeems the refresh token once; `Err` says what to tell the analyst.
@@ -171,27 +205,37 @@ pub async fn refresh(auth: Auth) -> Result<(), (String, String)> {
     let held = SESSION.with(|s| {
         s.borrow().as_ref().and_then(|s| {
             s.refresh_token.clone().map(|r| {
-                (r, PendingSignIn {
-                    state: String::new(),
-                    verifier: String::new(),
-                    return_to: String::new(),
-                    redirect_uri: s.redirect_uri.clone(),
-                    token_endpoint: s.token_endpoint.clone(),
-                    client_id: s.client_id.clone(),
-                    scopes: s.scopes.clone(),
-                })
+                (
+                    r,
+                    PendingSignIn {
+                        state: String::new(),
+                        verifier: String::new(),
+                        return_to: String::new(),
+                        redirect_uri: s.redirect_uri.clone(),
+                        token_endpoint: s.token_endpoint.clone(),
+                        client_id: s.client_id.clone(),
+                        scopes: s.scopes.clone(),
+                    },
+                )
             })
         })
     });
     let Some((refresh_token, client)) = held else {
-        return Err(("The sign-in has expired and there is no refresh token.".into(), "Sign in again; your query is kept.".into()));
+        return Err((
+            "The sign-in has expired and there is no refresh token.".into(),
+            "Sign in again; your query is kept.".into(),
+        ));
     };
-    let token = token_client(&client.client_id, &client.token_endpoint, &client.redirect_uri)
-        .map_err(|e| (e, "Sign in again.".to_string()))?
-        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
-        .request_async(&oauth_http)
-        .await
-        .map_err(explain_token_error)?;
+    let token = token_client(
+        &client.client_id,
+        &client.token_endpoint,
+        &client.redirect_uri,
+    )
+    .map_err(|e| (e, "Sign in again.".to_string()))?
+    .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+    .request_async(&oauth_http)
+    .await
+    .map_err(explain_token_error)?;
     keep(&token, &client, Some(refresh_token));
     if token.extra_fields().id_token.is_some() {
         auth.account.set(Some(account_of(&token)));
@@ -200,11 +244,16 @@ pub async fn refresh(auth: Auth) -> Result<(), (String, String)> {
 }
 
 fn keep(token: &TokenResponse, from: &PendingSignIn, old_refresh: Option<String>) {
-    let lifetime_ms = token.expires_in().map_or(3_600_000.0, |d| d.as_millis() as f64);
+    let lifetime_ms = token
+        .expires_in()
+        .map_or(3_600_000.0, |d| d.as_millis() as f64);
     let session = Session {
         access_token: token.access_token().secret().clone(),
         // Entra rotates refresh tokens; keep the old one only when no new one came.
-        refresh_token: token.refresh_token().map(|r| r.secret().clone()).or(old_refresh),
+        refresh_token: token
+            .refresh_token()
+            .map(|r| r.secret().clone())
+            .or(old_refresh),
         // A minute early, so a request never leaves with a token about to lapse.
         expires_at_ms: crate::request::now_ms() + lifetime_ms - 60_000.0,
         client_id: from.client_id.clone(),
@@ -268,17 +317,26 @@ async fn oauth_http(request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse
     let request = builder
         .body(js_sys::Uint8Array::from(body.as_slice()))
         .map_err(|e| FetchError(e.to_string()))?;
-    let response = request.send().await.map_err(|e| FetchError(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| FetchError(e.to_string()))?;
     let mut answer = oauth2::http::Response::builder().status(response.status());
     for (name, value) in response.headers().entries() {
         answer = answer.header(name, value);
     }
-    let bytes = response.binary().await.map_err(|e| FetchError(e.to_string()))?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| FetchError(e.to_string()))?;
     answer.body(bytes).map_err(|e| FetchError(e.to_string()))
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {
-    let response = gloo_net::http::Request::get(url).send().await.map_err(|e| e.to_string())?;
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
     }

@@ -1,6 +1,7 @@
 //! The explorer's state, shared through context: the query being composed, what the address bar says,
 //! and what the last run brought back. Running and following links go through here.
 
+use atp_core::body::{NotJson, Page};
 use atp_core::link::{app_href, read_app_location, AppLocation, DemoData};
 use atp_core::{Query, QueryError};
 use leptos::prelude::*;
@@ -33,8 +34,8 @@ pub struct Loaded {
     pub query: Query,
     /// The last exchange: the Response and JSON tabs show it.
     pub exchange: Exchange,
-    /// The body as JSON, or why it is not JSON (message, line, column).
-    pub json: Result<Value, (String, usize, usize)>,
+    /// The body as JSON, or why it is not.
+    pub json: Result<Value, NotJson>,
     /// The entities received so far (all pages).
     pub items: Vec<Value>,
     /// `@odata.count`, when the API sent it.
@@ -162,14 +163,18 @@ impl Explorer {
         let dataset = self.dataset.get_untracked();
         let settings = self.settings.get_untracked();
         spawn_local(async move {
-            let exchange = request::send(query.url(), query.profile, dataset, settings, this.auth).await;
+            let exchange =
+                request::send(query.url(), query.profile, dataset, settings, this.auth).await;
             if this.run_id.get_value() != id {
                 return;
             }
             if let Some(wait_s) = retry_after(&exchange) {
                 // Throttled: say when, then run the same query again by itself.
                 let retry_at_ms = request::now_ms() + wait_s * 1000.0;
-                this.shown.set(Shown::Throttled { query: query.clone(), retry_at_ms });
+                this.shown.set(Shown::Throttled {
+                    query: query.clone(),
+                    retry_at_ms,
+                });
                 set_timeout(
                     move || {
                         if this.run_id.get_value() == id {
@@ -180,7 +185,8 @@ impl Explorer {
                 );
                 return;
             }
-            this.shown.set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
+            this.shown
+                .set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
             mark_when_painted("atp-result-painted");
         });
     }
@@ -222,7 +228,7 @@ impl Loaded {
         let mut result = Loaded {
             query,
             exchange: exchange.clone(),
-            json: Err((String::new(), 0, 0)),
+            json: Page::read("", false).json,
             items: Vec::new(),
             count: None,
             next_link: None,
@@ -236,30 +242,19 @@ impl Loaded {
     /// Takes in one page: the tabs show it, its entities join the list.
     fn append(&mut self, exchange: Exchange) {
         self.loading_more = false;
-        self.json = match &exchange.outcome {
-            Ok(answer) => serde_json::from_str::<Value>(&answer.body)
-                .map_err(|e| (e.to_string(), e.line(), e.column())),
-            Err(_) => Err((String::new(), 0, 0)),
+        let page = match &exchange.outcome {
+            Ok(answer) => Page::read(&answer.body, answer.status < 400),
+            Err(_) => Page::read("", false),
         };
-        let success = exchange.outcome.as_ref().is_ok_and(|a| a.status < 400);
-        self.next_link = None;
-        if let (true, Ok(Value::Object(body))) = (success, &self.json) {
-            match body.get("value") {
-                Some(Value::Array(values)) => {
-                    self.collection = true;
-                    self.items.extend(values.iter().cloned());
-                    self.count = body
-                        .get("@odata.count")
-                        .and_then(Value::as_u64)
-                        .or(self.count);
-                    self.next_link = body
-                        .get("@odata.nextLink")
-                        .and_then(Value::as_str)
-                        .map(str::to_string);
-                }
-                _ => self.items = vec![Value::Object(body.clone())],
-            }
+        if page.collection {
+            self.collection = true;
+            self.items.extend(page.items);
+            self.count = page.count.or(self.count);
+        } else if !page.items.is_empty() {
+            self.items = page.items;
         }
+        self.next_link = page.next_link;
+        self.json = page.json;
         self.exchange = exchange;
     }
 }

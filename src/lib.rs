@@ -35,11 +35,8 @@ pub fn App() -> impl IntoView {
     // A sign-in callback is finished first (its code leaves the address before anything else runs);
     // otherwise the address says what to show, on load and on Back and Forward.
     leptos::task::spawn_local(async move {
-        if auth::complete_sign_in(auth).await.is_some() && auth.account.get_untracked().is_some() {
-            explorer.apply_address();
-        } else {
-            explorer.apply_address();
-        }
+        auth::complete_sign_in(auth).await;
+        explorer.apply_address();
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| explorer.apply_address());
     let live = move || explorer.settings.with(|s| s.live);
@@ -83,15 +80,36 @@ pub fn App() -> impl IntoView {
 fn SignInStatus() -> impl IntoView {
     let explorer = use_explorer();
     let auth = explorer.auth;
-    let sign_in = move |_| {
+    let sign_in = move |()| {
         let settings = explorer.settings.get_untracked();
         // Come back to the query being composed, run or not.
-        let return_to = atp_core::link::app_href(&explorer.query.get_untracked(), explorer.dataset.get_untracked());
+        let return_to = atp_core::link::app_href(
+            &explorer.query.get_untracked(),
+            explorer.dataset.get_untracked(),
+        );
         leptos::task::spawn_local(async move {
             if let Err(problem) = auth::sign_in(settings, return_to).await {
                 auth.problem.set(Some(problem));
             }
         });
+    };
+    // Switching tenant is one action: save the tenant, forget the session, sign in there.
+    let switch_to = RwSignal::new(String::new());
+    let switch_problem = RwSignal::new(None::<String>);
+    let switch = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tenant = switch_to.get_untracked().trim().to_string();
+        if let Err(reason) = atp_core::auth::check_tenant(&tenant) {
+            switch_problem.set(Some(reason));
+            return;
+        }
+        switch_problem.set(None);
+        explorer.settings.update(|s| {
+            s.auth.tenant = tenant;
+            s.save();
+        });
+        auth::sign_out(auth);
+        sign_in(());
     };
     view! {
         <div class="account" role="group" aria-label="Account">
@@ -107,10 +125,23 @@ fn SignInStatus() -> impl IntoView {
                 }
                 None => view! {
                     <span>"Not signed in"</span>
-                    <button type="button" class="primary" on:click=sign_in>"Sign in"</button>
+                    <button type="button" class="primary" on:click=move |_| sign_in(())>"Sign in"</button>
                 }
                 .into_any(),
             }}
+            <form class="switch-tenant" on:submit=switch novalidate>
+                <label for="switch-tenant">"Switch to tenant"</label>
+                <input
+                    id="switch-tenant"
+                    type="text"
+                    placeholder="contoso.onmicrosoft.com"
+                    aria-describedby="switch-tenant-error"
+                    prop:value=move || switch_to.get()
+                    on:input=move |ev| switch_to.set(event_target_value(&ev))
+                />
+                <button type="submit">"Switch tenant"</button>
+                <p id="switch-tenant-error" class="error">{move || switch_problem.get()}</p>
+            </form>
         </div>
     }
 }

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use atp_core::auth::{may_carry_token, origin};
 use atp_core::demo::{DemoConfig, DemoTenant, Variant};
 use atp_core::link::DemoData;
 use atp_core::model::ApiError;
@@ -176,7 +177,13 @@ fn demo_now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Sends a GET for `url` (a request URL of `profile`): to the demo tenant, or signed in to the live API.
-pub async fn send(url: String, profile: Profile, dataset: DemoData, settings: Settings, auth: Auth) -> Exchange {
+pub async fn send(
+    url: String,
+    profile: Profile,
+    dataset: DemoData,
+    settings: Settings,
+    auth: Auth,
+) -> Exchange {
     if settings.live {
         return send_live(url, profile, &settings, auth).await;
     }
@@ -201,14 +208,6 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// The scheme, host and port of `url`, lower-cased.
-fn origin(url: &str) -> String {
-    let lower = url.trim().to_ascii_lowercase();
-    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    format!("{scheme}://{host}")
-}
-
 /// Where a request of `profile` goes: the configured base replaces the profile's own.
 fn destination(url: &str, profile: Profile, api_base: &str) -> String {
     let base = profile.base();
@@ -223,11 +222,23 @@ fn destination(url: &str, profile: Profile, api_base: &str) -> String {
 async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Auth) -> Exchange {
     let started = now_ms();
     let target = destination(&url, profile, &settings.api_base);
-    let api = if settings.api_base.is_empty() { profile.base() } else { settings.api_base.clone() };
-    let done = |outcome| Exchange { url: target.clone(), elapsed_ms: now_ms() - started, outcome };
-    if origin(&target) != origin(&api) {
+    let api = if settings.api_base.is_empty() {
+        profile.base()
+    } else {
+        settings.api_base.clone()
+    };
+    let done = |outcome| Exchange {
+        url: target.clone(),
+        elapsed_ms: now_ms() - started,
+        outcome,
+    };
+    if !may_carry_token(&target, &api) {
         return done(Err(Failure::NotSent {
-            reason: format!("{} is not the configured API ({}).", origin(&target), origin(&api)),
+            reason: format!(
+                "{} is not the configured API ({}).",
+                origin(&target),
+                origin(&api)
+            ),
         }));
     }
     if auth::token_expired() {
@@ -235,7 +246,9 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
         let _ = auth::refresh(auth).await;
     }
     let Some(token) = auth::access_token() else {
-        return done(Err(Failure::SignInNeeded { reason: "Not signed in.".into() }));
+        return done(Err(Failure::SignInNeeded {
+            reason: "Not signed in.".into(),
+        }));
     };
     let mut outcome = fetch(&target, &token).await;
     if matches!(&outcome, Ok(answer) if answer.status == 401) {
@@ -253,7 +266,10 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
 }
 
 async fn fetch(url: &str, token: &str) -> Result<Answer, Failure> {
-    let network = |detail: String| Failure::Network { host: origin(url), detail };
+    let network = |detail: String| Failure::Network {
+        host: origin(url),
+        detail,
+    };
     let response = gloo_net::http::Request::get(url)
         .header("Authorization", &format!("Bearer {token}"))
         .header("Accept", "application/json")
@@ -266,5 +282,9 @@ async fn fetch(url: &str, token: &str) -> Result<Answer, Failure> {
         .text()
         .await
         .map_err(|e| network(format!("the answer broke off: {e}")))?;
-    Ok(Answer { status, headers, body })
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
 }

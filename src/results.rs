@@ -234,15 +234,23 @@ fn JsonPanel(loaded: Arc<Loaded>) -> impl IntoView {
     };
     let tree = match loaded.json.clone() {
         Ok(value) => view! { <JsonTree value/> }.into_any(),
-        Err((message, line, column)) => {
+        Err(reason) => {
+            let place = if reason.line > 0 {
+                format!(" (line {}, column {})", reason.line, reason.column)
+            } else {
+                String::new()
+            };
             let what = if body.is_empty() {
                 "There is no body.".to_string()
             } else {
-                format!("The body is not valid JSON: {message} (line {line}, column {column}). It is shown as received.")
+                format!(
+                    "Not shown as JSON: {}{place}. The body is shown as received.",
+                    reason.message
+                )
             };
             view! {
                 <p class="problem" role="alert">{what}</p>
-                <pre class="raw">{body.clone()}</pre>
+                <pre class="raw">{shown_text(&body)}</pre>
             }
             .into_any()
         }
@@ -254,7 +262,7 @@ fn JsonPanel(loaded: Arc<Loaded>) -> impl IntoView {
             <span role="status">{move || copied.get()}</span>
         </div>
         {move || if raw.get() {
-            view! { <pre class="raw" aria-label="Raw body">{body.clone()}</pre> }.into_any()
+            view! { <pre class="raw" aria-label="Raw body">{shown_text(&body)}</pre> }.into_any()
         } else {
             ().into_any()
         }}
@@ -314,4 +322,22 @@ fn Countdown(
             <p>{move || format!("Running the query again in {} s, as the API asked (Retry-After).", seconds.get())}</p>
         </div>
     }
+}
+
+/// A body as page text: all of it up to 2 MB (beyond that a browser stalls laying out one text node),
+/// with a note of what is left out; "Copy body" still copies everything.
+fn shown_text(body: &str) -> String {
+    const LIMIT: usize = 2 * 1024 * 1024;
+    if body.len() <= LIMIT {
+        return body.to_string();
+    }
+    let mut end = LIMIT;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}\n\n… {} more bytes not shown; use Copy body for all of it.",
+        &body[..end],
+        body.len() - end
+    )
 }

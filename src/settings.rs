@@ -44,7 +44,10 @@ impl Settings {
         let mut problems = Vec::new();
         if !self.api_base.is_empty() {
             if let Err(reason) = check_secure_url(&self.api_base) {
-                problems.push(SettingProblem { setting: "API base URL", reason });
+                problems.push(SettingProblem {
+                    setting: "API base URL",
+                    reason,
+                });
             }
         }
         if self.live {
@@ -106,9 +109,17 @@ pub fn SettingsPanel(
     let draft = RwSignal::new(settings.get_untracked());
     let problems = RwSignal::new(Vec::<SettingProblem>::new());
     let saved = RwSignal::new(false);
-    let field = move |label: &'static str, id: &'static str, help: &'static str, get: fn(&Settings) -> String, set: fn(&mut Settings, String)| {
+    let field = move |label: &'static str,
+                      id: &'static str,
+                      help: &'static str,
+                      get: fn(&Settings) -> String,
+                      set: fn(&mut Settings, String)| {
         let error = move || {
-            problems.with(|all| all.iter().find(|p| p.setting == label).map(|p| p.reason.clone()))
+            problems.with(|all| {
+                all.iter()
+                    .find(|p| p.setting == label)
+                    .map(|p| p.reason.clone())
+            })
         };
         view! {
             <div class="control">

@@ -198,6 +198,18 @@ async fn hostile_data_stays_text() {
         .script("return Array.from(document.querySelectorAll('a')).filter(a => !/^(https:|\\?|http:\\/\\/127\\.0\\.0\\.1)/.test(a.getAttribute('href') || '')).length;")
         .await;
     assert_eq!(bad_links, 0, "every link is an app link or https");
+    let policy = browser
+        .script("const m = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); return m && m.content;")
+        .await;
+    let policy = policy.as_str().unwrap_or_default().to_string();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval' 'sha256-",
+        "form-action 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy:?}");
+    }
     browser.close().await;
 }
 

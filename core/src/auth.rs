@@ -78,13 +78,39 @@ pub fn check_secure_url(url: &str) -> Result<(), String> {
     }
     if let Some(rest) = lower.strip_prefix("http://") {
         let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let host = host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
         if matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
             return Ok(());
         }
-        return Err("must use https (plain http is accepted only on localhost, for development).".into());
+        return Err(
+            "must use https (plain http is accepted only on localhost, for development).".into(),
+        );
     }
     Err("must be an https:// address.".into())
+}
+
+/// The scheme, host and port of `url`, lower-cased (`https://api.security.microsoft.com`).
+pub fn origin(url: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
+    // Userinfo (`https://api.example@evil.example/`) must not disguise the host.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}")
+}
+
+/// Whether a request to `url` may carry the bearer token of the API at `api_base`: only to that origin.
+pub fn may_carry_token(url: &str, api_base: &str) -> bool {
+    let (target, api) = (origin(url), origin(api_base));
+    target == api && check_secure_url(url).is_ok() && !target.ends_with("://")
 }
 
 /// Whether `tenant` is a GUID, a domain, or one of Entra's multi-tenant names.
@@ -129,7 +155,10 @@ impl AuthSettings {
             add("Tenant", check_tenant(&self.tenant));
         }
         if self.client_id.trim().is_empty() {
-            add("Client ID", Err("is required: the application (client) id of your app registration.".into()));
+            add(
+                "Client ID",
+                Err("is required: the application (client) id of your app registration.".into()),
+            );
         }
         if !self.redirect_uri.is_empty() {
             add("Redirect URI", check_secure_url(&self.redirect_uri));
@@ -153,7 +182,10 @@ impl AuthSettings {
     pub fn discovery_url(&self) -> String {
         let authority = self.authority.trim().trim_end_matches('/');
         if self.is_entra() {
-            format!("{authority}/{}/v2.0/.well-known/openid-configuration", self.tenant.trim())
+            format!(
+                "{authority}/{}/v2.0/.well-known/openid-configuration",
+                self.tenant.trim()
+            )
         } else {
             format!("{authority}/.well-known/openid-configuration")
         }
@@ -224,9 +256,13 @@ pub fn begin_sign_in(
     select_account: bool,
 ) -> Result<(String, PendingSignIn), String> {
     let client = BasicClient::new(ClientId::new(settings.client_id.trim().to_string()))
-        .set_auth_uri(AuthUrl::new(discovery.authorization_endpoint.clone()).map_err(|e| e.to_string())?)
+        .set_auth_uri(
+            AuthUrl::new(discovery.authorization_endpoint.clone()).map_err(|e| e.to_string())?,
+        )
         .set_token_uri(TokenUrl::new(discovery.token_endpoint.clone()).map_err(|e| e.to_string())?)
-        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?);
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?,
+        );
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let scopes = settings.scopes_or_default();
     let mut request = client
@@ -258,8 +294,15 @@ pub fn begin_sign_in(
 /// What the authority sent back to the redirect URI.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Callback {
-    Code { code: String, state: String },
-    Error { error: String, description: String, state: Option<String> },
+    Code {
+        code: String,
+        state: String,
+    },
+    Error {
+        error: String,
+        description: String,
+        state: Option<String>,
+    },
 }
 
 /// Reads a callback from the address's fragment or query (`#code=…&state=…`), if it is one.
@@ -271,7 +314,9 @@ pub fn read_callback(fragment_or_query: &str) -> Option<Callback> {
     let mut description = String::new();
     for pair in text.split('&') {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode_str(&value.replace('+', " ")).decode_utf8_lossy().into_owned();
+        let value = percent_decode_str(&value.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned();
         match name {
             "code" => code = Some(value),
             "state" => state = Some(value),
@@ -281,7 +326,11 @@ pub fn read_callback(fragment_or_query: &str) -> Option<Callback> {
         }
     }
     match (error, code, state) {
-        (Some(error), _, state) => Some(Callback::Error { error, description, state }),
+        (Some(error), _, state) => Some(Callback::Error {
+            error,
+            description,
+            state,
+        }),
         (None, Some(code), Some(state)) => Some(Callback::Code { code, state }),
         _ => None,
     }
@@ -315,16 +364,27 @@ pub type TokenClient = oauth2::Client<
 >;
 
 /// The client that redeems what `pending` started.
-pub fn token_client(client_id: &str, token_endpoint: &str, redirect_uri: &str) -> Result<TokenClient, String> {
+pub fn token_client(
+    client_id: &str,
+    token_endpoint: &str,
+    redirect_uri: &str,
+) -> Result<TokenClient, String> {
     Ok(oauth2::Client::new(ClientId::new(client_id.to_string()))
-        .set_token_uri(TokenUrl::new(token_endpoint.to_string()).map_err(|e| format!("token endpoint: {e}"))?)
-        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?))
+        .set_token_uri(
+            TokenUrl::new(token_endpoint.to_string())
+                .map_err(|e| format!("token endpoint: {e}"))?,
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?,
+        ))
 }
 
 /// The AADSTS number in an Entra error description, e.g. 9002326.
 fn aadsts(description: &str) -> Option<&str> {
     let start = description.find("AADSTS")? + 6;
-    let digits = description[start..].split(|c: char| !c.is_ascii_digit()).next()?;
+    let digits = description[start..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?;
     (!digits.is_empty()).then_some(digits)
 }
 
@@ -354,7 +414,10 @@ pub fn explain_auth_error(error: &str, description: &str) -> (String, String) {
         format!("Sign-in failed: {error}.")
     } else {
         // Entra descriptions carry trace ids after the first line; the first line says what happened.
-        format!("Sign-in failed: {error}: {}", description.lines().next().unwrap_or(description))
+        format!(
+            "Sign-in failed: {error}: {}",
+            description.lines().next().unwrap_or(description)
+        )
     };
     (what, fix.to_string())
 }
@@ -400,8 +463,14 @@ mod tests {
             client_id: "11111111-2222-3333-4444-555555555555".into(),
             ..AuthSettings::default()
         };
-        let (url, pending) =
-            begin_sign_in(&settings, &discovery(), "https://app.example/atp/", "?q=/alerts", true).unwrap();
+        let (url, pending) = begin_sign_in(
+            &settings,
+            &discovery(),
+            "https://app.example/atp/",
+            "?q=/alerts",
+            true,
+        )
+        .unwrap();
         for part in [
             "response_type=code",
             "code_challenge_method=S256",
@@ -414,42 +483,82 @@ mod tests {
             assert!(url.contains(part), "{part} in {url}");
         }
         assert!(url.contains(&format!("state={}", pending.state)));
-        assert!(!url.contains(&pending.verifier), "the verifier never leaves the page");
+        assert!(
+            !url.contains(&pending.verifier),
+            "the verifier never leaves the page"
+        );
         assert!(pending.verifier.len() >= 43);
         assert_eq!(pending.return_to, "?q=/alerts");
-        let (_, other) = begin_sign_in(&settings, &discovery(), "https://app.example/", "", false).unwrap();
+        let (_, other) =
+            begin_sign_in(&settings, &discovery(), "https://app.example/", "", false).unwrap();
         assert_ne!(other.state, pending.state, "a fresh state each time");
     }
 
     #[test]
     fn discovery_follows_msal() {
-        let mut settings = AuthSettings { tenant: "contoso.onmicrosoft.com".into(), ..AuthSettings::default() };
+        let mut settings = AuthSettings {
+            tenant: "contoso.onmicrosoft.com".into(),
+            ..AuthSettings::default()
+        };
         assert_eq!(
             settings.discovery_url(),
             "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"
         );
         settings.authority = "http://127.0.0.1:8443/contoso/v2.0/".into();
-        assert_eq!(settings.discovery_url(), "http://127.0.0.1:8443/contoso/v2.0/.well-known/openid-configuration");
-        assert!(Discovery::parse("{}").unwrap_err().contains("not what OpenID describes"));
+        assert_eq!(
+            settings.discovery_url(),
+            "http://127.0.0.1:8443/contoso/v2.0/.well-known/openid-configuration"
+        );
+        assert!(Discovery::parse("{}")
+            .unwrap_err()
+            .contains("not what OpenID describes"));
         let insecure = r#"{"authorization_endpoint":"http://evil.example/a","token_endpoint":"https://x.example/t"}"#;
-        assert!(Discovery::parse(insecure).unwrap_err().contains("must use https"));
+        assert!(Discovery::parse(insecure)
+            .unwrap_err()
+            .contains("must use https"));
     }
 
     #[test]
     fn settings_are_checked() {
-        for good in ["https://login.microsoftonline.com", "http://localhost:8080", "http://127.0.0.1:9/x"] {
+        for good in [
+            "https://login.microsoftonline.com",
+            "http://localhost:8080",
+            "http://127.0.0.1:9/x",
+        ] {
             assert_eq!(check_secure_url(good), Ok(()), "{good}");
         }
-        for bad in ["http://login.example", "ftp://x", "javascript:alert(1)", "https://", "http://localhost.evil.example"] {
+        for bad in [
+            "http://login.example",
+            "ftp://x",
+            "javascript:alert(1)",
+            "https://",
+            "http://localhost.evil.example",
+        ] {
             assert!(check_secure_url(bad).is_err(), "{bad}");
         }
-        for good in ["organizations", "common", "consumers", "contoso.onmicrosoft.com", "72f988bf-86f1-41af-91ab-2d7cd011db47"] {
+        for good in [
+            "organizations",
+            "common",
+            "consumers",
+            "contoso.onmicrosoft.com",
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        ] {
             assert_eq!(check_tenant(good), Ok(()), "{good}");
         }
-        for bad in ["", "contoso", "72f988bf86f141af91ab2d7cd011db47", "a b.com", "x/../y.com"] {
+        for bad in [
+            "",
+            "contoso",
+            "72f988bf86f141af91ab2d7cd011db47",
+            "a b.com",
+            "x/../y.com",
+        ] {
             assert!(check_tenant(bad).is_err(), "{bad}");
         }
-        let problems = AuthSettings { tenant: "nope".into(), ..AuthSettings::default() }.problems();
+        let problems = AuthSettings {
+            tenant: "nope".into(),
+            ..AuthSettings::default()
+        }
+        .problems();
         let names: Vec<_> = problems.iter().map(|p| p.setting).collect();
         assert_eq!(names, ["Tenant", "Client ID"]);
     }
@@ -458,7 +567,10 @@ mod tests {
     fn callbacks_and_errors_are_read_and_explained() {
         assert_eq!(
             read_callback("#code=abc%2B1&state=xyz&session_state=s"),
-            Some(Callback::Code { code: "abc+1".into(), state: "xyz".into() })
+            Some(Callback::Code {
+                code: "abc+1".into(),
+                state: "xyz".into()
+            })
         );
         assert_eq!(read_callback("?profile=wdatp&q=/alerts"), None);
         let Some(Callback::Error { error, description, .. }) = read_callback(
@@ -467,16 +579,54 @@ mod tests {
             panic!("an error callback");
         };
         let (what, fix) = explain_auth_error(&error, &description);
-        assert!(what.contains("AADSTS9002326: Cross-origin token redemption"), "{what}");
+        assert!(
+            what.contains("AADSTS9002326: Cross-origin token redemption"),
+            "{what}"
+        );
         assert!(!what.contains("Trace ID"), "{what}");
         assert!(fix.contains("Single-page application"), "{fix}");
-        assert!(explain_auth_error("access_denied", "").1.contains("cancelled"));
+        assert!(explain_auth_error("access_denied", "")
+            .1
+            .contains("cancelled"));
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_api_origin() {
+        let api = "https://api.security.microsoft.com/api";
+        assert!(may_carry_token(
+            "https://api.security.microsoft.com/api/alerts?$top=1",
+            api
+        ));
+        assert!(may_carry_token(
+            "https://API.security.microsoft.com:443/api/x",
+            "https://api.security.microsoft.com:443/api"
+        ));
+        for elsewhere in [
+            "https://evil.example/api/alerts",
+            "https://api.security.microsoft.com.evil.example/api",
+            "https://api.security.microsoft.com@evil.example/api",
+            "http://api.security.microsoft.com/api/alerts",
+            "https://eu.api.security.microsoft.com/api/alerts",
+            "javascript:alert(1)",
+            "/api/alerts",
+        ] {
+            assert!(!may_carry_token(elsewhere, api), "{elsewhere}");
+        }
+        assert!(may_carry_token(
+            "http://127.0.0.1:9000/api/alerts",
+            "http://127.0.0.1:9000/api"
+        ));
+        assert!(!may_carry_token(
+            "http://127.0.0.1:9001/api/alerts",
+            "http://127.0.0.1:9000/api"
+        ));
     }
 
     #[test]
     fn the_account_comes_from_the_id_token() {
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(r#"{"name":"Megan Bowen","preferred_username":"megan@contoso.com","tid":"t-1"}"#);
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+            r#"{"name":"Megan Bowen","preferred_username":"megan@contoso.com","tid":"t-1"}"#,
+        );
         let account = id_token_account(&format!("eyJhbGciOiJub25lIn0.{payload}.")).unwrap();
         assert_eq!(account.name.as_deref(), Some("Megan Bowen"));
         assert_eq!(account.tid.as_deref(), Some("t-1"));

@@ -3,6 +3,7 @@
 //! No Leptos, web-sys or gloo here: this crate compiles natively (tested with `cargo test`) and to wasm32.
 
 pub mod auth;
+pub mod body;
 pub mod catalogue;
 pub mod link;
 pub mod odata;

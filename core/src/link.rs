@@ -177,6 +177,38 @@ pub fn read_app_location(search: &str) -> AppLocation {
     }
 }
 
+/// Everything a shared link can pre-configure for the live API (the app's Settings keys).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LiveSettings<'a> {
+    pub authority: &'a str,
+    pub tenant: &'a str,
+    pub client_id: &'a str,
+    /// Replaces the profile's host when sending (a relay, or a mock API).
+    pub api_base: &'a str,
+    pub scopes: &'a str,
+}
+
+/// The address query (`?api=live&authority=…`) that opens the app configured for the live API; empty
+/// settings are left out.
+pub fn live_settings_href(settings: &LiveSettings) -> String {
+    let mut href = "?api=live".to_string();
+    for (key, value) in [
+        ("authority", settings.authority),
+        ("tenant", settings.tenant),
+        ("client_id", settings.client_id),
+        ("base", settings.api_base),
+        ("scopes", settings.scopes),
+    ] {
+        if !value.is_empty() {
+            href.push_str(&format!(
+                "&{key}={}",
+                utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+            ));
+        }
+    }
+    href
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +230,20 @@ mod tests {
         let location = read_app_location(&href);
         assert_eq!(location.query, Some(Ok(query)));
         assert_eq!(location.dataset, DemoData::Hostile);
+    }
+
+    #[test]
+    fn a_live_link_carries_the_settings() {
+        let href = live_settings_href(&LiveSettings {
+            authority: "http://127.0.0.1:9/t/v2.0",
+            client_id: "c-1",
+            scopes: "api://x/.default offline_access",
+            ..LiveSettings::default()
+        });
+        assert_eq!(
+            href,
+            "?api=live&authority=http%3A%2F%2F127%2E0%2E0%2E1%3A9%2Ft%2Fv2%2E0&client_id=c%2D1&scopes=api%3A%2F%2Fx%2F%2Edefault%20offline%5Faccess"
+        );
     }
 
     #[test]

@@ -265,6 +265,10 @@ fn one_node_per_entity_and_one_edge_per_relation() {
     );
     assert_eq!(g.nodes().len(), 3);
     assert_eq!(g.edges().len(), 2);
+    assert_eq!(
+        g.edges()[0].dom_key(),
+        "alert:da1_1>alerts.files>file:aaaa000000000000000000000000000000000001"
+    );
     let f1 = g
         .node(&key(
             Entity::File,

@@ -18,8 +18,10 @@ const PATIENCE: Duration = Duration::from_secs(20);
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// chromedriver's address, for Chrome DevTools commands.
+    driver_addr: SocketAddr,
     _driver: Driver,
-    _server: StaticServer,
+    _server: Option<StaticServer>,
 }
 
 struct Driver(Child);
@@ -60,6 +62,14 @@ impl Browser {
     pub async fn open_site(site: PathBuf, path: &str) -> Browser {
         let server = StaticServer::start(site, "127.0.0.1:0".parse().expect("loopback"))
             .expect("serve the site on loopback");
+        let base = server.url();
+        let mut browser = Browser::open_url(&base, path).await;
+        browser._server = Some(server);
+        browser
+    }
+
+    /// Opens `base` + `path` in Chromium; whoever serves `base` is the caller's.
+    pub async fn open_url(base: &str, path: &str) -> Browser {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
@@ -101,21 +111,66 @@ impl Browser {
             .connect(&format!("http://{addr}"))
             .await
             .expect("a Chromium session from chromedriver");
-        let base = server.url();
-        client
+        let browser = Browser {
+            client,
+            base: base.to_string(),
+            driver_addr: addr,
+            _driver: driver,
+            _server: None,
+        };
+        // Every document records Content-Security-Policy violations from its first script on; close()
+        // fails the test on any.
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({"source": "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"}),
+            )
+            .await;
+        browser
+            .client
             .goto(&format!("{base}{path}"))
             .await
             .expect("open the app");
-        Browser {
-            client,
-            base,
-            _driver: driver,
-            _server: server,
-        }
+        browser
     }
 
+    /// Ends the session; fails the test if the page met a Content-Security-Policy violation.
     pub async fn close(self) {
+        let violations = self.script("return window.__cspViolations;").await;
         let _ = self.client.clone().close().await;
+        // `null` would mean the recorder never ran, and the check could not fail.
+        assert_eq!(
+            violations,
+            serde_json::json!([]),
+            "Content-Security-Policy violations"
+        );
+    }
+
+    /// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
+    pub async fn cdp(&self, command: &str, params: serde_json::Value) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .expect("a WebDriver session");
+        let body = serde_json::json!({"cmd": command, "params": params}).to_string();
+        let request = format!(
+            "POST /session/{session}/goog/cdp/execute HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len(),
+            addr = self.driver_addr,
+        );
+        let mut stream = TcpStream::connect(self.driver_addr).expect("reach chromedriver");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("a read timeout");
+        std::io::Write::write_all(&mut stream, request.as_bytes()).expect("send a CDP command");
+        // The status line is all this needs; chromedriver may keep the connection open.
+        let mut status = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stream), &mut status)
+            .expect("read chromedriver's answer");
+        assert!(status.starts_with("HTTP/1.1 200"), "{command}: {status}");
     }
 
     /// The control whose `<label>` reads exactly `label`.

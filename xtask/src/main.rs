@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod bench;
+mod csp;
+
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -27,13 +30,18 @@ fn main() -> ExitCode {
         Some("dist") => dist(&args[1..]).map(|_| ()),
         Some("tools") => Tools::ensure(true).map(|_| ()),
         Some("screenshots") => screenshots(),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("csp") => csp::run(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
-                 serve [--port N] [--dev]   build the app and serve it on http://127.0.0.1:8080\n\
+                 serve [--port N] [--dev] [--tenant]\n\
+                                            build the app and serve it on http://127.0.0.1:8080;\n\
+                                            --tenant: with a mock Entra tenant and the demo API behind sign-in\n\
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
                  dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
+                 bench [--runs N]           performance scenarios vs their budgets, JSON in target/bench/ (also --throttle R, --opt-level L)\n\
                  tools                      install what the other commands need"
             );
             return ExitCode::from(2);
@@ -195,6 +203,7 @@ fn run_step(command: &mut Command) -> Result<()> {
 fn serve(args: &[String]) -> Result<()> {
     let mut port = 8080u16;
     let mut dev = false;
+    let mut tenant = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -205,12 +214,16 @@ fn serve(args: &[String]) -> Result<()> {
                     .ok_or("--port takes a port number, e.g. --port 8081")?;
             }
             "--dev" => dev = true,
+            "--tenant" => tenant = true,
             other => return Err(format!("serve does not take {other:?}; see cargo xtask")),
         }
     }
     let tools = Tools::ensure(false)?;
     let dist = tools.build(dev, None)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    if tenant {
+        return serve_with_tenant(dist, addr);
+    }
     let server = atp_tenant::StaticServer::start(&dist, addr)
         .map_err(|e| format!("cannot serve on {addr}: {e} (another server there? try --port)"))?;
     println!(
@@ -218,6 +231,33 @@ fn serve(args: &[String]) -> Result<()> {
         server.url()
     );
     server.wait();
+    Ok(())
+}
+
+/// The app and a mock Entra tenant with the demo API behind sign-in, on one loopback origin, and the link
+/// that opens the app configured for it.
+fn serve_with_tenant(dist: PathBuf, addr: SocketAddr) -> Result<()> {
+    let mock = atp_tenant::MockTenant::start(atp_tenant::MockConfig {
+        dist: Some(dist),
+        addr,
+        ..Default::default()
+    })
+    .map_err(|e| format!("cannot serve the mock tenant on {addr}: {e} (try --port)"))?;
+    let settings = mock.settings();
+    let authority = format!("{}/v2.0", settings.authority);
+    let link = atp_core::link::live_settings_href(&atp_core::link::LiveSettings {
+        authority: &authority,
+        client_id: &settings.client_id,
+        api_base: &settings.defender_api_base,
+        scopes: &settings.scope,
+        ..Default::default()
+    });
+    println!(
+        "\n{}\nATP Explorer signed in against the mock tenant (Defender profile):\n  {}/{link}&profile=mde\nPress Ctrl+C to stop.",
+        mock.banner(),
+        mock.url()
+    );
+    mock.wait();
     Ok(())
 }
 

@@ -146,6 +146,18 @@ pub struct Edge {
     pub relation: &'static str,
 }
 
+impl Edge {
+    /// A string unique per edge, for keyed lists: `alert:…>alerts.machines>machine:…`.
+    pub fn dom_key(&self) -> String {
+        format!(
+            "{}>{}>{}",
+            self.from.dom_key(),
+            self.relation,
+            self.to.dom_key()
+        )
+    }
+}
+
 /// What a merge changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MergeReport {
@@ -683,8 +695,10 @@ impl Graph {
         let Some(&i) = self.index.get(key) else {
             return false;
         };
+        // Far beyond any drawing, f32 distances overflow: such a position is the UI's bug, not a place.
+        const FAR: f32 = 1.0e7;
         if pos.0.is_finite() && pos.1.is_finite() {
-            self.nodes[i].pos = pos;
+            self.nodes[i].pos = (pos.0.clamp(-FAR, FAR), pos.1.clamp(-FAR, FAR));
         }
         self.nodes[i].pinned = pinned;
         true
@@ -801,11 +815,6 @@ impl Graph {
     pub(crate) fn nodes_mut(&mut self) -> &mut [Node] {
         &mut self.nodes
     }
-}
-
-/// The routes a node can be expanded along (its entity's catalogue relations in this graph's API).
-pub fn expansions_of(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
-    relations(api, entity)
 }
 
 fn is_relation(api: Api, entity: Entity, route: &Route) -> bool {

@@ -1,0 +1,152 @@
+//! The kernels `cargo xtask bench` times, shared by the wasm module (the bench pages call it) and the
+//! native binary (the same code on the host, for the engine's native baseline).
+
+use atp_core::demo::{DemoConfig, DemoTenant, Variant};
+use atp_core::graph::{synthetic, Graph, Layout, SvgOptions};
+use atp_core::model::{Alert, Collection};
+use atp_core::{Profile, Region};
+use chrono::{TimeZone, Utc};
+
+/// The engine scenario's query: the criterion bench's "filter + orderby + top=100" (core/benches/demo.rs).
+pub const ENGINE_QUERY: &str = "/alerts?$filter=severity eq 'High' and status ne 'Resolved'&$orderby=alertCreationTime desc&$top=100";
+/// Alerts in the engine scenario's tenant.
+pub const ENGINE_SCALE: usize = 100_000;
+
+/// The demo tenant of `scale` alerts at a fixed "now", as in core/benches/demo.rs.
+pub fn config(scale: usize) -> DemoConfig {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap_or_default();
+    DemoConfig {
+        seed: DemoConfig::DEFAULT_SEED,
+        scale,
+        variant: Variant::Normal,
+        now,
+    }
+}
+
+/// The profile the engine scenario queries (the criterion bench's).
+pub fn engine_profile() -> Profile {
+    Profile::Defender(Region::Global)
+}
+
+/// Decodes an `/alerts` body into the app's models; the number of alerts.
+pub fn decode(bytes: &[u8]) -> Result<usize, String> {
+    serde_json::from_slice::<Collection<Alert>>(bytes)
+        .map(|c| c.value.len())
+        .map_err(|e| format!("the alerts body does not decode: {e}"))
+}
+
+/// The app's own path today (src/explorer.rs, src/cards.rs): the body into a `serde_json::Value`, then
+/// each item into an `Alert` as its card is built; the number of alerts.
+pub fn decode_via_value(bytes: &[u8]) -> Result<usize, String> {
+    use serde::Deserialize;
+    let body: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("the alerts body does not parse: {e}"))?;
+    let items = body
+        .get("value")
+        .and_then(serde_json::Value::as_array)
+        .ok_or("the alerts body has no value array")?;
+    let mut n = 0;
+    for item in items {
+        Alert::deserialize(item).map_err(|e| format!("an alert does not decode: {e}"))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Runs the engine query; the body's length.
+pub fn engine_query(tenant: &DemoTenant) -> Result<usize, String> {
+    let response = tenant.respond("GET", ENGINE_QUERY, engine_profile());
+    if response.status == 200 {
+        Ok(response.body.len())
+    } else {
+        Err(format!(
+            "the engine answered {}: {}",
+            response.status, response.body
+        ))
+    }
+}
+
+/// A graph of about `nodes` nodes and `edges_per_node` × `nodes` edges, placed but not laid out.
+pub fn graph(nodes: usize, edges_per_node: usize) -> Graph {
+    synthetic(nodes, edges_per_node, 42)
+}
+
+/// Lays `graph` out to rest (at most `cap` iterations); the iterations run.
+pub fn layout(graph: &mut Graph, cap: usize) -> usize {
+    Layout::new().run_to_rest(graph, cap)
+}
+
+/// The graph as SVG, as the app's export draws it.
+pub fn svg(graph: &Graph) -> String {
+    graph.to_svg(&SvgOptions::default())
+}
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use super::*;
+    use std::cell::RefCell;
+    use wasm_bindgen::prelude::*;
+
+    thread_local! {
+        static TENANT: RefCell<Option<DemoTenant>> = const { RefCell::new(None) };
+        static GRAPH: RefCell<Option<Graph>> = const { RefCell::new(None) };
+    }
+
+    fn fail(message: String) -> JsValue {
+        JsValue::from_str(&message)
+    }
+
+    /// `serde_json::from_slice` of the bytes into `Collection<Alert>`; the number of alerts.
+    #[wasm_bindgen]
+    pub fn decode_alerts(bytes: &[u8]) -> Result<usize, JsValue> {
+        decode(bytes).map_err(fail)
+    }
+
+    /// The app's path: `Value`, then each item into an `Alert`; the number of alerts.
+    #[wasm_bindgen]
+    pub fn decode_alerts_via_value(bytes: &[u8]) -> Result<usize, JsValue> {
+        decode_via_value(bytes).map_err(fail)
+    }
+
+    /// Generates the engine's tenant (not timed); the number of alerts.
+    #[wasm_bindgen]
+    pub fn engine_setup(scale: usize) -> usize {
+        let tenant = DemoTenant::generate(&config(scale));
+        let n = tenant.dataset.alerts.len();
+        TENANT.with(|t| *t.borrow_mut() = Some(tenant));
+        n
+    }
+
+    /// The engine query on the tenant of `engine_setup`; the body's length.
+    #[wasm_bindgen]
+    pub fn engine_run() -> Result<usize, JsValue> {
+        TENANT.with(|t| match t.borrow().as_ref() {
+            Some(tenant) => engine_query(tenant).map_err(fail),
+            None => Err(fail("call engine_setup first".into())),
+        })
+    }
+
+    /// Builds the synthetic graph (not timed); `[nodes, edges]`.
+    #[wasm_bindgen]
+    pub fn graph_setup(nodes: usize, edges_per_node: usize) -> Vec<u32> {
+        let g = graph(nodes, edges_per_node);
+        let counts = vec![g.nodes().len() as u32, g.edges().len() as u32];
+        GRAPH.with(|slot| *slot.borrow_mut() = Some(g));
+        counts
+    }
+
+    /// Lays the graph of `graph_setup` out to rest; the iterations run.
+    #[wasm_bindgen]
+    pub fn graph_layout(cap: usize) -> usize {
+        GRAPH.with(|slot| slot.borrow_mut().as_mut().map_or(0, |g| layout(g, cap)))
+    }
+
+    /// The graph of `graph_setup` as SVG.
+    #[wasm_bindgen]
+    pub fn graph_svg() -> String {
+        GRAPH.with(|slot| slot.borrow().as_ref().map(svg).unwrap_or_default())
+    }
+}
