@@ -5,7 +5,8 @@
 
 mod state;
 
-use atp_core::graph::{expansions_of, identify, NodeKey, SvgOptions};
+use atp_core::catalogue::relations;
+use atp_core::graph::{identify, NodeKey, SvgOptions};
 use atp_core::{Entity, Profile};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -428,7 +429,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
         })
     };
     let label = move || info.with(|i| i.as_ref().map(|i| i.0.clone()).unwrap_or_default());
-    let total = expansions_of(state.with(|g| g.api()), entity).count();
+    let total = relations(state.with(|g| g.api()), entity).count();
     let class = {
         let key = key.clone();
         move || {
@@ -549,7 +550,7 @@ fn NodeDetails(key: NodeKey) -> impl IntoView {
                 .collect()
         });
         let pending = !state.with(|g| g.pending_expansions(&key)).is_empty();
-        let rows = expansions_of(api, entity)
+        let rows = relations(api, entity)
             .map(|route| {
                 let name = relation_name(route);
                 let key = key.clone();
