@@ -23,7 +23,15 @@ pub fn QueryBuilder() -> impl IntoView {
     };
     let on_url_input = move |text: String| {
         let current = query.with_untracked(|q| q.profile);
-        match Query::parse(&text, current) {
+        // A URL of the configured API base (a relay) reads as the profile's own.
+        let api_base = explorer.settings.with_untracked(|s| s.api_base.trim_end_matches('/').to_string());
+        let readable = match text.get(..api_base.len()) {
+            Some(head) if !api_base.is_empty() && head.eq_ignore_ascii_case(&api_base) => {
+                format!("{}{}", current.base(), &text[api_base.len()..])
+            }
+            _ => text.clone(),
+        };
+        match Query::parse(&readable, current) {
             Ok(parsed) => {
                 url_error.set(None);
                 query.set(parsed);

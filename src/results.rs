@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
 use crate::explorer::{use_explorer, Loaded, Shown};
@@ -161,29 +162,62 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
     let profile = loaded.query.profile;
     let total = loaded.items.len();
     let limit = RwSignal::new(CARD_BATCH);
-    let items: Vec<(usize, Value)> = loaded.items.iter().cloned().enumerate().collect();
     let has_more = loaded.next_link.is_some();
     let loading_more = loaded.loading_more;
-    let empty = items.is_empty()
+    let empty = loaded.items.is_empty()
         && loaded
             .exchange
             .outcome
             .as_ref()
             .is_ok_and(|a| a.status < 400);
-    let visible =
-        move || -> Vec<(usize, Value)> { items.iter().take(limit.get()).cloned().collect() };
     let add_all = match kind {
         CardKind::Entity(entity) if total > 1 => {
             let graph = crate::graph_view::use_graph();
-            let everything = loaded.items.clone();
+            let everything = loaded.clone();
             Some(view! {
-                <button type="button" class="add-all-to-graph" on:click=move |_| graph.add_starts(entity, &everything, profile)>
+                <button type="button" class="add-all-to-graph" on:click=move |_| graph.add_starts(entity, &everything.items, profile)>
                     "Add all to graph"
                 </button>
             })
         }
         _ => None,
     };
+    let visible = move || -> Vec<(usize, Value)> {
+        loaded
+            .items
+            .iter()
+            .take(limit.get())
+            .cloned()
+            .enumerate()
+            .collect()
+    };
+    // More cards join as the end of the list scrolls into view; the button does the same by keyboard.
+    let sentinel = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(element) = sentinel.get() else {
+            return;
+        };
+        let grow = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
+            move |entries: js_sys::Array| {
+                let seen = entries.iter().any(|entry| {
+                    wasm_bindgen::JsCast::dyn_into::<web_sys::IntersectionObserverEntry>(entry)
+                        .is_ok_and(|e| e.is_intersecting())
+                });
+                if seen && limit.get_untracked() < total {
+                    limit.update(|l| *l += CARD_BATCH);
+                }
+            },
+        );
+        if let Ok(observer) = web_sys::IntersectionObserver::new(grow.as_ref().unchecked_ref()) {
+            observer.observe(&element);
+            let observer = send_wrapper::SendWrapper::new(observer);
+            let grow = send_wrapper::SendWrapper::new(grow);
+            on_cleanup(move || {
+                observer.disconnect();
+                drop(grow);
+            });
+        }
+    });
     view! {
         {empty.then(|| view! { <p class="hint">"No results."</p> })}
         {add_all}
@@ -196,6 +230,7 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
                 <EntityCard kind value=item.1 profile/>
             </For>
         </div>
+        <div node_ref=sentinel class="sentinel" aria-hidden="true"></div>
         {move || (total > limit.get()).then(|| view! {
             <button type="button" on:click=move |_| limit.update(|l| *l += CARD_BATCH)>
                 {format!("Show {} more cards ({} not shown yet)", CARD_BATCH.min(total - limit.get()), total - limit.get())}

@@ -342,3 +342,21 @@ async fn deep_links_work_under_a_sub_path_of_a_plain_static_host() {
     browser.close().await;
     let _ = std::fs::remove_dir_all(&site);
 }
+
+#[tokio::test]
+async fn a_long_result_grows_as_it_scrolls() {
+    let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=1000").await;
+    browser.wait_for_cards(200).await;
+    browser.wait_for_text("1000 results").await;
+    // The keyboard's way to more cards is there too.
+    browser
+        .wait_for_text("Show 200 more cards (800 not shown yet)")
+        .await;
+    for shown in [400, 600] {
+        browser
+            .script("window.scrollTo(0, document.body.scrollHeight); return 1;")
+            .await;
+        browser.wait_for_at_least_cards(shown).await;
+    }
+    browser.close().await;
+}

@@ -320,7 +320,15 @@ impl Browser {
             .for_element(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no button {text:?}: {e}"));
-        button.click().await.expect("click the button");
+        // Cards above may still be settling their size (content-visibility); retry until it takes.
+        let started = Instant::now();
+        while let Err(e) = button.click().await {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "click the button {text:?}: {e}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Runs a script and returns its JSON result.
@@ -359,6 +367,18 @@ impl Browser {
         })
         .await;
         self.cards().await
+    }
+
+    /// Waits until there are at least `n` cards.
+    pub async fn wait_for_at_least_cards(&self, n: usize) {
+        self.wait_until(&format!("at least {n} cards"), || async {
+            let count = self
+                .script("return document.querySelectorAll('article').length;")
+                .await;
+            let count = count.as_u64().unwrap_or(0) as usize;
+            (count >= n, format!("{count} cards"))
+        })
+        .await;
     }
 
     pub async fn current_url(&self) -> String {
