@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::explorer::{use_explorer, AppLink};
+use crate::graph_view::{AddToGraph, CardSource};
 use crate::time::When;
 
 /// What kind of card a result item gets.
@@ -47,7 +48,29 @@ pub fn EntityCard(
     value: Value,
     /// The profile whose routes the pivots use.
     profile: Profile,
+    /// The card shows in the graph's side panel: no "Add to graph" button.
+    #[prop(optional)]
+    in_graph: bool,
 ) -> impl IntoView {
+    // The card's own owner carries what it is about to its "Add to graph" button (see `Card`).
+    let owner = Owner::current().map_or_else(Owner::new, |o| o.child());
+    on_cleanup({
+        let owner = owner.clone();
+        move || drop(owner)
+    });
+    owner.with(|| {
+        if let (CardKind::Entity(entity), false) = (kind, in_graph) {
+            provide_context(CardSource {
+                entity,
+                value: value.clone(),
+                profile,
+            });
+        }
+        entity_card(kind, value, profile)
+    })
+}
+
+fn entity_card(kind: CardKind, value: Value, profile: Profile) -> AnyView {
     fn typed<T: for<'de> Deserialize<'de>>(value: &Value) -> Option<T> {
         T::deserialize(value).ok()
     }
@@ -102,6 +125,7 @@ fn Card(
                 <span class="kind">{kind}</span>
                 <h3 id=heading_id>{heading}</h3>
                 {badges}
+                {use_context::<CardSource>().map(|s| view! { <AddToGraph entity=s.entity value=s.value profile=s.profile/> })}
             </header>
             {children()}
         </article>
@@ -198,7 +222,7 @@ fn entity_link(
 }
 
 /// What a relation is called on a card: "Machines", "Prevalence", …
-fn relation_label(route: &Route) -> String {
+pub(crate) fn relation_label(route: &Route) -> String {
     let last = route.key.rsplit('.').next().unwrap_or(route.key);
     match last {
         "alerts" => "Alerts".into(),

@@ -80,6 +80,7 @@ pub fn provide_explorer() -> Explorer {
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
+    crate::graph_view::provide_graph(explorer);
     explorer
 }
 
@@ -113,6 +114,7 @@ impl Explorer {
 
     /// Goes to an app link (a pivot, a sample): a new history entry, then what it says.
     pub fn follow(&self, href: &str) {
+        let href = &crate::graph_view::keep_graph(href);
         if let Ok(history) = window().history() {
             // A failed pushState (e.g. a sandboxed frame) still shows the view; only Back loses it.
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
@@ -128,6 +130,7 @@ impl Explorer {
 
     fn apply(&self, location: AppLocation) {
         self.dataset.set(location.dataset);
+        crate::graph_view::follow_address(&location);
         match location.query {
             Some(Ok(query)) => {
                 self.show_query(query.clone());

@@ -3,6 +3,7 @@
 mod auth;
 mod cards;
 mod explorer;
+mod graph_view;
 mod json_view;
 mod query_builder;
 mod request;
@@ -15,6 +16,7 @@ use leptos::prelude::*;
 
 pub use cards::{CardKind, EntityCard};
 pub use explorer::{provide_explorer, use_explorer, Explorer};
+pub use graph_view::{use_graph, GraphPanel, GraphState};
 pub use query_builder::QueryBuilder;
 pub use results::Results;
 pub use samples::Samples;

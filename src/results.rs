@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
 use crate::explorer::{use_explorer, Loaded, Shown};
+use crate::graph_view::{use_graph, GraphPanel};
 use crate::json_view::JsonTree;
 
 /// Cards are added to the page this many at a time, so a page of 10,000 stays responsive.
@@ -24,6 +25,9 @@ enum Tab {
 pub fn Results() -> impl IntoView {
     let explorer = use_explorer();
     let shown = explorer.shown;
+    // The chosen tab outlives each answer; the Graph tab's panel outlives them too.
+    let tab = RwSignal::new(Tab::Cards);
+    let graph = use_graph();
     view! {
         <section class="results" aria-labelledby="results-title" aria-busy=move || matches!(shown.get(), Shown::Running(_)).to_string()>
             <h2 id="results-title">"Result"</h2>
@@ -38,15 +42,20 @@ pub fn Results() -> impl IntoView {
                 .into_any(),
                 Shown::Running(query) => view! { <p class="hint" role="status">"Running " <code>{query.url()}</code> "…"</p> }.into_any(),
                 Shown::Throttled { retry_at_ms, .. } => view! { <Countdown retry_at_ms/> }.into_any(),
-                Shown::Done(loaded) => view! { <LoadedView loaded/> }.into_any(),
+                Shown::Done(loaded) => view! { <LoadedView loaded tab/> }.into_any(),
             }}
+            {move || graph.opened.get().then(|| view! {
+                <div id="graph-panel" role="tabpanel" aria-labelledby="tab-graph" class:hidden=move || !graph.shown.get()>
+                    <GraphPanel/>
+                </div>
+            })}
         </section>
     }
 }
 
 #[component]
-fn LoadedView(loaded: Arc<Loaded>) -> impl IntoView {
-    let tab = RwSignal::new(Tab::Cards);
+fn LoadedView(loaded: Arc<Loaded>, tab: RwSignal<Tab>) -> impl IntoView {
+    let graph = use_graph();
     let exchange = loaded.exchange.clone();
     let entity = loaded.query.entity();
     let problem = match &exchange.outcome {
@@ -61,9 +70,12 @@ fn LoadedView(loaded: Arc<Loaded>) -> impl IntoView {
                 role="tab"
                 id=id
                 aria-controls="result-panel"
-                aria-selected=move || (tab.get() == which).to_string()
-                tabindex=move || if tab.get() == which { "0" } else { "-1" }
-                on:click=move |_| tab.set(which)
+                aria-selected=move || (!graph.shown.get() && tab.get() == which).to_string()
+                tabindex=move || if !graph.shown.get() && tab.get() == which { "0" } else { "-1" }
+                on:click=move |_| {
+                    tab.set(which);
+                    graph.shown.set(false);
+                }
             >
                 {label}
             </button>
@@ -72,6 +84,7 @@ fn LoadedView(loaded: Arc<Loaded>) -> impl IntoView {
     let panel = {
         let loaded = loaded.clone();
         move || match tab.get() {
+            _ if graph.shown.get() => ().into_any(),
             Tab::Cards => view! { <CardList loaded=loaded.clone()/> }.into_any(),
             Tab::Json => view! { <JsonPanel loaded=loaded.clone()/> }.into_any(),
             Tab::Response => view! { <ResponsePanel loaded=loaded.clone()/> }.into_any(),
@@ -89,8 +102,19 @@ fn LoadedView(loaded: Arc<Loaded>) -> impl IntoView {
             {tab_button(Tab::Cards, "Cards", "tab-cards")}
             {tab_button(Tab::Json, "JSON", "tab-json")}
             {tab_button(Tab::Response, "Response", "tab-response")}
+            <button
+                type="button"
+                role="tab"
+                id="tab-graph"
+                aria-controls="graph-panel"
+                aria-selected=move || graph.shown.get().to_string()
+                tabindex=move || if graph.shown.get() { "0" } else { "-1" }
+                on:click=move |_| graph.open()
+            >
+                "Graph"
+            </button>
         </div>
-        <div id="result-panel" role="tabpanel" aria-labelledby=move || match tab.get() {
+        <div id="result-panel" role="tabpanel" class:hidden=move || graph.shown.get() aria-labelledby=move || match tab.get() {
             Tab::Cards => "tab-cards",
             Tab::Json => "tab-json",
             Tab::Response => "tab-response",
@@ -146,6 +170,18 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
             .outcome
             .as_ref()
             .is_ok_and(|a| a.status < 400);
+    let add_all = match kind {
+        CardKind::Entity(entity) if total > 1 => {
+            let graph = crate::graph_view::use_graph();
+            let everything = loaded.clone();
+            Some(view! {
+                <button type="button" class="add-all-to-graph" on:click=move |_| graph.add_starts(entity, &everything.items, profile)>
+                    "Add all to graph"
+                </button>
+            })
+        }
+        _ => None,
+    };
     let visible = move || -> Vec<(usize, Value)> {
         loaded
             .items
@@ -184,6 +220,7 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
     });
     view! {
         {empty.then(|| view! { <p class="hint">"No results."</p> })}
+        {add_all}
         <div class="cards">
             <For
                 each=visible

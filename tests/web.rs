@@ -277,3 +277,74 @@ async fn an_item_the_model_cannot_read_still_shows() {
     );
     assert!(text.contains("kept"), "{text}");
 }
+
+/// The investigation graph: a card's "Add to graph" makes a node, a focusable button named
+/// `<entity type>: <label>`; selecting it shows its card; Delete on it removes it.
+#[wasm_bindgen_test]
+async fn a_card_added_to_the_graph_is_a_named_node_that_delete_removes() {
+    let machine = json!({
+        "id": "67e5ef2c2eab150cc8638e21dba19c1b0a41ad0b",
+        "computerDnsName": "ws-042.contoso.com <b>not bold</b>",
+        "osPlatform": "Windows10",
+    });
+    let _app = mount_view(move || {
+        provide_explorer();
+        view! {
+            <EntityCard kind=CardKind::Entity(Entity::Machine) value=machine profile=Profile::Wdatp/>
+            <atp_explorer::GraphPanel/>
+        }
+        .into_any()
+    });
+    tick().await;
+    let root = ROOT.with(|r| r.borrow().clone()).unwrap();
+    let add: HtmlElement = root
+        .query_selector("article button.add-to-graph")
+        .unwrap()
+        .expect("the card has an Add to graph button")
+        .dyn_into()
+        .unwrap();
+    assert_eq!(add.text_content().unwrap(), "Add to graph");
+    add.click();
+    tick().await;
+    let name = "Machine: ws-042.contoso.com <b>not bold</b>";
+    let node: HtmlElement = root
+        .query_selector(&format!(
+            "g[role=button][tabindex=\"0\"][aria-label=\"{name}\"]"
+        ))
+        .unwrap()
+        .expect("a node named for screen readers")
+        .unchecked_into();
+    assert_eq!(add.text_content().unwrap(), "In the graph");
+    assert_eq!(
+        root.query_selector_all(".graph-canvas b").unwrap().length(),
+        0,
+        "the label is text"
+    );
+    // Added alone, the node is selected: its card, with pivots, is in the side panel.
+    let side = root.query_selector(".graph-side").unwrap().unwrap();
+    assert_eq!(
+        side.query_selector("article .kind")
+            .unwrap()
+            .and_then(|k| k.text_content()),
+        Some("Machine".to_string())
+    );
+    assert!(side.query_selector("nav.pivots a").unwrap().is_some());
+    assert!(side
+        .query_selector("button.add-to-graph")
+        .unwrap()
+        .is_none());
+
+    let press = js_sys::Function::new_with_args(
+        "el, key",
+        "el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));",
+    );
+    press
+        .call2(&wasm_bindgen::JsValue::NULL, &node, &"Delete".into())
+        .unwrap();
+    tick().await;
+    assert!(root
+        .query_selector(".graph-canvas g[role=button]")
+        .unwrap()
+        .is_none());
+    assert_eq!(add.text_content().unwrap(), "Add to graph");
+}

@@ -40,7 +40,22 @@ pub struct AppLocation {
     /// The query to show and run, read or not; `None` when the address names none.
     pub query: Option<Result<Query, LinkProblem>>,
     pub dataset: DemoData,
+    /// The investigation graph the address carries (`g=<recipe>`), if any.
+    pub graph: Option<GraphLink>,
+    /// `graph-synthetic=<n>`: a made-up graph of about `n` nodes, for the performance benchmark.
+    pub graph_synthetic: Option<usize>,
 }
+
+/// The investigation graph in an address: its recipe text (see `graph::Recipe`) and the profile whose
+/// routes it replays (`gprofile=`, written only when it is not the query's profile).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphLink {
+    pub profile: Profile,
+    pub recipe: String,
+}
+
+/// Largest `graph-synthetic` the address may ask for.
+pub const MAX_SYNTHETIC_NODES: usize = 5_000;
 
 /// A query in the address that could not be read; `text` keeps what it said, so nothing is lost.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,11 +97,50 @@ pub fn app_href(query: &Query, dataset: DemoData) -> String {
     href
 }
 
+/// [`app_href`], carrying the investigation graph too (nothing is added for an empty recipe).
+pub fn app_href_with_graph(query: &Query, dataset: DemoData, graph: Option<&GraphLink>) -> String {
+    with_graph(&app_href(query, dataset), graph)
+}
+
+/// An app address with `graph` added, unless it already names a graph: following a pivot or running a
+/// query keeps the investigation.
+pub fn with_graph(href: &str, graph: Option<&GraphLink>) -> String {
+    let mut out = href.to_string();
+    let Some(graph) = graph.filter(|g| !g.recipe.is_empty()) else {
+        return out;
+    };
+    if read_app_location(href).graph.is_some() {
+        return out;
+    }
+    let profile = href
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("profile="))
+        .and_then(profile_from_key)
+        .unwrap_or(Profile::Wdatp);
+    out.push_str(if !out.contains('?') {
+        "?g="
+    } else if out.ends_with('?') || out.ends_with('&') {
+        "g="
+    } else {
+        "&g="
+    });
+    out.extend(utf8_percent_encode(&graph.recipe, VALUE));
+    if graph.profile != profile {
+        out.push_str("&gprofile=");
+        out.push_str(&profile_key(graph.profile));
+    }
+    out
+}
+
 /// Reads the page's `location.search`; never fails, and keeps an unreadable query's text.
 pub fn read_app_location(search: &str) -> AppLocation {
     let mut profile = Profile::Wdatp;
     let mut q = None;
     let mut dataset = DemoData::Normal;
+    let mut recipe = None;
+    let mut graph_profile = None;
+    let mut graph_synthetic = None;
     // A hostile or mistyped address can be huge; nothing useful is that long.
     let mut end = search.len().min(16 * 1024);
     while !search.is_char_boundary(end) {
@@ -100,10 +154,23 @@ pub fn read_app_location(search: &str) -> AppLocation {
             "profile" => profile = profile_from_key(&value).unwrap_or(profile),
             "q" => q = Some(value),
             "dataset" if value == "hostile" => dataset = DemoData::Hostile,
+            "g" => recipe = Some(value),
+            "gprofile" => graph_profile = profile_from_key(&value),
+            "graph-synthetic" => {
+                graph_synthetic = value
+                    .parse::<usize>()
+                    .ok()
+                    .map(|n| n.min(MAX_SYNTHETIC_NODES))
+            }
             _ => {}
         }
     }
     AppLocation {
+        graph: recipe.filter(|r| !r.is_empty()).map(|recipe| GraphLink {
+            profile: graph_profile.unwrap_or(profile),
+            recipe,
+        }),
+        graph_synthetic,
         query: q
             .map(|text| Query::parse(&text, profile).map_err(|error| LinkProblem { text, error })),
         dataset,
@@ -193,5 +260,72 @@ mod tests {
         );
         let huge = format!("?q={}", "%FF".repeat(100_000));
         assert!(matches!(read_app_location(&huge).query, Some(Err(_))));
+    }
+
+    #[test]
+    fn the_graph_rides_along_in_the_address() {
+        let query = Query::source_example();
+        let graph = GraphLink {
+            profile: Profile::Wdatp,
+            recipe: "sa636341278149188342_1960231459~x'0!machines~xu*5Ccontoso*5Cjdoe!alerts"
+                .into(),
+        };
+        let href = app_href_with_graph(&query, DemoData::Hostile, Some(&graph));
+        assert_eq!(
+            href,
+            "?profile=wdatp&q=/alerts?$top=20%26$expand=machine&dataset=hostile&g=sa636341278149188342_1960231459~x'0!machines~xu*5Ccontoso*5Cjdoe!alerts"
+        );
+        let location = read_app_location(&href);
+        assert_eq!(location.graph, Some(graph.clone()));
+        assert_eq!(location.query, Some(Ok(query.clone())));
+        // A pivot followed keeps the graph; an address with its own graph keeps that one.
+        let pivot = with_graph("?profile=wdatp&q=/machines/1", Some(&graph));
+        assert_eq!(read_app_location(&pivot).graph, Some(graph.clone()));
+        assert_eq!(
+            with_graph(
+                &href,
+                Some(&GraphLink {
+                    profile: Profile::Wdatp,
+                    recipe: "sa2".into()
+                })
+            ),
+            href
+        );
+
+        // A graph of the other API names its profile.
+        let defender = GraphLink {
+            profile: Profile::Defender(Region::Eu),
+            recipe: "sa1".into(),
+        };
+        let href = app_href_with_graph(&query, DemoData::Normal, Some(&defender));
+        assert!(href.ends_with("&g=sa1&gprofile=mde-eu"), "{href}");
+        assert_eq!(read_app_location(&href).graph, Some(defender));
+
+        // No graph, an empty one, and a benchmark's synthetic one.
+        let empty = GraphLink {
+            profile: Profile::Wdatp,
+            recipe: String::new(),
+        };
+        assert_eq!(
+            app_href_with_graph(&query, DemoData::Normal, Some(&empty)),
+            app_href(&query, DemoData::Normal)
+        );
+        assert_eq!(read_app_location("?g=").graph, None);
+        assert_eq!(
+            with_graph("?profile=wdatp&q=/alerts", None),
+            "?profile=wdatp&q=/alerts"
+        );
+        assert_eq!(
+            read_app_location("?graph-synthetic=1000").graph_synthetic,
+            Some(1000)
+        );
+        assert_eq!(
+            read_app_location("?graph-synthetic=99999999").graph_synthetic,
+            Some(MAX_SYNTHETIC_NODES)
+        );
+        assert_eq!(
+            read_app_location("?graph-synthetic=lots").graph_synthetic,
+            None
+        );
     }
 }

@@ -1,0 +1,719 @@
+//! The investigation graph view: entities as SVG nodes (keyed, focusable, named `<type>: <label>`),
+//! relations as edges, a side panel with the selected entity's card and expansions, and an alert timeline.
+//! The graph itself (merge, layout, recipe, exports) is `atp_core::graph`; this file wires it to the page.
+//! Everything from the API is rendered as text nodes or attribute values; nothing goes through inner HTML.
+
+mod state;
+
+use atp_core::catalogue::relations;
+use atp_core::graph::{identify, NodeKey, SvgOptions};
+use atp_core::{Entity, Profile};
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+
+use crate::cards::{CardKind, EntityCard};
+pub use state::{
+    canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name, use_graph,
+    GraphState,
+};
+
+/// What a card is about, so its "Add to graph" button can add it (provided by [`EntityCard`]).
+#[derive(Clone, Debug)]
+pub struct CardSource {
+    pub entity: Entity,
+    pub value: Value,
+    pub profile: Profile,
+}
+
+/// Edge labels are drawn while the graph is this small; beyond, they are tooltips (and the side panel's).
+const EDGE_LABELS_UP_TO: usize = 150;
+/// Timeline rows shown at most.
+const TIMELINE_ROWS: usize = 300;
+
+/// The "Add to graph" button of a card: starts the investigation (again) at this entity.
+#[component]
+pub fn AddToGraph(
+    /// The card's entity type.
+    entity: Entity,
+    /// The entity as the API sent it.
+    value: Value,
+    /// Whose routes the graph's expansions will use.
+    profile: Profile,
+) -> impl IntoView {
+    let state = use_graph();
+    let Some(key) = identify(entity, &value).map(|found| found.key) else {
+        return ().into_any();
+    };
+    let in_graph = {
+        let key = key.clone();
+        move || state.track(|g| g.node(&key).is_some_and(|n| n.start))
+    };
+    let add = move |_| state.add_starts(entity, std::slice::from_ref(&value), profile);
+    let disabled = in_graph.clone();
+    view! {
+        <button type="button" class="add-to-graph" disabled=disabled on:click=add>
+            {move || if in_graph() { "In the graph" } else { "Add to graph" }}
+        </button>
+    }
+    .into_any()
+}
+
+/// The Graph tab's content.
+#[component]
+pub fn GraphPanel() -> impl IntoView {
+    let state = use_graph();
+    let empty = move || state.track(|g| g.is_empty());
+    // The path from the selected node back to where the investigation started.
+    let path = Memo::new(move |_| match state.selected.get() {
+        Some(key) => state.track(|g| g.path_to_start(&key)),
+        None => Vec::new(),
+    });
+    provide_context(OnPath(path));
+    // Fit when the panel shows (its size is known only then).
+    Effect::new(move |_| {
+        if state.shown.get() && state.auto_fit.get_untracked() {
+            request_animation_frame(move || {
+                if let Some((w, h)) = canvas_size() {
+                    state.fit(w, h);
+                }
+            });
+        }
+    });
+    view! {
+        <div class="graph-panel">
+            <Toolbar/>
+            <p class="graph-status" role="status">
+                {move || state.status.get()}
+                {move || (state.busy.get() > 0).then_some(" (working…)")}
+            </p>
+            <Show when=empty>
+                <p class="hint">
+                    "The graph is empty. Use \u{201c}Add to graph\u{201d} on a card, or \u{201c}Add all to graph\u{201d} above the cards."
+                </p>
+            </Show>
+            <div class="graph-main" class:hidden=empty>
+                <Canvas/>
+                <aside class="graph-side" aria-label="Selected entity">
+                    {move || match state.selected.get() {
+                        Some(key) => view! { <NodeDetails key/> }.into_any(),
+                        None => view! { <p class="hint">"Select a node to see its card and expand it."</p> }.into_any(),
+                    }}
+                </aside>
+            </div>
+            <AlertTimeline/>
+        </div>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct OnPath(Memo<Vec<NodeKey>>);
+
+/// The view is zoomed out so far that labels are left out.
+#[derive(Clone, Copy)]
+struct Far(Memo<bool>);
+
+/// Below this zoom, node labels are left out.
+const FAR_SCALE: f32 = 0.45;
+
+#[component]
+fn Toolbar() -> impl IntoView {
+    let state = use_graph();
+    let counts = move || {
+        state.track(|g| {
+            let mut counts = [0usize; 7];
+            for n in g.nodes() {
+                if let Some(i) = Entity::ALL.iter().position(|e| *e == n.key.entity()) {
+                    counts[i] += 1;
+                }
+            }
+            counts
+        })
+    };
+    let filters = Entity::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &entity)| {
+            let id = format!("graph-show-{}", entity.key());
+            view! {
+                <span class="graph-filter" class:hidden=move || counts()[i] == 0>
+                    <input
+                        type="checkbox"
+                        id=id.clone()
+                        prop:checked=move || state.filter.with(|f| f.contains(entity))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            state.filter.update(|f| *f = f.with(entity, on));
+                        }
+                    />
+                    <label for=id class=format!("legend {}", entity.key())>
+                        {entity_name(entity)} " (" {move || counts()[i]} ")"
+                    </label>
+                </span>
+            }
+        })
+        .collect_view();
+    let fit = move |_| {
+        state.auto_fit.set(true);
+        if let Some((w, h)) = canvas_size() {
+            state.fit(w, h);
+        }
+    };
+    let export_json = move |_| {
+        let text = state.with(|g| serde_json::to_string_pretty(&g.to_json()).unwrap_or_default());
+        download("atp-graph.json", "application/json", &text);
+    };
+    let export_svg = move |_| {
+        let options = SvgOptions {
+            filter: state.filter.get_untracked(),
+            ..SvgOptions::default()
+        };
+        let text = state.with(|g| g.to_svg(&options));
+        download("atp-graph.svg", "image/svg+xml", &text);
+    };
+    view! {
+        <div class="graph-toolbar">
+            <fieldset class="graph-filters">
+                <legend>"Show"</legend>
+                {filters}
+            </fieldset>
+            <div class="graph-buttons" role="group" aria-label="Graph view">
+                <button type="button" on:click=fit>"Fit to view"</button>
+                <button type="button" aria-label="Zoom in" on:click=move |_| zoom_centre(state, 1.25)>"+"</button>
+                <button type="button" aria-label="Zoom out" on:click=move |_| zoom_centre(state, 0.8)>"−"</button>
+                <button type="button" on:click=export_json>"Export JSON"</button>
+                <button type="button" on:click=export_svg>"Export SVG"</button>
+                <button type="button" on:click=move |_| state.clear()>"Clear graph"</button>
+            </div>
+            <p class="hint" id="graph-keys">
+                "Tab moves through the nodes; Enter expands one, Space selects it, Delete removes it; arrow keys pan, + and − zoom, 0 fits."
+            </p>
+        </div>
+    }
+}
+
+/// Zooms by `factor` about the screen point (`px`, `py`).
+fn zoom_at(state: GraphState, factor: f32, px: f32, py: f32) {
+    state.auto_fit.set(false);
+    state.viewport.update(|v| {
+        let scale = (v.scale * factor).clamp(0.02, 8.0);
+        let f = scale / v.scale;
+        v.x = px - (px - v.x) * f;
+        v.y = py - (py - v.y) * f;
+        v.scale = scale;
+    });
+}
+
+fn zoom_centre(state: GraphState, factor: f32) {
+    let (w, h) = canvas_size().unwrap_or((800.0, 560.0));
+    zoom_at(state, factor, w / 2.0, h / 2.0);
+}
+
+fn pan(state: GraphState, dx: f32, dy: f32) {
+    state.auto_fit.set(false);
+    state.viewport.update(|v| {
+        v.x += dx;
+        v.y += dy;
+    });
+}
+
+/// The SVG drawing: edges under nodes, inside one pan-and-zoom group.
+#[component]
+fn Canvas() -> impl IntoView {
+    let state = use_graph();
+    let nodes = move || {
+        let filter = state.filter.get();
+        state.track(|g| {
+            g.visible(filter)
+                .nodes
+                .iter()
+                .map(|n| n.key.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let edges = move || {
+        let filter = state.filter.get();
+        state.track(|g| {
+            let shown = g.visible(filter);
+            let labels = shown.edges.len() <= EDGE_LABELS_UP_TO;
+            shown
+                .edges
+                .iter()
+                .map(|e| (e.from.clone(), e.to.clone(), e.relation, labels))
+                .collect::<Vec<_>>()
+        })
+    };
+    let far = Memo::new(move |_| state.viewport.with(|v| v.scale < FAR_SCALE));
+    provide_context(Far(far));
+    // A drag on the canvas pans: (pointer x, y, viewport x, y) where it started.
+    let drag = StoredValue::new(None::<(f32, f32, f32, f32)>);
+    let transform = move || {
+        let v = state.viewport.get();
+        format!("translate({} {}) scale({})", v.x, v.y, v.scale)
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let step = 40.0;
+        match ev.key().as_str() {
+            "ArrowLeft" => pan(state, step, 0.0),
+            "ArrowRight" => pan(state, -step, 0.0),
+            "ArrowUp" => pan(state, 0.0, step),
+            "ArrowDown" => pan(state, 0.0, -step),
+            "+" | "=" => zoom_centre(state, 1.25),
+            "-" | "_" => zoom_centre(state, 0.8),
+            "0" => {
+                state.auto_fit.set(true);
+                if let Some((w, h)) = canvas_size() {
+                    state.fit(w, h);
+                }
+            }
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        let (px, py) = local_point(&ev);
+        let factor = if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 };
+        zoom_at(state, factor, px, py);
+    };
+    let on_pointerdown = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let v = state.viewport.get_untracked();
+        drag.set_value(Some((ev.client_x() as f32, ev.client_y() as f32, v.x, v.y)));
+    };
+    let on_pointermove = move |ev: web_sys::PointerEvent| {
+        if let Some((sx, sy, vx, vy)) = drag.get_value() {
+            let (dx, dy) = (ev.client_x() as f32 - sx, ev.client_y() as f32 - sy);
+            if dx.abs() + dy.abs() > 3.0 {
+                state.auto_fit.set(false);
+                state.viewport.update(|v| {
+                    v.x = vx + dx;
+                    v.y = vy + dy;
+                });
+            }
+        }
+    };
+    let end_drag = move |_: web_sys::PointerEvent| drag.set_value(None);
+    view! {
+        <svg
+            class="graph-canvas"
+            class:far=far
+            role="group"
+            aria-label="Investigation graph"
+            aria-describedby="graph-keys"
+            tabindex="0"
+            on:keydown=on_keydown
+            on:wheel=on_wheel
+            on:pointerdown=on_pointerdown
+            on:pointermove=on_pointermove
+            on:pointerup=end_drag
+            on:pointerleave=end_drag
+        >
+            <g transform=transform>
+                <g class="gedges">
+                    <For each=edges key=|e| (e.0.clone(), e.1.clone(), e.2) let:edge>
+                        <GraphEdge from=edge.0 to=edge.1 relation=edge.2 label=edge.3/>
+                    </For>
+                </g>
+                <g class="gnodes">
+                    <For each=nodes key=|k| k.clone() let:key>
+                        <GraphNode key/>
+                    </For>
+                </g>
+            </g>
+        </svg>
+    }
+}
+
+/// The pointer's position inside the element that handles the event.
+fn local_point(ev: &web_sys::MouseEvent) -> (f32, f32) {
+    let rect = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.get_bounding_client_rect());
+    match rect {
+        Some(r) => (
+            (f64::from(ev.client_x()) - r.left()) as f32,
+            (f64::from(ev.client_y()) - r.top()) as f32,
+        ),
+        None => (ev.client_x() as f32, ev.client_y() as f32),
+    }
+}
+
+/// A relation between two nodes: a line labelled by its route.
+#[component]
+fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) -> impl IntoView {
+    let state = use_graph();
+    let OnPath(path) = expect_context::<OnPath>();
+    let a = state.position(&from);
+    let b = state.position(&to);
+    let on_path = move || {
+        path.with(|p| {
+            p.windows(2)
+                .any(|w| (w[0] == from && w[1] == to) || (w[0] == to && w[1] == from))
+        })
+    };
+    let short = relation.split_once('.').map_or(relation, |(_, r)| r);
+    let text = label.then(|| {
+        let (a, b) = (a.clone(), b.clone());
+        let (a3, b3) = (a.clone(), b.clone());
+        view! {
+            <text
+                class="elabel"
+                text-anchor="middle"
+                x=move || (a.get().0 + b.get().0) / 2.0
+                y=move || (a3.get().1 + b3.get().1) / 2.0 - 3.0
+            >
+                {short}
+            </text>
+        }
+    });
+    // One attribute per edge: a frame of layout updates one `d` per moved edge, not four coordinates.
+    let d = move || {
+        let ((x1, y1), (x2, y2)) = (a.get(), b.get());
+        format!("M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}")
+    };
+    view! {
+        <path class="gedge" class:on-path=on_path d=d>
+            // A tooltip per edge costs two DOM nodes each: only while the graph is small.
+            {label.then(|| view! { <title>{relation}</title> })}
+        </path>
+        {text}
+    }
+}
+
+/// The outline of each entity type's node, centred on the node's position.
+fn shape(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Alert => "M0,-14 L13,10 L-13,10 Z",
+        Entity::Machine => "M-13,-10 H13 V10 H-13 Z",
+        Entity::User => "M-12,0 A12,12 0 1,0 12,0 A12,12 0 1,0 -12,0 Z",
+        Entity::Domain => "M-13,0 L-6.5,-11 L6.5,-11 L13,0 L6.5,11 L-6.5,11 Z",
+        Entity::Ip => "M0,-13 L13,0 L0,13 L-13,0 Z",
+        Entity::File => "M-10,-13 H4 L10,-7 V13 H-10 Z",
+        Entity::Actor => "M0,-13 L12,-4 L8,11 L-8,11 L-12,-4 Z",
+    }
+}
+
+/// One entity: a focusable button named `<entity type>: <label>`.
+#[component]
+fn GraphNode(key: NodeKey) -> impl IntoView {
+    let state = use_graph();
+    let OnPath(path) = expect_context::<OnPath>();
+    let entity = key.entity();
+    let pos = state.position(&key);
+    let info = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            state.track(|g| {
+                g.node(&key).map(|n| {
+                    (
+                        n.label.clone(),
+                        n.start,
+                        n.expansions.len(),
+                        n.expansions
+                            .iter()
+                            .map(|e| {
+                                let route = g.api().route(e.relation);
+                                let name =
+                                    route.map_or_else(|| e.relation.to_string(), relation_name);
+                                format!("{name} +{}", e.added)
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+            })
+        })
+    };
+    let label = move || info.with(|i| i.as_ref().map(|i| i.0.clone()).unwrap_or_default());
+    let total = relations(state.with(|g| g.api()), entity).count();
+    let class = {
+        let key = key.clone();
+        move || {
+            let mut class = format!("gnode {}", entity.key());
+            if state.selected.with(|s| s.as_ref() == Some(&key)) {
+                class.push_str(" selected");
+            }
+            if state.hovered.with(|h| h.as_ref() == Some(&key)) {
+                class.push_str(" hovered");
+            }
+            if path.with(|p| p.contains(&key)) {
+                class.push_str(" on-path");
+            }
+            if info.with(|i| i.as_ref().is_some_and(|i| i.1)) {
+                class.push_str(" start");
+            }
+            class
+        }
+    };
+    let badge = move || {
+        let done = info.with(|i| i.as_ref().map_or(0, |i| i.2));
+        (total > 0 && done > 0).then(|| format!("{done}/{total}"))
+    };
+    // Which expansions are done and what each added, for screen readers (the badge shows the count).
+    let description = move || {
+        info.with(|i| match i {
+            Some((_, _, done, what)) if *done > 0 => {
+                format!("{done} of {total} expansions done: {what}")
+            }
+            _ if total > 0 => format!("not expanded yet; {total} expansions available"),
+            _ => String::new(),
+        })
+    };
+    // Zoomed far out, labels are unreadable and the most costly part to draw: only the selected and the
+    // pointed-at node keep theirs.
+    let Far(far) = expect_context::<Far>();
+    let show_label = {
+        let key = key.clone();
+        move || {
+            !far.get()
+                || state.selected.with(|s| s.as_ref() == Some(&key))
+                || state.hovered.with(|h| h.as_ref() == Some(&key))
+        }
+    };
+    let select = {
+        let key = key.clone();
+        move |_| state.selected.set(Some(key.clone()))
+    };
+    let on_keydown = {
+        let key = key.clone();
+        move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                state.selected.set(Some(key.clone()));
+                let key = key.clone();
+                leptos::task::spawn_local(async move { state.expand_all(key).await });
+            }
+            " " => {
+                ev.prevent_default();
+                state.selected.set(Some(key.clone()));
+            }
+            "Delete" | "Backspace" => {
+                ev.prevent_default();
+                state.remove(&key);
+                focus_canvas();
+            }
+            _ => {}
+        }
+    };
+    view! {
+        <g
+            class=class
+            role="button"
+            tabindex="0"
+            aria-label=move || format!("{}: {}", entity_name(entity), label())
+            aria-description=description
+            transform=move || {
+                let (x, y) = pos.get();
+                format!("translate({x:.1} {y:.1})")
+            }
+            on:click=select
+            on:keydown=on_keydown
+        >
+            <path class="shape" d=shape(entity)/>
+            {move || badge().map(|b| view! { <text class="gbadge" x="14" y="-12" aria-hidden="true">{b}</text> })}
+            {move || show_label().then(|| view! { <text class="glabel" y="26" text-anchor="middle" aria-hidden="true">{label}</text> })}
+        </g>
+    }
+}
+
+fn focus_canvas() {
+    if let Some(canvas) = document()
+        .query_selector(".graph-canvas")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok())
+    {
+        let _ = canvas.focus();
+    }
+}
+
+/// The selected node: what it is, its expansions (done, with counts, or to do), its path, its card.
+#[component]
+fn NodeDetails(key: NodeKey) -> impl IntoView {
+    let state = use_graph();
+    move || {
+        let Some(node) = state.track(|g| g.node(&key).cloned()) else {
+            return ().into_any();
+        };
+        let api = state.with(|g| g.api());
+        let profile = state.profile.get_untracked();
+        let entity = key.entity();
+        let path: Vec<String> = state.with(|g| {
+            g.path_to_start(&key)
+                .iter()
+                .filter_map(|k| g.node(k))
+                .map(|n| format!("{}: {}", entity_name(n.key.entity()), n.label))
+                .collect()
+        });
+        let pending = !state.with(|g| g.pending_expansions(&key)).is_empty();
+        let rows = relations(api, entity)
+            .map(|route| {
+                let name = relation_name(route);
+                let key = key.clone();
+                match node.expansion(route.key) {
+                    Some(done) => {
+                        let (held, next) = state.more_of(&key, route.key);
+                        let more_key = key.clone();
+                        view! {
+                            <li class="done">
+                                <span>{format!("\u{2713} {name}: {} result{}, {} new", done.results, if done.results == 1 { "" } else { "s" }, done.added)}</span>
+                                {(held > 0 || next).then(|| view! {
+                                    <button type="button" on:click=move |_| {
+                                        let key = more_key.clone();
+                                        leptos::task::spawn_local(async move { state.add_more(key, route).await });
+                                    }>
+                                        {if held > 0 {
+                                            format!("Add {} more", held.min(state::EXPANSION_PAGE))
+                                        } else {
+                                            "Load more results".to_string()
+                                        }}
+                                    </button>
+                                })}
+                                <button type="button" on:click=move |_| state.collapse(&key, route)>{format!("Collapse {name}")}</button>
+                            </li>
+                        }
+                        .into_any()
+                    }
+                    None => view! {
+                        <li>
+                            <button type="button" on:click=move |_| {
+                                let key = key.clone();
+                                leptos::task::spawn_local(async move { state.expand(key, route).await });
+                            }>
+                                {format!("Expand {name}")}
+                            </button>
+                        </li>
+                    }
+                    .into_any(),
+                }
+            })
+            .collect_view();
+        let expand_all = {
+            let key = key.clone();
+            move |_| {
+                let key = key.clone();
+                leptos::task::spawn_local(async move { state.expand_all(key).await });
+            }
+        };
+        let remove = {
+            let key = key.clone();
+            move |_| state.remove(&key)
+        };
+        let card = if node.detail.is_null() {
+            view! { <p class="hint">"Not fetched: the API has no call that reads this entity by id."</p> }.into_any()
+        } else {
+            view! { <EntityCard kind=CardKind::Entity(entity) value=node.detail.clone() profile in_graph=true/> }.into_any()
+        };
+        view! {
+            <h3 class="graph-side-title">{format!("{}: {}", entity_name(entity), node.label)}</h3>
+            <div class="graph-actions">
+                <button type="button" class="primary" disabled=!pending on:click=expand_all>"Expand all"</button>
+                <button type="button" on:click=remove>"Remove from graph"</button>
+            </div>
+            <p class="graph-path">
+                <strong>{if node.start { "Investigation started here." } else { "Path from the start: " }}</strong>
+                {(!node.start).then(|| path.join(" \u{2192} "))}
+            </p>
+            <h4>"Expansions"</h4>
+            <ul class="graph-expansions">{rows}</ul>
+            {card}
+        }
+        .into_any()
+    }
+}
+
+/// The graph's alerts on a time axis (first to last event); pointing at one highlights its node.
+#[component]
+fn AlertTimeline() -> impl IntoView {
+    let state = use_graph();
+    let items = Memo::new(move |_| state.track(|g| g.timeline()));
+    move || {
+        let items = items.get();
+        if items.is_empty() {
+            return ().into_any();
+        }
+        let lo = items.iter().map(|i| i.first.0).min().unwrap_or_default();
+        let hi = items.iter().map(|i| i.last.0).max().unwrap_or_default();
+        let span = ((hi - lo).num_seconds().max(60)) as f64;
+        let at =
+            move |t: chrono::DateTime<chrono::Utc>| (t - lo).num_seconds() as f64 / span * 100.0;
+        let hidden = items.len().saturating_sub(TIMELINE_ROWS);
+        let rows = items
+            .into_iter()
+            .take(TIMELINE_ROWS)
+            .map(|item| {
+                let left = at(item.first.0);
+                let width = (at(item.last.0) - left).max(0.6);
+                let (k1, k2, k3, k4) = (item.key.clone(), item.key.clone(), item.key.clone(), item.key.clone());
+                let when = format!(
+                    "{} to {}",
+                    item.first.0.format("%Y-%m-%d %H:%M"),
+                    item.last.0.format("%Y-%m-%d %H:%M UTC")
+                );
+                let name = format!("Alert: {}, {when}", item.label);
+                let hovered = move || state.hovered.with(|h| h.as_ref() == Some(&k4));
+                view! {
+                    <li
+                        tabindex="0"
+                        aria-label=name
+                        class:hovered=hovered
+                        on:mouseenter=move |_| state.hovered.set(Some(k1.clone()))
+                        on:mouseleave=move |_| state.hovered.set(None)
+                        on:focus=move |_| state.hovered.set(Some(k2.clone()))
+                        on:blur=move |_| state.hovered.set(None)
+                        on:click=move |_| state.selected.set(Some(k3.clone()))
+                    >
+                        <span class="tl-label">{item.label.clone()}</span>
+                        <span class="tl-track">
+                            <span class="tl-bar" style:margin-left=format!("{left:.2}%") style:width=format!("{width:.2}%")></span>
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="graph-timeline" aria-labelledby="graph-timeline-title">
+                <h3 id="graph-timeline-title">"Alert timeline"</h3>
+                <div class="tl-axis">
+                    <span>{lo.format("%Y-%m-%d %H:%M").to_string()}</span>
+                    <span>{hi.format("%Y-%m-%d %H:%M UTC").to_string()}</span>
+                </div>
+                <ol class="tl-items">{rows}</ol>
+                {(hidden > 0).then(|| view! { <p class="hint">{format!("{hidden} more alerts not shown.")}</p> })}
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// Saves `text` as a file: a Blob, its object URL, and a click on a temporary `<a download>`.
+fn download(name: &str, mime: &str, text: &str) {
+    let saved = (|| -> Result<(), wasm_bindgen::JsValue> {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let link: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+        // The download has started from the URL by the time this runs.
+        set_timeout(
+            move || {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            },
+            std::time::Duration::from_secs(10),
+        );
+        Ok(())
+    })();
+    if saved.is_err() {
+        use_graph()
+            .status
+            .set(Some("The browser refused to save the file.".to_string()));
+    }
+}
