@@ -82,11 +82,11 @@ fn SignInStatus() -> impl IntoView {
     let auth = explorer.auth;
     let sign_in = move |()| {
         let settings = explorer.settings.get_untracked();
-        // Come back to the query being composed, run or not.
-        let return_to = atp_core::link::app_href(
+        // Come back to the query being composed, run or not, and to the investigation graph.
+        let return_to = graph_view::keep_graph(&atp_core::link::app_href(
             &explorer.query.get_untracked(),
             explorer.dataset.get_untracked(),
-        );
+        ));
         leptos::task::spawn_local(async move {
             if let Err(problem) = auth::sign_in(settings, return_to).await {
                 auth.problem.set(Some(problem));

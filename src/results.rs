@@ -1,7 +1,6 @@
 //! The result area: what happened, then the tabs Cards, JSON and Response.
 
 use leptos::prelude::*;
-use serde_json::Value;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
@@ -182,15 +181,9 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
         }
         _ => None,
     };
-    let visible = move || -> Vec<(usize, Value)> {
-        loaded
-            .items
-            .iter()
-            .take(limit.get())
-            .cloned()
-            .enumerate()
-            .collect()
-    };
+    // Indices only: a card takes its own item when it is created, so growing the list copies nothing.
+    let visible = move || 0..limit.get().min(total);
+    let items = loaded.clone();
     // More cards join as the end of the list scrolls into view; the button does the same by keyboard.
     let sentinel = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
@@ -224,10 +217,10 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
         <div class="cards">
             <For
                 each=visible
-                key=|(i, _)| *i
-                let:item
+                key=|i| *i
+                let:i
             >
-                <EntityCard kind value=item.1 profile/>
+                <EntityCard kind value=items.items[i].clone() profile/>
             </For>
         </div>
         <div node_ref=sentinel class="sentinel" aria-hidden="true"></div>
