@@ -3,10 +3,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use atp_core::catalogue::{relations, Returns, Route};
+use atp_core::catalogue::{get_route, relations, Returns, Route};
 use atp_core::link::app_href;
 use atp_core::model::{Actor, Alert, Domain, File, Ip, Machine, Prevalence, Stats, User};
-use atp_core::query::reveal_invisible;
 use atp_core::{Entity, Profile, Query};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -164,7 +163,7 @@ fn Id(
     /// The id as the API sent it.
     id: String,
 ) -> impl IntoView {
-    view! { <code class="id">{reveal_invisible(&id)}</code> }
+    view! { <code class="id">{visible_text(&id)}</code> }
 }
 
 /// A link that runs `route` for `id`: a real `<a href>`, so it opens in a new tab too.
@@ -192,17 +191,7 @@ pub fn Pivot(
 /// no Get for users, domains and IPs).
 fn entity_route(profile: Profile, entity: Entity) -> Option<&'static Route> {
     let api = profile.api();
-    let prefix = match entity {
-        Entity::Actor => "actor",
-        Entity::Alert => "alerts",
-        Entity::Machine => "machines",
-        Entity::User => "users",
-        Entity::Domain => "domains",
-        Entity::Ip => "ips",
-        Entity::File => "files",
-    };
-    api.route(&format!("{prefix}.get"))
-        .or_else(|| relations(api, entity).next())
+    get_route(api, entity).or_else(|| relations(api, entity).next())
 }
 
 /// An id that links to its entity, or plain text where the profile has no route for it.
@@ -214,10 +203,10 @@ fn entity_link(
 ) -> AnyView {
     match (id, entity_route(profile, entity)) {
         (Some(id), Some(route)) if !id.is_empty() => {
-            let label = reveal_invisible(&label.unwrap_or_else(|| id.clone()));
+            let label = visible_text(&label.unwrap_or_else(|| id.clone()));
             view! { <Pivot profile route id label/> }.into_any()
         }
-        (id, _) => text(id.map(|i| reveal_invisible(&i))),
+        (id, _) => text(id.map(|i| visible_text(&i))),
     }
 }
 
@@ -430,12 +419,12 @@ fn UserCard(user: User, profile: Profile) -> impl IntoView {
     let heading = if key.is_empty() {
         "User (no name)".to_string()
     } else {
-        reveal_invisible(&key)
+        visible_text(&key)
     };
     let id = (!user.id.is_empty())
         .then(|| user.id.clone())
         .or_else(|| (!key.is_empty()).then(|| key.clone()));
-    let shown_id = id.as_deref().map(reveal_invisible);
+    let shown_id = id.as_deref().map(visible_text);
     view! {
         <Card class="user" kind="User" heading=heading.clone()>
             <dl>
@@ -462,7 +451,7 @@ fn yes_no(b: bool) -> &'static str {
 
 #[component]
 fn DomainCard(domain: Domain, profile: Profile) -> impl IntoView {
-    let heading = reveal_invisible(&domain.host);
+    let heading = visible_text(&domain.host);
     view! {
         <Card class="domain" kind="Domain" heading=heading.clone()>
             <Pivots profile entity=Entity::Domain id=Some(domain.host.clone()) about=heading/>
@@ -472,7 +461,7 @@ fn DomainCard(domain: Domain, profile: Profile) -> impl IntoView {
 
 #[component]
 fn IpCard(ip: Ip, profile: Profile) -> impl IntoView {
-    let heading = reveal_invisible(&ip.id);
+    let heading = visible_text(&ip.id);
     view! {
         <Card class="ip" kind="IP" heading=heading.clone()>
             <Pivots profile entity=Entity::Ip id=Some(ip.id.clone()) about=heading/>
@@ -496,7 +485,7 @@ fn FileCard(file: File, profile: Profile) -> impl IntoView {
         file.windows_defender_av_threat_name.clone(),
     );
     view! {
-        <Card class="file" kind="File" heading=reveal_invisible(&heading) badges=badges.unwrap_or_else(|| ().into_any())>
+        <Card class="file" kind="File" heading=visible_text(&heading) badges=badges.unwrap_or_else(|| ().into_any())>
             <dl>
                 <Field label="SHA1">{text(file.sha1.clone())}</Field>
                 <Field label="SHA256">{text(file.sha256.clone())}</Field>
@@ -522,7 +511,7 @@ fn ActorCard(actor: Actor, profile: Profile) -> impl IntoView {
         if link.starts_with("https://") && !link.chars().any(|c| c.is_whitespace() || c.is_control()) {
             view! { <a href=link.clone() rel="noopener noreferrer" target="_blank">{link.clone()}</a> }.into_any()
         } else {
-            view! { <span>{reveal_invisible(&link)}</span> }.into_any()
+            view! { <span>{visible_text(&link)}</span> }.into_any()
         }
     });
     let pivot_id = Some(actor.id.clone());
@@ -551,7 +540,7 @@ fn StatsCard(stats: Stats) -> impl IntoView {
         .or_else(|| stats.ip_address.clone())
         .or_else(|| stats.sha1.clone())
         .unwrap_or_else(|| "this entity".to_string());
-    let heading = format!("Prevalence of {}", reveal_invisible(&subject));
+    let heading = format!("Prevalence of {}", visible_text(&subject));
     let (organization, global) = (stats.organization(), stats.global());
     let top_names = stats
         .top_file_names
@@ -578,7 +567,7 @@ fn GenericCard(value: Value) -> impl IntoView {
     let heading = value
         .get("id")
         .map(|id| match id {
-            Value::String(s) => reveal_invisible(s),
+            Value::String(s) => visible_text(s),
             other => other.to_string(),
         })
         .unwrap_or_else(|| "Entity".to_string());
@@ -605,4 +594,9 @@ fn GenericCard(value: Value) -> impl IntoView {
             <dl>{fields}</dl>
         </Card>
     }
+}
+
+/// API text with hidden characters shown (`\u{202E}`), so an id or name cannot pass for another.
+fn visible_text(text: &str) -> String {
+    atp_core::text::visible(text).into_owned()
 }

@@ -587,6 +587,21 @@ pub fn routes_for(api: Api, entity: Entity) -> impl Iterator<Item = &'static Rou
     api.routes().filter(move |r| r.entity == entity)
 }
 
+/// The route that reads one entity by its id, when the API has one (today's API has none for users,
+/// domains and IPs).
+pub fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
+    let prefix = match entity {
+        Entity::Actor => "actor",
+        Entity::Alert => "alerts",
+        Entity::Machine => "machines",
+        Entity::User => "users",
+        Entity::Domain => "domains",
+        Entity::Ip => "ips",
+        Entity::File => "files",
+    };
+    api.route(&format!("{prefix}.get"))
+}
+
 /// The routes that take one entity's id and lead somewhere else: the pivots of a card and the graph's expansions.
 pub fn relations(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
     routes_for(api, entity).filter(move |r| {

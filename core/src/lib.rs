@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod link;
 pub mod odata;
 pub mod query;
+pub mod text;
 
 pub use catalogue::{
     Api, Entity, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES,

@@ -4,27 +4,10 @@
 //! never in its path: a static host answers the page's directory with `index.html` at any sub-path, with
 //! no rewrite rules and no 404 page, and a relative `?…` link works wherever the app is deployed.
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 
 use crate::catalogue::{Profile, Region};
-use crate::query::{Query, UrlError};
-
-/// Characters encoded in the app URL's values: what would end a value or a URL, and `+`/`%` themselves.
-const VALUE: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'&')
-    .add(b'+')
-    .add(b'<')
-    .add(b'>')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
+use crate::query::{Query, UrlError, OPTION_VALUE};
 
 /// The demo dataset a link asks for; `hostile` is the renderer's safety test data.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,7 +72,7 @@ pub fn app_href(query: &Query, dataset: DemoData) -> String {
     let mut href = format!(
         "?profile={}&q={}",
         profile_key(query.profile),
-        utf8_percent_encode(&query.path(), VALUE)
+        utf8_percent_encode(&query.path(), OPTION_VALUE)
     );
     if dataset == DemoData::Hostile {
         href.push_str("&dataset=hostile");
@@ -125,7 +108,7 @@ pub fn with_graph(href: &str, graph: Option<&GraphLink>) -> String {
     } else {
         "&g="
     });
-    out.extend(utf8_percent_encode(&graph.recipe, VALUE));
+    out.extend(utf8_percent_encode(&graph.recipe, OPTION_VALUE));
     if graph.profile != profile {
         out.push_str("&gprofile=");
         out.push_str(&profile_key(graph.profile));

@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::catalogue::{Api, Entity, Param, ParamKind, Profile, QueryOption, Route};
+use crate::text::is_invisible;
 
 /// Characters written as they are in a path segment; everything else is percent-encoded.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -20,7 +21,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'@');
 
 /// Characters encoded in a query option's value: those that would end or change the option.
-const OPTION_VALUE: &AsciiSet = &percent_encoding::CONTROLS
+pub(crate) const OPTION_VALUE: &AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')
@@ -673,25 +674,6 @@ fn non_hex_note(value: &str) -> String {
         Some(c) => format!(" and {c:?} is not hexadecimal"),
         None => String::new(),
     }
-}
-
-/// Characters that render as nothing or reorder text: an id holding one is not what it looks like.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
-}
-
-/// `text` with every invisible or direction-changing character written out (`⟨U+202E⟩`), so an id
-/// cannot pass for another.
-pub fn reveal_invisible(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_invisible(c) || c.is_control() {
-            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn is_domain_name(value: &str) -> bool {

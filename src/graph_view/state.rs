@@ -560,7 +560,8 @@ impl GraphState {
             )));
             match step {
                 Step::Start(key) => {
-                    let fetched = match get_route(profile.api(), key.entity()) {
+                    let fetched = match atp_core::catalogue::get_route(profile.api(), key.entity())
+                    {
                         Some(route) => {
                             let mut q = Query::new(profile, route);
                             if let Some(p) = route.params.first() {
@@ -774,21 +775,6 @@ fn merge_page(
         }
     });
     Ok(waiting)
-}
-
-/// The route that reads one entity by id, when the API has one (today's API has none for users,
-/// domains and IPs: such a start is kept by its key).
-fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
-    let prefix = match entity {
-        Entity::Actor => "actor",
-        Entity::Alert => "alerts",
-        Entity::Machine => "machines",
-        Entity::User => "users",
-        Entity::Domain => "domains",
-        Entity::Ip => "ips",
-        Entity::File => "files",
-    };
-    api.route(&format!("{prefix}.get"))
 }
 
 fn api_name(api: Api) -> &'static str {

@@ -36,3 +36,18 @@ pub use mock::{
     API_RESOURCE, GRAPH_RESOURCE,
 };
 pub use static_files::StaticServer;
+
+/// `goog:chromeOptions` for headless Chromium on these machines, shared by the end-to-end tests and the
+/// benchmark: Debian's binary, no sandbox (root), and no background networking (the network is closed;
+/// without these flags Chromium hammers refused connections).
+pub fn chromium_options(profile_dir: &std::path::Path) -> serde_json::Value {
+    serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--window-size=1280,900",
+            format!("--user-data-dir={}", profile_dir.display()),
+        ]
+    })
+}

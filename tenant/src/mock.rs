@@ -675,21 +675,8 @@ pub(crate) fn random_guid() -> String {
     )
 }
 
-/// Text for HTML element content and attribute values.
-pub(crate) fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for HTML element content and attribute values (the core's escaping, shared with the graph's SVG).
+pub(crate) use atp_core::text::escape_xml as html_escape;
 
 /// `application/x-www-form-urlencoded` pairs (a query string or a form body); the first of a repeated
 /// name wins.

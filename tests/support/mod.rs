@@ -95,15 +95,7 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }),
+            atp_tenant::chromium_options(&profile),
         );
         let client = ClientBuilder::rustls()
             .expect("TLS for the WebDriver client")

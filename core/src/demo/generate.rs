@@ -1233,7 +1233,7 @@ fn make_hostile(data: &mut Dataset, rng: &mut Rng) {
                 && p.trim() == *p
                 && !p
                     .chars()
-                    .any(|c| c.is_control() || crate::query::is_invisible(c))
+                    .any(|c| c.is_control() || crate::text::is_invisible(c))
         })
         .collect();
     let mut renamed = HashMap::new();

@@ -4,12 +4,11 @@
 //! type from the JSON. Decoding goes through the typed models, which accept both the 2017/2018 sample
 //! shapes and today's; a result the model cannot read is skipped, never a panic.
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
 use crate::catalogue::Entity;
 use crate::model::{Actor, Alert, Domain, File, Ip, Machine, Timestamp, User};
+use crate::text::visible;
 
 use super::NodeKey;
 
@@ -149,36 +148,4 @@ pub fn short_label(text: &str) -> String {
     let mut cut: String = shown.chars().take(LABEL_MAX_CHARS - 1).collect();
     cut.push('…');
     cut
-}
-
-/// Whether a character would change or hide what the analyst reads without being seen itself: controls,
-/// bidi overrides and isolates, zero-width characters, soft hyphen, BOM, and characters XML cannot carry.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
-        | '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
-        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
-        | '\u{FFFE}' | '\u{FFFF}' | '\u{E0000}'..='\u{E007F}')
-}
-
-/// The text with every invisible character (see [`is_invisible`]) written as `\u{…}`, so an RTL override or
-/// a zero-width joiner in an API string is seen rather than obeyed. Tabs and newlines become spaces.
-pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| is_invisible(c) || matches!(c, '\t' | '\n' | '\r'))
-    {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if is_invisible(c) => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }

@@ -8,27 +8,9 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::entity::visible;
 use super::{EntityFilter, Graph};
 use crate::catalogue::Entity;
-
-/// Escapes text for XML content and attribute values (both quote kinds), after making invisible
-/// characters visible: the result contains no markup and no character XML 1.0 forbids.
-pub fn escape_xml(text: &str) -> String {
-    let shown = visible(text);
-    let mut out = String::with_capacity(shown.len() + 8);
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::escape_xml;
 
 /// How the SVG looks.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -53,8 +53,9 @@ use crate::catalogue::{relations, Api, Entity, Profile, Returns, Route};
 use crate::model::Timestamp;
 use crate::query::Query;
 
-pub use entity::{identify, is_invisible, short_label, visible, Identified, LABEL_MAX_CHARS};
-pub use export::{escape_xml, SvgOptions};
+pub use crate::text::{escape_xml, is_invisible, visible};
+pub use entity::{identify, short_label, Identified, LABEL_MAX_CHARS};
+pub use export::SvgOptions;
 pub use layout::{Layout, LayoutConfig, StepReport};
 pub use recipe::{Recipe, RecipeError, Step, MAX_STEPS};
 pub use synthetic::synthetic;

@@ -60,15 +60,7 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            json!({
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile_dir.display()),
-                ]
-            }),
+            atp_tenant::chromium_options(profile_dir),
         );
         let client = ClientBuilder::rustls()
             .map_err(|e| format!("TLS for the WebDriver client: {e}"))?
