@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use crate::auth::{provide_auth, Auth};
-use crate::request::{self, Exchange};
+use crate::request::{self, Exchange, RequestError};
 use crate::settings::Settings;
 
 /// What the result area shows.
@@ -224,6 +224,22 @@ impl Explorer {
 }
 
 impl Loaded {
+    /// What went wrong, typed: the exchange's error, or a success whose body is not JSON.
+    pub fn error(&self) -> Option<RequestError> {
+        self.exchange
+            .error()
+            .or_else(|| match (&self.exchange.outcome, &self.json) {
+                (Ok(answer), Err(reason)) if !answer.body.is_empty() => {
+                    Some(RequestError::Malformed {
+                        message: reason.message.clone(),
+                        line: reason.line,
+                        column: reason.column,
+                    })
+                }
+                _ => None,
+            })
+    }
+
     fn new(query: Query, exchange: Exchange) -> Loaded {
         let mut result = Loaded {
             query,
@@ -262,12 +278,12 @@ impl Loaded {
 /// Seconds to wait before running again, when a live API throttled the request (up to two minutes;
 /// longer waits are shown as the problem instead).
 fn retry_after(exchange: &Exchange) -> Option<f64> {
-    let answer = exchange.outcome.as_ref().ok()?;
-    if answer.status != 429 {
-        return None;
+    match exchange.error() {
+        Some(RequestError::TooManyRequests {
+            retry_after: Some(seconds),
+        }) if seconds <= 120 => Some(seconds as f64),
+        _ => None,
     }
-    let seconds = answer.header("Retry-After")?.trim().parse::<f64>().ok()?;
-    (0.0..=120.0).contains(&seconds).then_some(seconds)
 }
 
 /// Records a `performance.mark` at the next frame, once the DOM shows what was just set: the benchmark

@@ -10,6 +10,8 @@ use atp_core::link::DemoData;
 use atp_core::model::ApiError;
 use atp_core::{Entity, Profile};
 
+use leptos::prelude::set_timeout_with_handle;
+
 use crate::auth::{self, Auth};
 use crate::settings::Settings;
 
@@ -19,7 +21,8 @@ pub struct Exchange {
     /// The URL that was requested.
     pub url: String,
     pub elapsed_ms: f64,
-    pub outcome: Result<Answer, Failure>,
+    /// An HTTP answer (any status), or a [`RequestError`] that left no answer.
+    pub outcome: Result<Answer, RequestError>,
 }
 
 /// An HTTP answer, whatever its status.
@@ -30,15 +33,57 @@ pub struct Answer {
     pub body: String,
 }
 
-/// No HTTP answer at all.
+/// Everything that can go wrong with a request, typed; the demo tenant's answers map to the same.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Failure {
-    /// The request could not reach the API (offline, DNS, or the host refused this origin: CORS).
-    Network { host: String, detail: String },
-    /// The app would not send it: the URL is not the configured API's, so the token may not go there.
-    NotSent { reason: String },
+pub enum RequestError {
+    BadRequest {
+        code: String,
+        message: String,
+    },
+    Unauthorized {
+        message: String,
+    },
+    Forbidden {
+        message: String,
+    },
+    NotFound {
+        message: String,
+    },
+    TooManyRequests {
+        retry_after: Option<u64>,
+    },
+    Server {
+        status: u16,
+        message: String,
+    },
+    /// Any other status the API should not send (405, 409, …).
+    Unexpected {
+        status: u16,
+        message: String,
+    },
+    /// The fetch failed: offline, DNS, or the API host refused this page's origin (CORS).
+    Network {
+        host: String,
+        detail: String,
+    },
+    /// No answer within [`TIMEOUT_MS`]; the request was aborted.
+    Timeout {
+        host: String,
+    },
+    /// A success whose body is not JSON (cut off, or something else than the API answered).
+    Malformed {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// Not sent: the URL is not the configured API's, so the token may not go there.
+    NotSent {
+        reason: String,
+    },
     /// The live API needs a signed-in session first.
-    SignInNeeded { reason: String },
+    SignInNeeded {
+        reason: String,
+    },
 }
 
 /// What went wrong, in the analyst's terms, and what to do about it.
@@ -56,80 +101,113 @@ impl Answer {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The API's own error, when the body is one.
-    fn api_error(&self) -> Option<ApiError> {
-        serde_json::from_str(&self.body).ok()
-    }
-
-    /// The problem this answer reports, if its status is not a success.
-    pub fn problem(&self, entity: Entity) -> Option<Problem> {
+    /// The error this answer's status reports, with the API's own code and message when it sent them.
+    pub fn error(&self) -> Option<RequestError> {
         if self.status < 400 {
             return None;
         }
-        let api = self.api_error().map(|e| e.error);
-        let said = api
-            .as_ref()
-            .map(|e| format!("{}: {}", e.code, e.message))
-            .unwrap_or_else(|| format!("HTTP {}", self.status));
-        let (title, advice) = match self.status {
-            400 => (
-                format!("The API refused the request ({said})."),
+        let api = serde_json::from_str::<ApiError>(&self.body)
+            .ok()
+            .map(|e| e.error);
+        let message = api.as_ref().map_or_else(
+            || format!("HTTP {}", self.status),
+            |e| format!("{}: {}", e.code, e.message),
+        );
+        Some(match self.status {
+            400 => RequestError::BadRequest {
+                code: api.map_or_else(|| "BadRequest".to_string(), |e| e.code),
+                message,
+            },
+            401 => RequestError::Unauthorized { message },
+            403 => RequestError::Forbidden { message },
+            404 => RequestError::NotFound { message },
+            429 => RequestError::TooManyRequests {
+                retry_after: self
+                    .header("Retry-After")
+                    .and_then(|v| v.trim().parse().ok()),
+            },
+            status @ 500..=599 => RequestError::Server { status, message },
+            status => RequestError::Unexpected { status, message },
+        })
+    }
+}
+
+impl Exchange {
+    /// The error of this exchange, if any (a success whose body is not JSON is judged by the caller, who
+    /// parsed it: see [`RequestError::Malformed`]).
+    pub fn error(&self) -> Option<RequestError> {
+        match &self.outcome {
+            Ok(answer) => answer.error(),
+            Err(error) => Some(error.clone()),
+        }
+    }
+}
+
+impl RequestError {
+    /// What happened and what to do, for a request about `entity`.
+    pub fn problem(&self, entity: Entity) -> Problem {
+        let (title, advice) = match self {
+            RequestError::BadRequest { message, .. } => (
+                format!("The API refused the request ({message})."),
                 "Fix the part it names in the query above, then run it again.".to_string(),
             ),
-            401 => (
-                format!("Not signed in, or the sign-in has expired ({said})."),
+            RequestError::Unauthorized { message } => (
+                format!("Not signed in, or the sign-in has expired ({message})."),
                 "Sign in again; the query you composed is kept.".to_string(),
             ),
-            403 => (
-                format!("Signed in, but not allowed to read this ({said})."),
+            RequestError::Forbidden { message } => (
+                format!("Signed in, but not allowed to read this ({message})."),
                 format!(
                     "The app registration needs the API permission {} (granted by an admin), and your account the portal's \"View Data\" role.",
                     permission(entity)
                 ),
             ),
-            404 => (
-                format!("Not found ({said})."),
+            RequestError::NotFound { message } => (
+                format!("Not found ({message})."),
                 "Check the id in the query; pivot links on the cards always lead to existing entities.".to_string(),
             ),
-            429 => {
-                let wait = self
-                    .header("Retry-After")
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map_or_else(|| "in a minute".to_string(), |s| format!("after {s} seconds"));
-                (
-                    format!("Too many requests ({said})."),
-                    format!("The API allows 100 calls a minute and 1,500 an hour. Run the query again {wait}."),
-                )
-            }
-            405 => (format!("This method is not allowed ({said})."), "The explorer only reads: use GET.".to_string()),
-            500..=599 => (
-                format!("The API failed ({said})."),
+            RequestError::TooManyRequests { retry_after } => (
+                "Too many requests: the API allows 100 calls a minute and 1,500 an hour.".to_string(),
+                retry_after.map_or_else(
+                    || "Run the query again in a minute.".to_string(),
+                    |s| format!("Run the query again after {s} seconds."),
+                ),
+            ),
+            RequestError::Server { message, .. } => (
+                format!("The API failed ({message})."),
                 "Run the query again in a moment; if it keeps failing, check the service's health.".to_string(),
             ),
-            _ => (format!("The API answered {said}."), "Check the query and run it again.".to_string()),
+            RequestError::Unexpected { status, message } => (
+                format!("The API answered {status} ({message})."),
+                "The explorer only reads with GET; check the query and run it again.".to_string(),
+            ),
+            RequestError::Network { host, detail } => (
+                format!("No answer from {host} ({detail})."),
+                "Check the network. If the network is fine, the API host does not allow requests from this page's origin (CORS): use a same-origin relay (Settings → API base URL), or the Graph-hosted WDATP profile.".to_string(),
+            ),
+            RequestError::Timeout { host } => (
+                format!("No answer from {host} within {} seconds; the request was stopped.", TIMEOUT_MS / 1000),
+                "Run the query again; ask for less ($top, $select) if it keeps taking this long.".to_string(),
+            ),
+            RequestError::Malformed { message, line, column } => (
+                format!("The answer is not JSON: {message} (line {line}, column {column})."),
+                "The JSON tab shows the body as received. If it was cut off, run the query again.".to_string(),
+            ),
+            RequestError::NotSent { reason } => (
+                format!("Not sent: {reason}"),
+                "The sign-in token only ever goes to the configured API. Use a URL of that API, or change Settings → API base URL.".to_string(),
+            ),
+            RequestError::SignInNeeded { reason } => (
+                reason.clone(),
+                "Sign in (top right); the query you composed is kept and runs after sign-in.".to_string(),
+            ),
         };
-        Some(Problem { title, advice })
+        Problem { title, advice }
     }
 }
 
-impl Failure {
-    pub fn problem(&self) -> Problem {
-        match self {
-            Failure::Network { host, detail } => Problem {
-                title: format!("No answer from {host} ({detail})."),
-                advice: "Check the network. If the network is fine, the API host does not allow requests from this page's origin (CORS): use a same-origin relay (Settings → API base URL), or the Graph-hosted WDATP profile.".to_string(),
-            },
-            Failure::NotSent { reason } => Problem {
-                title: format!("Not sent: {reason}"),
-                advice: "The sign-in token only ever goes to the configured API. Use a URL of that API, or change Settings → API base URL.".to_string(),
-            },
-            Failure::SignInNeeded { reason } => Problem {
-                title: reason.clone(),
-                advice: "Sign in (top right); the query you composed is kept and runs after sign-in.".to_string(),
-            },
-        }
-    }
-}
+/// How long a live request may take before it is aborted.
+pub const TIMEOUT_MS: u32 = 60_000;
 
 /// The delegated permission a read of `entity` needs.
 fn permission(entity: Entity) -> &'static str {
@@ -233,7 +311,7 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
         outcome,
     };
     if !may_carry_token(&target, &api) {
-        return done(Err(Failure::NotSent {
+        return done(Err(RequestError::NotSent {
             reason: format!(
                 "{} is not the configured API ({}).",
                 origin(&target),
@@ -246,7 +324,7 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
         let _ = auth::refresh(auth).await;
     }
     let Some(token) = auth::access_token() else {
-        return done(Err(Failure::SignInNeeded {
+        return done(Err(RequestError::SignInNeeded {
             reason: "Not signed in.".into(),
         }));
     };
@@ -259,32 +337,60 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
                     outcome = fetch(&target, &token).await;
                 }
             }
-            Err((what, _)) => return done(Err(Failure::SignInNeeded { reason: what })),
+            Err((what, _)) => return done(Err(RequestError::SignInNeeded { reason: what })),
         }
     }
     done(outcome)
 }
 
-async fn fetch(url: &str, token: &str) -> Result<Answer, Failure> {
-    let network = |detail: String| Failure::Network {
-        host: origin(url),
-        detail,
+async fn fetch(url: &str, token: &str) -> Result<Answer, RequestError> {
+    // An AbortController ends a request that hangs; the timer is cleared when the answer is in.
+    let controller = web_sys::AbortController::new().ok();
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let timer = controller.clone().and_then(|controller| {
+        let timed_out = timed_out.clone();
+        set_timeout_with_handle(
+            move || {
+                timed_out.set(true);
+                controller.abort();
+            },
+            std::time::Duration::from_millis(u64::from(TIMEOUT_MS)),
+        )
+        .ok()
+    });
+    let failed = |detail: String| {
+        if timed_out.get() {
+            RequestError::Timeout { host: origin(url) }
+        } else {
+            RequestError::Network {
+                host: origin(url),
+                detail,
+            }
+        }
     };
-    let response = gloo_net::http::Request::get(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| network(e.to_string()))?;
-    let headers = response.headers().entries().collect();
-    let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| network(format!("the answer broke off: {e}")))?;
-    Ok(Answer {
-        status,
-        headers,
-        body,
-    })
+    let result = async {
+        let response = gloo_net::http::Request::get(url)
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Accept", "application/json")
+            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
+            .send()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let headers = response.headers().entries().collect();
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| failed(format!("the answer broke off: {e}")))?;
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+    .await;
+    if let Some(timer) = timer {
+        timer.clear();
+    }
+    result
 }

@@ -55,12 +55,8 @@ pub fn Results() -> impl IntoView {
 #[component]
 fn LoadedView(loaded: Arc<Loaded>, tab: RwSignal<Tab>) -> impl IntoView {
     let graph = use_graph();
-    let exchange = loaded.exchange.clone();
     let entity = loaded.query.entity();
-    let problem = match &exchange.outcome {
-        Ok(answer) => answer.problem(entity),
-        Err(failure) => Some(failure.problem()),
-    };
+    let problem = loaded.error().map(|e| e.problem(entity));
     let summary = summary(&loaded);
     let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
         view! {
@@ -307,7 +303,11 @@ fn ResponsePanel(loaded: Arc<Loaded>) -> impl IntoView {
             answer.headers.clone(),
             size(answer.body.len()),
         ),
-        Err(failure) => (failure.problem().title, Vec::new(), "—".to_string()),
+        Err(failure) => (
+            failure.problem(loaded.query.entity()).title,
+            Vec::new(),
+            "—".to_string(),
+        ),
     };
     view! {
         <dl class="response">

@@ -779,12 +779,24 @@ fn scale_reaches_benchmark_size() {
 #[test]
 fn small_tenants_answer_every_route_too() {
     for scale in [1, 10, 50] {
-        let mut config = DemoConfig::new(chrono::DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z").unwrap().to_utc());
+        let mut config = DemoConfig::new(
+            chrono::DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+                .unwrap()
+                .to_utc(),
+        );
         config.scale = scale;
         let tenant = DemoTenant::generate(&config);
         for relation in ["machines", "files", "ips", "domains", "actor"] {
-            let response = tenant.respond("GET", &format!("/alerts/{}/{relation}", atp_core::demo::SOURCE_ALERT_ID), Profile::Wdatp);
-            assert!(response.status == 200 || response.status == 404, "scale {scale} {relation}: {}", response.status);
+            let response = tenant.respond(
+                "GET",
+                &format!("/alerts/{}/{relation}", atp_core::demo::SOURCE_ALERT_ID),
+                Profile::Wdatp,
+            );
+            assert!(
+                response.status == 200 || response.status == 404,
+                "scale {scale} {relation}: {}",
+                response.status
+            );
         }
     }
 }

@@ -642,17 +642,12 @@ impl GraphState {
             explorer.auth,
         )
         .await;
-        match &exchange.outcome {
-            Ok(answer) => match answer.problem(entity) {
-                Some(p) => Err(format!("{} {}", p.title, p.advice)),
-                None => serde_json::from_str(&answer.body)
-                    .map_err(|e| format!("The answer to {url} is not JSON ({e}).")),
-            },
-            Err(failure) => {
-                let p = failure.problem();
-                Err(format!("{} {}", p.title, p.advice))
-            }
+        if let Some(error) = exchange.error() {
+            let p = error.problem(entity);
+            return Err(format!("{} {}", p.title, p.advice));
         }
+        let body = exchange.outcome.as_ref().map_or("", |a| a.body.as_str());
+        serde_json::from_str(body).map_err(|e| format!("The answer to {url} is not JSON ({e})."))
     }
 
     /// Fits the whole graph into a `width` × `height` view.
