@@ -66,7 +66,7 @@ fn values(body: &Value) -> &Vec<Value> {
 fn source_example_alert() -> serde_json::Map<String, Value> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/reference/wdatp-supported-apis.md"
+        "/tests/reference/wdatp-supported-apis.md"
     );
     let doc = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("the source document is missing at {path}: {e}"));

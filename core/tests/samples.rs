@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 fn samples_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/samples")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/samples")
 }
 
 fn parse<T: DeserializeOwned + serde::Serialize>(name: &str, body: &Value) {

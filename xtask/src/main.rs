@@ -356,7 +356,7 @@ fn test() -> Result<()> {
         "native tests and end-to-end in Chromium",
         tools
             .command("cargo")
-            .args(["test", "--workspace"])
+            .args(["test", "--workspace", "--no-fail-fast"])
             .env("ATP_DIST", &dist)
             .env("CHROMEDRIVER", &tools.chromedriver),
     );
