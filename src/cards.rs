@@ -3,12 +3,13 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use atp_core::body::RawItem;
 use atp_core::catalogue::{get_route, relations, Returns, Route};
 use atp_core::link::app_href;
 use atp_core::model::{Actor, Alert, Domain, File, Ip, Machine, Prevalence, Stats, User};
 use atp_core::{Entity, Profile, Query};
 use leptos::prelude::*;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::explorer::{use_explorer, AppLink};
@@ -32,6 +33,13 @@ impl CardKind {
     }
 }
 
+/// A card's place in a list of results: `index` (from 0) of `of`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CardPosition {
+    pub index: usize,
+    pub of: usize,
+}
+
 /// A unique element id, for headings that name their card.
 fn unique_id(prefix: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -43,13 +51,16 @@ fn unique_id(prefix: &str) -> String {
 pub fn EntityCard(
     /// The card type the route promises.
     kind: CardKind,
-    /// The item as the API sent it.
-    value: Value,
+    /// The item as the API sent it (decoded here, when the card is built).
+    item: RawItem,
     /// The profile whose routes the pivots use.
     profile: Profile,
     /// The card shows in the graph's side panel: no "Add to graph" button.
     #[prop(optional)]
     in_graph: bool,
+    /// Where the card sits in a list (for screen readers, which see only the cards built).
+    #[prop(optional)]
+    position: Option<CardPosition>,
 ) -> impl IntoView {
     // The card's own owner carries what it is about to its "Add to graph" button (see `Card`).
     let owner = Owner::current().map_or_else(Owner::new, |o| o.child());
@@ -58,48 +69,55 @@ pub fn EntityCard(
         move || drop(owner)
     });
     owner.with(|| {
+        if let Some(position) = position {
+            provide_context(position);
+        }
         if let (CardKind::Entity(entity), false) = (kind, in_graph) {
             provide_context(CardSource {
                 entity,
-                value: value.clone(),
+                item: item.clone(),
                 profile,
             });
         }
-        entity_card(kind, value, profile)
+        entity_card(kind, &item, profile)
     })
 }
 
-fn entity_card(kind: CardKind, value: Value, profile: Profile) -> AnyView {
-    fn typed<T: for<'de> Deserialize<'de>>(value: &Value) -> Option<T> {
-        T::deserialize(value).ok()
+fn entity_card(kind: CardKind, value: &RawItem, profile: Profile) -> AnyView {
+    fn typed<T: DeserializeOwned>(item: &RawItem) -> Option<T> {
+        item.decode().ok()
     }
     let card = match kind {
         CardKind::Entity(Entity::Alert) => {
-            typed::<Alert>(&value).map(|a| view! { <AlertCard alert=a profile/> }.into_any())
+            typed::<Alert>(value).map(|a| view! { <AlertCard alert=a profile/> }.into_any())
         }
         CardKind::Entity(Entity::Machine) => {
-            typed::<Machine>(&value).map(|m| view! { <MachineCard machine=m profile/> }.into_any())
+            typed::<Machine>(value).map(|m| view! { <MachineCard machine=m profile/> }.into_any())
         }
         CardKind::Entity(Entity::User) => {
-            typed::<User>(&value).map(|u| view! { <UserCard user=u profile/> }.into_any())
+            typed::<User>(value).map(|u| view! { <UserCard user=u profile/> }.into_any())
         }
         CardKind::Entity(Entity::Domain) => {
-            typed::<Domain>(&value).map(|d| view! { <DomainCard domain=d profile/> }.into_any())
+            typed::<Domain>(value).map(|d| view! { <DomainCard domain=d profile/> }.into_any())
         }
         CardKind::Entity(Entity::Ip) => {
-            typed::<Ip>(&value).map(|i| view! { <IpCard ip=i profile/> }.into_any())
+            typed::<Ip>(value).map(|i| view! { <IpCard ip=i profile/> }.into_any())
         }
         CardKind::Entity(Entity::File) => {
-            typed::<File>(&value).map(|f| view! { <FileCard file=f profile/> }.into_any())
+            typed::<File>(value).map(|f| view! { <FileCard file=f profile/> }.into_any())
         }
         CardKind::Entity(Entity::Actor) => {
-            typed::<Actor>(&value).map(|a| view! { <ActorCard actor=a profile/> }.into_any())
+            typed::<Actor>(value).map(|a| view! { <ActorCard actor=a profile/> }.into_any())
         }
-        CardKind::Stats => {
-            typed::<Stats>(&value).map(|s| view! { <StatsCard stats=s/> }.into_any())
-        }
+        CardKind::Stats => typed::<Stats>(value).map(|s| view! { <StatsCard stats=s/> }.into_any()),
     };
-    card.unwrap_or_else(|| view! { <GenericCard value/> }.into_any())
+    card.unwrap_or_else(|| match value.value() {
+        Ok(value) => view! { <GenericCard value/> }.into_any(),
+        Err(reason) => {
+            view! { <UnreadableCard reason=reason.message text=value.text().to_string()/> }
+                .into_any()
+        }
+    })
 }
 
 /// The frame every card shares: an article named by its heading, badges, fields, pivots.
@@ -118,13 +136,19 @@ fn Card(
 ) -> impl IntoView {
     let heading_id = unique_id("card");
     let labelled_by = heading_id.clone();
+    let position = use_context::<CardPosition>();
     view! {
-        <article class=format!("card {class}") aria-labelledby=labelled_by>
+        <article
+            class=format!("card {class}")
+            aria-labelledby=labelled_by
+            aria-posinset=position.map(|p| (p.index + 1).to_string())
+            aria-setsize=position.map(|p| p.of.to_string())
+        >
             <header>
                 <span class="kind">{kind}</span>
                 <h3 id=heading_id>{heading}</h3>
                 {badges}
-                {use_context::<CardSource>().map(|s| view! { <AddToGraph entity=s.entity value=s.value profile=s.profile/> })}
+                {use_context::<CardSource>().map(|s| view! { <AddToGraph entity=s.entity item=s.item profile=s.profile/> })}
             </header>
             {children()}
         </article>
@@ -592,6 +616,19 @@ fn GenericCard(value: Value) -> impl IntoView {
         <Card class="generic" kind="Entity" heading>
             <p class="hint">"This item does not match the documented model; its fields are shown as sent."</p>
             <dl>{fields}</dl>
+        </Card>
+    }
+}
+
+/// An item that is not JSON a browser would read the same way (a number beyond f64, nesting deeper
+/// than 128 levels): why, and the start of its text.
+#[component]
+fn UnreadableCard(reason: String, text: String) -> impl IntoView {
+    let shown: String = text.chars().take(2000).collect();
+    view! {
+        <Card class="generic" kind="Entity" heading="Unreadable entity".to_string()>
+            <p class="problem">{format!("This item could not be read: {reason}. Its text is shown as sent; the JSON tab's Raw view has the whole body.")}</p>
+            <pre class="raw">{visible_text(&shown)}</pre>
         </Card>
     }
 }

@@ -1,12 +1,11 @@
 //! The explorer's state, shared through context: the query being composed, what the address bar says,
 //! and what the last run brought back. Running and following links go through here.
 
-use atp_core::body::{NotJson, Page};
+use atp_core::body::{NotJson, Page, RawItem};
 use atp_core::link::{app_href, read_app_location, AppLocation, DemoData};
 use atp_core::{Query, QueryError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use std::sync::Arc;
 
 use crate::auth::{provide_auth, Auth};
@@ -34,10 +33,10 @@ pub struct Loaded {
     pub query: Query,
     /// The last exchange: the Response and JSON tabs show it.
     pub exchange: Exchange,
-    /// The body as JSON, or why it is not.
-    pub json: Result<Value, NotJson>,
-    /// The entities received so far (all pages).
-    pub items: Vec<Value>,
+    /// Whether the body is JSON, or why it is not.
+    pub syntax: Result<(), NotJson>,
+    /// The entities received so far (all pages), each decoded when a view shows it.
+    pub items: Vec<RawItem>,
     /// `@odata.count`, when the API sent it.
     pub count: Option<u64>,
     /// `@odata.nextLink` of the last page.
@@ -80,6 +79,7 @@ pub fn provide_explorer() -> Explorer {
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
+    follow_app_links(explorer);
     crate::graph_view::provide_graph(explorer);
     explorer
 }
@@ -228,7 +228,7 @@ impl Loaded {
     pub fn error(&self) -> Option<RequestError> {
         self.exchange
             .error()
-            .or_else(|| match (&self.exchange.outcome, &self.json) {
+            .or_else(|| match (&self.exchange.outcome, &self.syntax) {
                 (Ok(answer), Err(reason)) if !answer.body.is_empty() => {
                     Some(RequestError::Malformed {
                         message: reason.message.clone(),
@@ -244,7 +244,7 @@ impl Loaded {
         let mut result = Loaded {
             query,
             exchange: exchange.clone(),
-            json: Page::read("", false).json,
+            syntax: Ok(()),
             items: Vec::new(),
             count: None,
             next_link: None,
@@ -270,7 +270,7 @@ impl Loaded {
             self.items = page.items;
         }
         self.next_link = page.next_link;
-        self.json = page.json;
+        self.syntax = page.syntax;
         self.exchange = exchange;
     }
 }
@@ -320,26 +320,33 @@ fn focus_first_invalid() {
 }
 
 /// A link to an app address (`?profile=…&q=…`): a real `<a href>` that opens in a new tab too; a plain
-/// click stays in the page and pushes a history entry.
+/// click stays in the page and pushes a history entry (one listener for all of them, see
+/// [`follow_app_links`]: a long list of cards has thousands).
 #[component]
 pub fn AppLink(
     /// The app address, from `app_href`.
     href: String,
     children: Children,
 ) -> impl IntoView {
-    let explorer = use_explorer();
-    let target = href.clone();
-    view! {
-        <a
-            href=href
-            on:click=move |ev: web_sys::MouseEvent| {
-                if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
-                    ev.prevent_default();
-                    explorer.follow(&target);
-                }
-            }
-        >
-            {children()}
-        </a>
-    }
+    view! { <a href=href data-app-link="">{children()}</a> }
+}
+
+/// Follows a plain click on any [`AppLink`] in the page.
+fn follow_app_links(explorer: Explorer) {
+    let handle = window_event_listener(leptos::ev::click, move |ev| {
+        let plain =
+            ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+        if !plain || ev.default_prevented() {
+            return;
+        }
+        let link = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|e| e.closest("a[data-app-link]").ok().flatten());
+        if let Some(href) = link.and_then(|a| a.get_attribute("href")) {
+            ev.prevent_default();
+            explorer.follow(&href);
+        }
+    });
+    on_cleanup(move || handle.remove());
 }

@@ -5,11 +5,11 @@
 
 mod state;
 
+use atp_core::body::RawItem;
 use atp_core::catalogue::relations;
 use atp_core::graph::{identify, NodeKey, SvgOptions};
 use atp_core::{Entity, Profile};
 use leptos::prelude::*;
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
@@ -22,7 +22,7 @@ pub use state::{
 #[derive(Clone, Debug)]
 pub struct CardSource {
     pub entity: Entity,
-    pub value: Value,
+    pub item: RawItem,
     pub profile: Profile,
 }
 
@@ -37,19 +37,35 @@ pub fn AddToGraph(
     /// The card's entity type.
     entity: Entity,
     /// The entity as the API sent it.
-    value: Value,
+    item: RawItem,
     /// Whose routes the graph's expansions will use.
     profile: Profile,
 ) -> impl IntoView {
     let state = use_graph();
-    let Some(key) = identify(entity, &value).map(|found| found.key) else {
-        return ().into_any();
-    };
+    // Identified when first needed: a long list of cards builds many buttons before any graph exists.
+    let key = std::sync::Arc::new(std::sync::OnceLock::new());
     let in_graph = {
-        let key = key.clone();
-        move || state.track(|g| g.node(&key).is_some_and(|n| n.start))
+        let item = item.clone();
+        move || {
+            !state.track(|g| g.is_empty())
+                && key
+                    .get_or_init(|| {
+                        item.value()
+                            .ok()
+                            .and_then(|v| identify(entity, &v))
+                            .map(|f| f.key)
+                    })
+                    .as_ref()
+                    .is_some_and(|key| state.track(|g| g.node(key).is_some_and(|n| n.start)))
+        }
     };
-    let add = move |_| state.add_starts(entity, std::slice::from_ref(&value), profile);
+    let add = move |_| match item.value() {
+        Ok(value) => state.add_starts(entity, std::slice::from_ref(&value), profile),
+        Err(reason) => state.status.set(Some(format!(
+            "This entity cannot go into the graph: {}.",
+            reason.message
+        ))),
+    };
     let disabled = in_graph.clone();
     view! {
         <button type="button" class="add-to-graph" disabled=disabled on:click=add>
@@ -606,7 +622,7 @@ fn NodeDetails(key: NodeKey) -> impl IntoView {
         let card = if node.detail.is_null() {
             view! { <p class="hint">"Not fetched: the API has no call that reads this entity by id."</p> }.into_any()
         } else {
-            view! { <EntityCard kind=CardKind::Entity(entity) value=node.detail.clone() profile in_graph=true/> }.into_any()
+            view! { <EntityCard kind=CardKind::Entity(entity) item=RawItem::new(&node.detail.to_string()) profile in_graph=true/> }.into_any()
         };
         view! {
             <h3 class="graph-side-title">{format!("{}: {}", entity_name(entity), node.label)}</h3>

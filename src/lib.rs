@@ -53,7 +53,11 @@ pub fn App() -> impl IntoView {
         <Show when=move || !live()>
             <p class="demo-banner" role="note">
                 "Demo tenant: generated data, no sign-in"
-                {move || (explorer.dataset.get() == atp_core::link::DemoData::Hostile).then_some(" (hostile test data)")}
+                {move || match explorer.dataset.get() {
+                    atp_core::link::DemoData::Normal => "",
+                    atp_core::link::DemoData::Hostile => " (hostile test data)",
+                    atp_core::link::DemoData::Large => " (100,000 alerts)",
+                }}
             </p>
         </Show>
         {move || auth.problem.get().map(|(what, fix)| view! {

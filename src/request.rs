@@ -237,9 +237,12 @@ pub fn demo_tenant(dataset: DemoData) -> Rc<DemoTenant> {
         }
         let mut config = DemoConfig::new(demo_now());
         config.variant = match dataset {
-            DemoData::Normal => Variant::Normal,
+            DemoData::Normal | DemoData::Large => Variant::Normal,
             DemoData::Hostile => Variant::Hostile,
         };
+        if dataset == DemoData::Large {
+            config.scale = DemoData::LARGE_SCALE;
+        }
         let tenant = Rc::new(DemoTenant::generate(&config));
         *slot = Some((dataset, tenant.clone()));
         tenant

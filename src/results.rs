@@ -4,13 +4,18 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-use crate::cards::{CardKind, EntityCard};
+use crate::cards::{CardKind, CardPosition, EntityCard};
 use crate::explorer::{use_explorer, Loaded, Shown};
 use crate::graph_view::{use_graph, GraphPanel};
 use crate::json_view::JsonTree;
 
-/// Cards are added to the page this many at a time, so a page of 10,000 stays responsive.
-const CARD_BATCH: usize = 200;
+/// Cards are built in blocks of this many; only the blocks on and near the screen exist in the page, so a
+/// list of 100,000 scrolls like one of 20. (12 fills whole rows at 1, 2, 3, 4 or 6 columns.)
+const CARD_BLOCK: usize = 12;
+/// A card's height before any has been measured.
+const CARD_GUESS_PX: f64 = 320.0;
+/// Blocks built at least (so a list of up to 96 cards is built whole).
+const MIN_BLOCKS: usize = 8;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -156,7 +161,6 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
     let kind = CardKind::of(loaded.query.route);
     let profile = loaded.query.profile;
     let total = loaded.items.len();
-    let limit = RwSignal::new(CARD_BATCH);
     let has_more = loaded.next_link.is_some();
     let loading_more = loaded.loading_more;
     let empty = loaded.items.is_empty()
@@ -169,67 +173,251 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
         CardKind::Entity(entity) if total > 1 => {
             let graph = crate::graph_view::use_graph();
             let everything = loaded.clone();
+            let add_all = move |_| {
+                let values: Vec<_> = everything
+                    .items
+                    .iter()
+                    .filter_map(|i| i.value().ok())
+                    .collect();
+                graph.add_starts(entity, &values, profile);
+            };
             Some(view! {
-                <button type="button" class="add-all-to-graph" on:click=move |_| graph.add_starts(entity, &everything.items, profile)>
+                <button type="button" class="add-all-to-graph" on:click=add_all>
                     "Add all to graph"
                 </button>
             })
         }
         _ => None,
     };
-    // Indices only: a card takes its own item when it is created, so growing the list copies nothing.
-    let visible = move || 0..limit.get().min(total);
+    let window = CardWindow::new(total);
     let items = loaded.clone();
-    // More cards join as the end of the list scrolls into view; the button does the same by keyboard.
-    let sentinel = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        let Some(element) = sentinel.get() else {
-            return;
-        };
-        let grow = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
-            move |entries: js_sys::Array| {
-                let seen = entries.iter().any(|entry| {
-                    wasm_bindgen::JsCast::dyn_into::<web_sys::IntersectionObserverEntry>(entry)
-                        .is_ok_and(|e| e.is_intersecting())
-                });
-                if seen && limit.get_untracked() < total {
-                    limit.update(|l| *l += CARD_BATCH);
-                }
-            },
-        );
-        if let Ok(observer) = web_sys::IntersectionObserver::new(grow.as_ref().unchecked_ref()) {
-            observer.observe(&element);
-            let observer = send_wrapper::SendWrapper::new(observer);
-            let grow = send_wrapper::SendWrapper::new(grow);
-            on_cleanup(move || {
-                observer.disconnect();
-                drop(grow);
-            });
-        }
-    });
+    // Every block has its element from the start, built or standing in at its height: blocks only ever
+    // fill and empty in place, so nothing moves in the page (a moved element would lose the focus).
+    let blocks = window
+        .built
+        .get_value()
+        .into_iter()
+        .enumerate()
+        .map(|(block, built)| {
+            let items = items.clone();
+            let cards = move || {
+                built.get().then(|| {
+                    (block * CARD_BLOCK..((block + 1) * CARD_BLOCK).min(total))
+                        .map(|i| {
+                            let position = CardPosition { index: i, of: total };
+                            view! { <EntityCard kind item=items.items[i].clone() profile position/> }
+                        })
+                        .collect_view()
+                })
+            };
+            view! {
+                <div class="cards" data-block=block style:height=move || window.stand_in(block, built.get())>
+                    {cards}
+                </div>
+            }
+        })
+        .collect_view();
     view! {
         {empty.then(|| view! { <p class="hint">"No results."</p> })}
         {add_all}
-        <div class="cards">
-            <For
-                each=visible
-                key=|i| *i
-                let:i
-            >
-                <EntityCard kind value=items.items[i].clone() profile/>
-            </For>
+        <div
+            class="card-feed"
+            role="feed"
+            aria-label="Result cards"
+            aria-busy=loading_more.to_string()
+            node_ref=window.list
+            on:focusin=move |ev| window.focus_moved(&ev)
+        >
+            {blocks}
         </div>
-        <div node_ref=sentinel class="sentinel" aria-hidden="true"></div>
-        {move || (total > limit.get()).then(|| view! {
-            <button type="button" on:click=move |_| limit.update(|l| *l += CARD_BATCH)>
-                {format!("Show {} more cards ({} not shown yet)", CARD_BATCH.min(total - limit.get()), total - limit.get())}
-            </button>
-        })}
         {has_more.then(|| view! {
             <button type="button" class="primary" disabled=loading_more on:click=move |_| explorer.load_more()>
                 {if loading_more { "Loading…" } else { "Load more" }}
             </button>
         })}
+    }
+}
+
+/// Which cards of a long list exist in the page: the blocks on screen, a screen's worth above and below,
+/// and the block that has the keyboard focus and the one after it (so Tab walks on through the list).
+/// Blocks not built stand in at their measured height (or the average, until they have been seen); the
+/// browser's scroll anchoring keeps the view still when a measurement corrects a guess above it.
+#[derive(Clone, Copy)]
+struct CardWindow {
+    /// Whether each block's cards are built.
+    built: StoredValue<Vec<RwSignal<bool>>>,
+    /// The blocks built now.
+    now: StoredValue<std::ops::Range<usize>>,
+    /// Each block's height as last measured.
+    heights: StoredValue<Vec<Option<f64>>>,
+    /// The block holding the keyboard focus.
+    focused: StoredValue<Option<usize>>,
+    /// The guess the stand-ins use now (`--card-block-guess` on the list).
+    guess_shown: StoredValue<Option<f64>>,
+    /// An update is waiting for the next frame.
+    pending: StoredValue<bool>,
+    list: NodeRef<leptos::html::Div>,
+}
+
+impl CardWindow {
+    fn new(total: usize) -> CardWindow {
+        let count = total.div_ceil(CARD_BLOCK);
+        let first = 0..count.min(MIN_BLOCKS);
+        let built: Vec<RwSignal<bool>> = (0..count)
+            .map(|b| RwSignal::new(first.contains(&b)))
+            .collect();
+        let window = CardWindow {
+            built: StoredValue::new(built),
+            now: StoredValue::new(first),
+            heights: StoredValue::new(vec![None; count]),
+            focused: StoredValue::new(None),
+            guess_shown: StoredValue::new(None),
+            pending: StoredValue::new(false),
+            list: NodeRef::new(),
+        };
+        let scroll = window_event_listener(leptos::ev::scroll, move |_| window.schedule());
+        let resize = window_event_listener(leptos::ev::resize, move |_| window.schedule());
+        on_cleanup(move || {
+            scroll.remove();
+            resize.remove();
+        });
+        // Measure the first blocks once they are in the page.
+        Effect::new(move |_| window.schedule());
+        window
+    }
+    /// Runs [`CardWindow::update`] at the next frame (once, however many events ask).
+    fn schedule(self) {
+        if self.pending.get_value() {
+            return;
+        }
+        self.pending.set_value(true);
+        request_animation_frame(move || {
+            self.pending.set_value(false);
+            self.update();
+        });
+    }
+
+    fn update(self) {
+        let Some(list) = self.list.get_untracked() else {
+            return;
+        };
+        // Measure the blocks that are built.
+        let now = self.now.get_value();
+        let children = list.children();
+        self.heights.update_value(|heights| {
+            for b in now.clone() {
+                if let (Some(element), Some(slot)) = (children.item(b as u32), heights.get_mut(b)) {
+                    *slot = Some(element.get_bounding_client_rect().height());
+                }
+            }
+        });
+        let guess_now = self.heights.with_value(|h| guess(h)).round();
+        if self.guess_shown.get_value() != Some(guess_now) {
+            self.guess_shown.set_value(Some(guess_now));
+            let _ = web_sys::HtmlElement::style(&list)
+                .set_property("--card-block-guess", &format!("{guess_now}px"));
+        }
+        // What the screen shows, in the list's own coordinates, and a screen more each way.
+        let top = list.get_bounding_client_rect().top();
+        let screen = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(800.0);
+        let (visible, wanted) = self.heights.with_value(|heights| {
+            let blocks_in = |from: f64, to: f64| {
+                let (mut first, mut end, mut y) = (None, 0, 0.0);
+                for (b, h) in heights.iter().enumerate() {
+                    let h = h.unwrap_or(guess_now);
+                    if first.is_none() && y + h > from {
+                        first = Some(b);
+                    }
+                    if y < to {
+                        end = b + 1;
+                    }
+                    y += h;
+                }
+                let first = first.unwrap_or(heights.len().saturating_sub(1));
+                first..end.max(first + 1).min(heights.len())
+            };
+            let visible = blocks_in(-top, -top + screen);
+            let mut wanted = blocks_in(-top - screen, -top + 2.0 * screen);
+            if let Some(f) = self.focused.get_value() {
+                wanted = wanted.start.min(f)..wanted.end.max((f + 2).min(heights.len()));
+            }
+            let end = wanted.end.max(wanted.start + MIN_BLOCKS).min(heights.len());
+            (
+                visible,
+                end.saturating_sub(MIN_BLOCKS).min(wanted.start)..end,
+            )
+        });
+        // The screen's blocks first (alone, when the view jumped); then one more block a frame toward the
+        // screen to spare, so no frame builds much more than a screenful.
+        let kept = if now.start < visible.end && visible.start < now.end {
+            now.start.max(wanted.start)..now.end.min(wanted.end)
+        } else {
+            visible.clone()
+        };
+        let mut next = kept.start.min(visible.start)..kept.end.max(visible.end);
+        if next.start > wanted.start {
+            next.start -= 1;
+        } else if next.end < wanted.end {
+            next.end += 1;
+        }
+        if next != now {
+            self.built.with_value(|built| {
+                for b in now.clone().filter(|b| !next.contains(b)) {
+                    built[b].set(false);
+                }
+                for b in next.clone().filter(|b| !now.contains(b)) {
+                    built[b].set(true);
+                }
+            });
+            self.now.set_value(next);
+            // Measure what was just built, and go on toward the screen to spare.
+            self.schedule();
+        }
+    }
+
+    /// Keeps the focused card's block built, and the next one ready for Tab.
+    fn focus_moved(self, ev: &web_sys::FocusEvent) {
+        let block = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-block]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-block"))
+            .and_then(|b| b.parse::<usize>().ok());
+        self.focused.set_value(block);
+        self.schedule();
+    }
+
+    /// The height a block that is not built stands in at: its own as last measured, else the guess.
+    fn stand_in(self, block: usize, built: bool) -> Option<String> {
+        if built {
+            return None;
+        }
+        Some(
+            self.heights
+                .with_value(|h| h.get(block).copied().flatten())
+                .map_or_else(
+                    || "var(--card-block-guess)".to_string(),
+                    |h| format!("{h:.1}px"),
+                ),
+        )
+    }
+}
+
+/// A block's height before it has been seen: the average of those measured, else a block of cards in
+/// one column.
+fn guess(heights: &[Option<f64>]) -> f64 {
+    let (sum, n) = heights
+        .iter()
+        .flatten()
+        .fold((0.0, 0usize), |(s, n), h| (s + h, n + 1));
+    if n == 0 {
+        CARD_BLOCK as f64 * CARD_GUESS_PX
+    } else {
+        sum / n as f64
     }
 }
 
@@ -256,7 +444,8 @@ fn JsonPanel(loaded: Arc<Loaded>) -> impl IntoView {
             }));
         });
     };
-    let tree = match loaded.json.clone() {
+    // The tree is built only now, when the tab opens: most answers are only ever seen as cards.
+    let tree = match atp_core::body::tree(&body) {
         Ok(value) => view! { <JsonTree value/> }.into_any(),
         Err(reason) => {
             let place = if reason.line > 0 {

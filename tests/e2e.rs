@@ -344,19 +344,87 @@ async fn deep_links_work_under_a_sub_path_of_a_plain_static_host() {
 }
 
 #[tokio::test]
-async fn a_long_result_grows_as_it_scrolls() {
+async fn a_long_result_builds_only_the_cards_near_the_screen() {
     let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=1000").await;
-    browser.wait_for_cards(200).await;
     browser.wait_for_text("1000 results").await;
-    // The keyboard's way to more cards is there too.
+    browser.wait_for_at_least_cards(1).await;
+    // Every card says where it sits in the whole list, for screen readers, which see only those built.
+    let (built, first) = feed(&browser).await;
+    assert_eq!(first, (1, 1000));
+    assert!((24..1000).contains(&built), "{built} of 1000 cards built");
+
+    // At the end of the page the last cards are there, and the first ones are gone.
     browser
-        .wait_for_text("Show 200 more cards (800 not shown yet)")
+        .wait_until("the last card after scrolling to the end", || async {
+            browser
+                .script("window.scrollTo(0, document.body.scrollHeight); return 1;")
+                .await;
+            let last = browser
+                .script("const a = document.querySelectorAll('[role=feed] article'); return a.length ? Number(a[a.length - 1].getAttribute('aria-posinset')) : 0;")
+                .await;
+            (last.as_u64() == Some(1000), format!("last card {last}"))
+        })
         .await;
-    for shown in [400, 600] {
-        browser
-            .script("window.scrollTo(0, document.body.scrollHeight); return 1;")
-            .await;
-        browser.wait_for_at_least_cards(shown).await;
-    }
+    let (built, first) = feed(&browser).await;
+    assert!(first.0 > 1 && built < 1000, "{built} cards from {first:?}");
+
+    // Tab walks on through the list: from the last link of the cards built, the next stop is the next card.
+    browser.script("window.scrollTo(0, 0); return 1;").await;
+    browser
+        .wait_until("the first card again", || async {
+            let (_, first) = feed(&browser).await;
+            (first.0 == 1, format!("{first:?}"))
+        })
+        .await;
+    let before = browser
+        .script(
+            "const a = document.querySelectorAll('[role=feed] article'); const last = a[a.length - 1];
+             const links = last.querySelectorAll('a, button'); links[links.length - 1].focus();
+             return Number(last.getAttribute('aria-posinset'));",
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0);
+    // Focus in a block builds the block after it, before Tab gets there.
+    browser
+        .wait_until("the card after the focused block to be built", || async {
+            let next = browser
+                .script(&format!(
+                    "return !!document.querySelector('[role=feed] article[aria-posinset=\"{}\"]');",
+                    before + 1
+                ))
+                .await;
+            (next.as_bool() == Some(true), format!("{next}"))
+        })
+        .await;
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("the focused link")
+        .send_keys(&fantoccini::key::Key::Tab.to_string())
+        .await
+        .expect("press Tab");
+    browser
+        .wait_until("Tab to reach the next card", || async {
+            let at = browser
+                .script("const a = document.activeElement.closest('article'); return a ? Number(a.getAttribute('aria-posinset')) : 0;")
+                .await;
+            (at.as_u64() == Some(before + 1), format!("focus in card {at}, after card {before}"))
+        })
+        .await;
     browser.close().await;
+}
+
+/// How many cards the feed has built, and the first one's (position, set size).
+async fn feed(browser: &Browser) -> (usize, (u64, u64)) {
+    let seen = browser
+        .script(
+            "const a = document.querySelectorAll('[role=feed] article');
+             return [a.length, a.length ? Number(a[0].getAttribute('aria-posinset')) : 0,
+                     a.length ? Number(a[0].getAttribute('aria-setsize')) : 0];",
+        )
+        .await;
+    let n = |i: usize| seen.get(i).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    (n(0) as usize, (n(1), n(2)))
 }

@@ -142,7 +142,8 @@ async fn typing_a_url_moves_the_controls_and_keeps_bad_text() {
 fn mount_card(kind: CardKind, value: serde_json::Value) -> impl Drop {
     mount_view(move || {
         provide_explorer();
-        view! { <EntityCard kind value profile=Profile::Wdatp/> }.into_any()
+        let item = atp_core::body::RawItem::new(&value.to_string());
+        view! { <EntityCard kind item profile=Profile::Wdatp/> }.into_any()
     })
 }
 
@@ -290,7 +291,7 @@ async fn a_card_added_to_the_graph_is_a_named_node_that_delete_removes() {
     let _app = mount_view(move || {
         provide_explorer();
         view! {
-            <EntityCard kind=CardKind::Entity(Entity::Machine) value=machine profile=Profile::Wdatp/>
+            <EntityCard kind=CardKind::Entity(Entity::Machine) item=atp_core::body::RawItem::new(&machine.to_string()) profile=Profile::Wdatp/>
             <atp_explorer::GraphPanel/>
         }
         .into_any()

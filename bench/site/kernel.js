@@ -24,7 +24,7 @@ async function decode(warmRuns) {
   await new Promise((r) => setTimeout(r, 300));
   const jsonWarm = [];
   const wasmWarm = [];
-  const viaValue = [];
+  const typed = [];
   for (let i = 0; i < warmRuns; i++) {
     t0 = t();
     JSON.parse(text);
@@ -34,13 +34,13 @@ async function decode(warmRuns) {
     wasmWarm.push(t() - t0);
   }
   // For context: the app's current path (Value, then each item into an Alert), a few warm calls.
-  kernel.decode_alerts_via_value(bytes);
+  kernel.decode_alerts_typed(bytes);
   for (let i = 0; i < 3; i++) {
     t0 = t();
-    kernel.decode_alerts_via_value(bytes);
-    viaValue.push(t() - t0);
+    kernel.decode_alerts_typed(bytes);
+    typed.push(t() - t0);
   }
-  return { bytes: bytes.length, alerts: decoded, jsonCold, wasmCold, jsonWarm, wasmWarm, viaValue };
+  return { bytes: bytes.length, alerts: decoded, jsonCold, wasmCold, jsonWarm, wasmWarm, typed };
 }
 
 async function engine(scale, runs) {

@@ -9,12 +9,28 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use crate::catalogue::{Profile, Region};
 use crate::query::{Query, UrlError, OPTION_VALUE};
 
-/// The demo dataset a link asks for; `hostile` is the renderer's safety test data.
+/// The demo dataset a link asks for; `hostile` is the renderer's safety test data, `large` a tenant of
+/// 100,000 alerts to try the app at scale (10 pages of 10,000).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DemoData {
     #[default]
     Normal,
     Hostile,
+    Large,
+}
+
+impl DemoData {
+    /// Alerts in the large dataset.
+    pub const LARGE_SCALE: usize = 100_000;
+
+    /// The value of `dataset=` in the app's address; `None` for the default.
+    pub fn key(self) -> Option<&'static str> {
+        match self {
+            DemoData::Normal => None,
+            DemoData::Hostile => Some("hostile"),
+            DemoData::Large => Some("large"),
+        }
+    }
 }
 
 /// What the app's address says.
@@ -74,8 +90,9 @@ pub fn app_href(query: &Query, dataset: DemoData) -> String {
         profile_key(query.profile),
         utf8_percent_encode(&query.path(), OPTION_VALUE)
     );
-    if dataset == DemoData::Hostile {
-        href.push_str("&dataset=hostile");
+    if let Some(key) = dataset.key() {
+        href.push_str("&dataset=");
+        href.push_str(key);
     }
     href
 }
@@ -137,6 +154,7 @@ pub fn read_app_location(search: &str) -> AppLocation {
             "profile" => profile = profile_from_key(&value).unwrap_or(profile),
             "q" => q = Some(value),
             "dataset" if value == "hostile" => dataset = DemoData::Hostile,
+            "dataset" if value == "large" => dataset = DemoData::Large,
             "g" => recipe = Some(value),
             "gprofile" => graph_profile = profile_from_key(&value),
             "graph-synthetic" => {
@@ -211,8 +229,11 @@ mod tests {
         query.set_param("id", "CONTOSO\\j doe&x");
         let href = app_href(&query, DemoData::Hostile);
         let location = read_app_location(&href);
-        assert_eq!(location.query, Some(Ok(query)));
+        assert_eq!(location.query, Some(Ok(query.clone())));
         assert_eq!(location.dataset, DemoData::Hostile);
+        let large = app_href(&query, DemoData::Large);
+        assert!(large.ends_with("&dataset=large"), "{large}");
+        assert_eq!(read_app_location(&large).dataset, DemoData::Large);
     }
 
     #[test]

@@ -136,11 +136,6 @@ impl Row {
         self
     }
 
-    /// A scenario that cannot be measured yet, and why.
-    pub fn unmeasurable(scenario: &str, unit: Unit, budget: Budget, why: &str) -> Row {
-        Row::new(scenario, unit, Vec::new(), budget).note(why)
-    }
-
     pub fn median(&self) -> Option<f64> {
         median(&self.samples)
     }

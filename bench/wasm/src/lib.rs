@@ -3,7 +3,8 @@
 
 use atp_core::demo::{DemoConfig, DemoTenant, Variant};
 use atp_core::graph::{synthetic, Graph, Layout, SvgOptions};
-use atp_core::model::{Alert, Collection};
+use atp_core::body::Page;
+use atp_core::model::Alert;
 use atp_core::{Profile, Region};
 use chrono::{TimeZone, Utc};
 
@@ -31,29 +32,30 @@ pub fn engine_profile() -> Profile {
     Profile::Defender(Region::Global)
 }
 
-/// Decodes an `/alerts` body into the app's models; the number of alerts.
+/// Reads an `/alerts` body as the app does (core's `body::Page::read`, called by src/explorer.rs): the
+/// syntax checked and each alert's JSON found, to be decoded when its card is built; the number of alerts.
 pub fn decode(bytes: &[u8]) -> Result<usize, String> {
-    serde_json::from_slice::<Collection<Alert>>(bytes)
-        .map(|c| c.value.len())
-        .map_err(|e| format!("the alerts body does not decode: {e}"))
+    page(bytes).map(|p| p.items.len())
 }
 
-/// The app's own path today (src/explorer.rs, src/cards.rs): the body into a `serde_json::Value`, then
-/// each item into an `Alert` as its card is built; the number of alerts.
-pub fn decode_via_value(bytes: &[u8]) -> Result<usize, String> {
-    use serde::Deserialize;
-    let body: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("the alerts body does not parse: {e}"))?;
-    let items = body
-        .get("value")
-        .and_then(serde_json::Value::as_array)
-        .ok_or("the alerts body has no value array")?;
-    let mut n = 0;
-    for item in items {
-        Alert::deserialize(item).map_err(|e| format!("an alert does not decode: {e}"))?;
-        n += 1;
+/// The app's reading, then every alert into its typed model, as 10,000 cards would decode them one by
+/// one; the number of alerts.
+pub fn decode_typed(bytes: &[u8]) -> Result<usize, String> {
+    let page = page(bytes)?;
+    for item in &page.items {
+        item.decode::<Alert>()
+            .map_err(|e| format!("an alert does not decode: {e}"))?;
     }
-    Ok(n)
+    Ok(page.items.len())
+}
+
+fn page(bytes: &[u8]) -> Result<Page, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("the body is not UTF-8: {e}"))?;
+    let page = Page::read(text, true);
+    match &page.syntax {
+        Ok(()) => Ok(page),
+        Err(e) => Err(format!("the alerts body does not parse: {}", e.message)),
+    }
 }
 
 /// Runs the engine query; the body's length.
@@ -99,16 +101,16 @@ mod web {
         JsValue::from_str(&message)
     }
 
-    /// `serde_json::from_slice` of the bytes into `Collection<Alert>`; the number of alerts.
+    /// The app's reading of the bytes (see [`decode`]); the number of alerts.
     #[wasm_bindgen]
     pub fn decode_alerts(bytes: &[u8]) -> Result<usize, JsValue> {
         decode(bytes).map_err(fail)
     }
 
-    /// The app's path: `Value`, then each item into an `Alert`; the number of alerts.
+    /// The app's reading, then every alert typed (see [`decode_typed`]); the number of alerts.
     #[wasm_bindgen]
-    pub fn decode_alerts_via_value(bytes: &[u8]) -> Result<usize, JsValue> {
-        decode_via_value(bytes).map_err(fail)
+    pub fn decode_alerts_typed(bytes: &[u8]) -> Result<usize, JsValue> {
+        decode_typed(bytes).map_err(fail)
     }
 
     /// Generates the engine's tenant (not timed); the number of alerts.
