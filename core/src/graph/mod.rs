@@ -809,6 +809,25 @@ impl Graph {
             .all(|n| n.pinned || n.heat <= layout::REST_HEAT)
     }
 
+    /// The edges a filter lets through and `keep` accepts, as one SVG path of straight segments
+    /// (`M x1 y1 L x2 y2` each, one decimal): a big graph draws all its edges as one element.
+    pub fn edge_path(&self, filter: EntityFilter, keep: impl Fn(&Edge) -> bool) -> String {
+        use std::fmt::Write;
+        let mut d = String::with_capacity(self.links.len() * 28);
+        for (&(f, t), e) in self.links.iter().zip(&self.edges) {
+            let (a, b) = (&self.nodes[f as usize], &self.nodes[t as usize]);
+            if !filter.contains(a.key.entity) || !filter.contains(b.key.entity) || !keep(e) {
+                continue;
+            }
+            let _ = write!(
+                d,
+                "M{:.1} {:.1}L{:.1} {:.1}",
+                a.pos.0, a.pos.1, b.pos.0, b.pos.1
+            );
+        }
+        d
+    }
+
     pub(crate) fn links(&self) -> &[(u32, u32)] {
         &self.links
     }
