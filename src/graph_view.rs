@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
 pub use state::{
-    canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name, use_graph,
-    GraphState,
+    canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name,
+    set_canvas_size, use_graph, GraphState,
 };
 
 /// What a card is about, so its "Add to graph" button can add it (provided by [`EntityCard`]).
@@ -116,6 +116,8 @@ struct Far(Memo<bool>);
 
 /// Below this zoom, node labels are left out.
 const FAR_SCALE: f32 = 0.45;
+/// Graphs of more nodes than this show labels only once the layout is at rest.
+const LABELS_WAIT_ABOVE: usize = 200;
 /// How far Shift + an arrow key moves a node, in graph units.
 const NODE_STEP: f32 = 20.0;
 
@@ -292,12 +294,44 @@ fn Canvas() -> impl IntoView {
             state.track(|g| g.edge_path(filter, |e| on_path(e) == on))
         })
     };
-    let far = Memo::new(move |_| state.viewport.with(|v| v.scale < FAR_SCALE));
+    // A big graph's labels also wait for its layout to come to rest: made for a thousand nodes at once
+    // they would double its first paint, and be moved in every frame of the layout.
+    let far = Memo::new(move |_| {
+        state.viewport.with(|v| v.scale < FAR_SCALE)
+            || (state.settling.get() && state.track(|g| g.nodes().len() > LABELS_WAIT_ABOVE))
+    });
     provide_context(Far(far));
     let pressed = PressedNode(StoredValue::new(None));
     provide_context(pressed);
     let drag = StoredValue::new(None::<Drag>);
     let canvas = NodeRef::<leptos::svg::Svg>::new();
+    let frame = NodeRef::<leptos::html::Div>::new();
+    // The canvas's size comes from a ResizeObserver (told after the page's layout, never forcing one);
+    // while the graph fits itself to the view, a new size fits it again.
+    Effect::new(move |_| {
+        let Some(element) = frame.get() else {
+            return;
+        };
+        let on_resize = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
+            move |entries: js_sys::Array| {
+                let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() else {
+                    return;
+                };
+                let rect = entry.content_rect();
+                set_canvas_size(rect.width() as f32, rect.height() as f32);
+                if state.auto_fit.get_untracked() {
+                    if let Some((w, h)) = canvas_size() {
+                        state.fit(w, h);
+                    }
+                }
+            },
+        );
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&element);
+        }
+        // The panel, once shown, stays for the page's life: so do the observer and its callback.
+        on_resize.forget();
+    });
     let transform = move || {
         let v = state.viewport.get();
         format!("translate({} {}) scale({})", v.x, v.y, v.scale)
@@ -394,7 +428,7 @@ fn Canvas() -> impl IntoView {
         }
     };
     view! {
-        <div class="graph-frame">
+        <div class="graph-frame" node_ref=frame>
             <svg
                 class="graph-canvas"
                 class:far=far

@@ -83,6 +83,8 @@ pub struct GraphState {
     /// Bumped by a rebuild, so answers to an older graph are dropped.
     generation: StoredValue<u64>,
     animating: StoredValue<bool>,
+    /// The layout is moving nodes (a big graph's labels wait for it to come to rest).
+    pub settling: RwSignal<bool>,
     /// Since the layout last started: frames, milliseconds in the layout, milliseconds updating the page.
     frames: StoredValue<(u32, f64, f64)>,
     /// When the last layout frame started.
@@ -95,6 +97,8 @@ pub struct GraphState {
 thread_local! {
     /// The page's graph state, for the address hooks that run outside any component (popstate, load).
     static STATE: Cell<Option<GraphState>> = const { Cell::new(None) };
+    /// The canvas's size, while it is on screen.
+    static CANVAS_SIZE: Cell<Option<(f32, f32)>> = const { Cell::new(None) };
 }
 
 /// Provides the graph state to the components below (called with the explorer's).
@@ -119,6 +123,7 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         more: StoredValue::new(HashMap::new()),
         generation: StoredValue::new(0),
         animating: StoredValue::new(false),
+        settling: RwSignal::new(false),
         frames: StoredValue::new((0, 0.0, 0.0)),
         last_frame: StoredValue::new(0.0),
         synthetic: StoredValue::new(false),
@@ -704,6 +709,9 @@ impl GraphState {
             return;
         }
         self.animating.set_value(true);
+        if !self.settling.get_untracked() {
+            self.settling.set(true);
+        }
         self.frames.set_value((0, 0.0, 0.0));
         self.last_frame.set_value(request::now_ms());
         let this = *self;
@@ -764,6 +772,7 @@ impl GraphState {
         });
         if at_rest {
             self.animating.set_value(false);
+            self.settling.set(false);
             // For the benchmark: how the layout's time was spent, on the canvas.
             let (n, layout, sync) = self.frames.get_value();
             if let Some(canvas) = document().query_selector(".graph-canvas").ok().flatten() {
@@ -824,9 +833,14 @@ pub fn relation_name(route: &Route) -> String {
 
 /// The graph canvas's size on screen, when it is shown.
 pub fn canvas_size() -> Option<(f32, f32)> {
-    let canvas = document().query_selector(".graph-canvas").ok().flatten()?;
-    let rect = canvas.get_bounding_client_rect();
-    (rect.width() > 0.0 && rect.height() > 0.0).then(|| (rect.width() as f32, rect.height() as f32))
+    CANVAS_SIZE.with(Cell::get)
+}
+
+/// Keeps the canvas's size (its ResizeObserver calls this): reading it from the page mid-frame would
+/// force a layout of the whole drawing, the costliest step of a big graph's first paint.
+pub fn set_canvas_size(width: f32, height: f32) {
+    let size = (width > 0.0 && height > 0.0).then_some((width, height));
+    CANVAS_SIZE.with(|c| c.set(size));
 }
 
 /// A `performance.mark` once the next frame is painted (`atp-graph-painted`, `atp-graph-at-rest`), for
