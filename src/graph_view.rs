@@ -435,6 +435,8 @@ fn Canvas() -> impl IntoView {
                 role="group"
                 aria-label="Investigation graph"
                 aria-describedby="graph-keys"
+                // While the layout moves nodes.
+                aria-busy=move || state.settling.get().to_string()
                 tabindex="0"
                 node_ref=canvas
                 on:keydown=on_keydown

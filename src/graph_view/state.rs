@@ -48,6 +48,18 @@ pub struct More {
     next_link: Option<String>,
 }
 
+/// A graph as it was, so Back (and Forward) can bring it back as the analyst left it, without fetching.
+#[derive(Clone)]
+struct Snapshot {
+    profile: Profile,
+    dataset: DemoData,
+    graph: Graph,
+    more: HashMap<(NodeKey, &'static str), More>,
+}
+
+/// Graphs kept for Back and Forward, newest last.
+const SNAPSHOTS: usize = 24;
+
 /// The graph view's state, shared through [`use_graph`].
 #[derive(Clone, Copy)]
 pub struct GraphState {
@@ -80,6 +92,8 @@ pub struct GraphState {
     pub busy: RwSignal<usize>,
     /// Results of large expansions not added yet: (node, relation) → the rest.
     more: StoredValue<HashMap<(NodeKey, &'static str), More>>,
+    /// Earlier graphs, for Back and Forward.
+    snapshots: StoredValue<Vec<Snapshot>>,
     /// Bumped by a rebuild, so answers to an older graph are dropped.
     generation: StoredValue<u64>,
     animating: StoredValue<bool>,
@@ -121,6 +135,7 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         status: RwSignal::new(None),
         busy: RwSignal::new(0),
         more: StoredValue::new(HashMap::new()),
+        snapshots: StoredValue::new(Vec::new()),
         generation: StoredValue::new(0),
         animating: StoredValue::new(false),
         settling: RwSignal::new(false),
@@ -272,6 +287,56 @@ impl GraphState {
         self.animate();
     }
 
+    /// Keeps the graph as it is now (before a change, or before Back or Forward takes it away).
+    fn keep_snapshot(&self) {
+        if self.synthetic.get_value() {
+            return;
+        }
+        let snapshot = Snapshot {
+            profile: self.profile.get_untracked(),
+            dataset: self.dataset.get_value(),
+            graph: self.graph.get_value(),
+            more: self.more.get_value(),
+        };
+        if snapshot.graph.is_empty() {
+            return;
+        }
+        self.snapshots.update_value(|all| {
+            all.retain(|s| {
+                !(s.profile == snapshot.profile
+                    && s.dataset == snapshot.dataset
+                    && s.graph.recipe() == snapshot.graph.recipe())
+            });
+            all.push(snapshot);
+            if all.len() > SNAPSHOTS {
+                all.remove(0);
+            }
+        });
+    }
+
+    /// Brings back a kept graph with this recipe, if there is one.
+    fn restore(&self, profile: Profile, dataset: DemoData, recipe: &Recipe) -> bool {
+        let Some(found) = self.snapshots.with_value(|all| {
+            all.iter()
+                .rev()
+                .find(|s| {
+                    s.profile == profile && s.dataset == dataset && s.graph.recipe() == recipe
+                })
+                .cloned()
+        }) else {
+            return false;
+        };
+        self.keep_snapshot();
+        self.generation.update_value(|g| *g += 1);
+        self.graph.set_value(found.graph);
+        self.more.set_value(found.more);
+        self.dataset.set_value(dataset);
+        self.profile.set(profile);
+        self.status.set(None);
+        self.touch();
+        true
+    }
+
     /// Records the graph in the address: a new history entry, so Back undoes the change.
     fn record(&self) {
         let Some(window) = web_sys::window() else {
@@ -320,6 +385,7 @@ impl GraphState {
         }
         let mut added = 0;
         let mut last = None;
+        self.keep_snapshot();
         self.graph.update_value(|g| {
             for value in values {
                 if let Ok(key) = g.add_start(entity, value) {
@@ -364,6 +430,7 @@ impl GraphState {
         match outcome {
             Ok(body) => {
                 let mut merged = Ok(0);
+                self.keep_snapshot();
                 self.graph.update_value(|g| {
                     merged = merge_page(g, &key, route, &body, Vec::new(), self.more);
                 });
@@ -395,54 +462,61 @@ impl GraphState {
     }
 
     /// Adds the next results a large expansion held back: from the page already fetched, else the
-    /// API's next page (through the normal request path).
+    /// API's next page (through the normal request path). A step of the recipe, like an expansion.
     pub async fn add_more(&self, key: NodeKey, route: &'static Route) {
-        let Some(more) = self
-            .more
-            .try_update_value(|m| m.remove(&(key.clone(), route.key)))
-            .flatten()
-        else {
+        let generation = self.generation.get_value();
+        let Some(page) = self.next_page(&key, route).await else {
             return;
         };
-        let generation = self.generation.get_value();
-        let merged = if more.rest.is_empty() {
-            let Some(next) = more.next_link else {
-                return;
-            };
-            self.busy.update(|b| *b += 1);
-            let outcome = self
-                .fetch_url(next, self.profile.get_untracked(), key.entity())
-                .await;
-            self.busy.update(|b| *b = b.saturating_sub(1));
-            if self.generation.get_value() != generation {
-                return;
+        if self.generation.get_value() != generation {
+            return;
+        }
+        self.keep_snapshot();
+        let mut merged = Ok(0);
+        self.graph.update_value(|g| {
+            merged =
+                page.and_then(|(body, held)| merge_page(g, &key, route, &body, held, self.more));
+            if merged.is_ok() {
+                g.record_more(&key, route);
             }
-            outcome.and_then(|body| {
-                let mut merged = Ok(0);
-                self.graph.update_value(|g| {
-                    merged = merge_page(g, &key, route, &body, Vec::new(), self.more);
-                });
-                merged
-            })
-        } else {
-            let mut merged = Ok(0);
-            let page = serde_json::json!({ "value": [], "@odata.nextLink": more.next_link });
-            self.graph.update_value(|g| {
-                merged = merge_page(g, &key, route, &page, more.rest, self.more);
-            });
-            merged
-        };
+        });
         match merged {
             Ok(_) => {
                 self.status.set(None);
                 self.touch();
+                self.record();
             }
             Err(e) => self.status.set(Some(e)),
         }
     }
 
+    /// What "more" of an expansion merges next: (a body, results held back from the page before);
+    /// `None` when nothing waits.
+    async fn next_page(
+        &self,
+        key: &NodeKey,
+        route: &'static Route,
+    ) -> Option<Result<(Value, Vec<Value>), String>> {
+        let more = self
+            .more
+            .try_update_value(|m| m.remove(&(key.clone(), route.key)))
+            .flatten()?;
+        if !more.rest.is_empty() {
+            let page = serde_json::json!({ "value": [], "@odata.nextLink": more.next_link });
+            return Some(Ok((page, more.rest)));
+        }
+        let next = more.next_link?;
+        self.busy.update(|b| *b += 1);
+        let outcome = self
+            .fetch_url(next, self.profile.get_untracked(), key.entity())
+            .await;
+        self.busy.update(|b| *b = b.saturating_sub(1));
+        Some(outcome.map(|body| (body, Vec::new())))
+    }
+
     pub fn remove(&self, key: &NodeKey) {
         let mut removed = false;
+        self.keep_snapshot();
         self.graph
             .update_value(|g| removed = g.remove_node(key).is_ok());
         if removed {
@@ -454,6 +528,7 @@ impl GraphState {
 
     pub fn collapse(&self, key: &NodeKey, route: &'static Route) {
         let mut went = false;
+        self.keep_snapshot();
         self.graph
             .update_value(|g| went = g.collapse(key, route).is_ok());
         if went {
@@ -466,6 +541,7 @@ impl GraphState {
 
     /// Empties the graph (a history entry: Back brings it back).
     pub fn clear(&self) {
+        self.keep_snapshot();
         self.reset(
             Graph::new(self.profile.get_untracked().api()),
             self.profile.get_untracked(),
@@ -545,9 +621,14 @@ impl GraphState {
         if same_base && have == wanted {
             return;
         }
+        // Back over a removal or a collapse (or Forward again): the graph as it was, not fetched again.
+        if self.restore(link.profile, dataset, &wanted) {
+            return;
+        }
         if same_base && have.steps.len() == wanted.steps.len() + 1 && have.without_last() == wanted
         {
             let mut undone = false;
+            self.keep_snapshot();
             self.graph.update_value(|g| undone = g.undo());
             if undone {
                 let graph = self.graph;
@@ -570,6 +651,7 @@ impl GraphState {
             leptos::task::spawn_local(async move { this.replay(base, extra, link.profile).await });
             return;
         }
+        self.keep_snapshot();
         self.dataset.set_value(dataset);
         self.reset(Graph::new(api), link.profile);
         self.open();
@@ -637,6 +719,22 @@ impl GraphState {
                 Step::Collapse(key, route) => {
                     let _ = graph.collapse(&key, route);
                 }
+                Step::More(key, route) => match self.next_page(&key, route).await {
+                    Some(Ok((body, held))) => {
+                        match merge_page(&mut graph, &key, route, &body, held, self.more) {
+                            Ok(_) => {
+                                graph.record_more(&key, route);
+                            }
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                    Some(Err(e)) => problems.push(e),
+                    None => problems.push(format!(
+                        "step {}: no more results of {} to add",
+                        i + 1,
+                        relation_name(route)
+                    )),
+                },
             }
             if self.generation.get_value() != generation {
                 self.busy.update(|b| *b = b.saturating_sub(1));

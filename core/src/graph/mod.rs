@@ -639,6 +639,19 @@ impl Graph {
         before - self.nodes.len()
     }
 
+    /// Records that the next results of `from`'s expansion along `route` were merged (with
+    /// [`Graph::merge_expansion`], which records only an expansion's first page). `false`, and nothing
+    /// recorded, when that expansion is not in the graph.
+    pub fn record_more(&mut self, from: &NodeKey, route: &'static Route) -> bool {
+        let expanded = self
+            .node(from)
+            .is_some_and(|n| n.expansion(route.key).is_some());
+        if expanded {
+            self.recipe.steps.push(Step::More(from.clone(), route));
+        }
+        expanded
+    }
+
     /// Undoes the last step in place when that needs no data (a start or an expansion: what it added goes).
     /// `false` when the graph is empty, or when the last step removed something: then rebuild from
     /// [`Recipe::without_last`] and the responses the app keeps.
@@ -663,7 +676,7 @@ impl Graph {
                 self.retain(keep, |_, _| true);
                 true
             }
-            Step::Remove(_) | Step::Collapse(..) => false,
+            Step::Remove(_) | Step::Collapse(..) | Step::More(..) => false,
         }
     }
 
