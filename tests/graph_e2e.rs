@@ -577,10 +577,18 @@ async fn a_large_expansion_adds_the_first_page_then_more() {
     );
     browser.client.refresh().await.expect("reload");
     wait_for_node_count(&browser, 101).await;
-    click_node(&browser, &machine).await;
-    browser
-        .wait_for_text("✓ Alerts: 100 results, 100 new")
+    let description = browser
+        .script(&format!(
+            "return Array.from(document.querySelectorAll('.graph-canvas g[role=button]')).find(g => g.getAttribute('aria-label') === {}).getAttribute('aria-description');",
+            serde_json::to_string(&machine).expect("a JS string")
+        ))
         .await;
+    assert!(
+        description
+            .as_str()
+            .is_some_and(|d| d.contains("Alerts +100")),
+        "{description}"
+    );
     // Back: the first 50 only.
     browser.client.back().await.expect("Back");
     wait_for_node_count(&browser, 51).await;
