@@ -114,6 +114,9 @@ struct OnPath(Memo<Vec<NodeKey>>);
 #[derive(Clone, Copy)]
 struct Far(Memo<bool>);
 
+/// The zoom's limits.
+const MIN_SCALE: f32 = 0.02;
+const MAX_SCALE: f32 = 8.0;
 /// Below this zoom, node labels are left out.
 const FAR_SCALE: f32 = 0.45;
 /// Graphs of more nodes than this show labels only once the layout is at rest.
@@ -201,7 +204,7 @@ fn Toolbar() -> impl IntoView {
 fn zoom_at(state: GraphState, factor: f32, px: f32, py: f32) {
     state.auto_fit.set(false);
     state.viewport.update(|v| {
-        let scale = (v.scale * factor).clamp(0.02, 8.0);
+        let scale = (v.scale * factor).clamp(MIN_SCALE, MAX_SCALE);
         let f = scale / v.scale;
         v.x = px - (px - v.x) * f;
         v.y = py - (py - v.y) * f;
@@ -336,7 +339,29 @@ fn Canvas() -> impl IntoView {
         let v = state.viewport.get();
         format!("translate({} {}) scale({})", v.x, v.y, v.scale)
     };
+    // The CSS transform that moves the drawing while it is dragged or zoomed ("" = none).
+    let shift = move |css: &str| {
+        if let Some(svg) = canvas.get_untracked() {
+            let _ = svg.style().set_property("transform", css);
+        }
+    };
+    // A wheel zoom under way, screen → s × screen + (tx, ty): shown by a CSS transform, committed to the
+    // view once the wheel rests (each notch would otherwise draw the whole graph again).
+    let zooming = StoredValue::new(None::<(f32, f32, f32)>);
+    let notches = StoredValue::new(0u32);
+    let settle_zoom = move || {
+        if let Some((s, tx, ty)) = zooming.try_update_value(Option::take).flatten() {
+            state.auto_fit.set(false);
+            state.viewport.update(|v| {
+                v.scale *= s;
+                v.x = s * v.x + tx;
+                v.y = s * v.y + ty;
+            });
+            shift("");
+        }
+    };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        settle_zoom();
         let step = 40.0;
         match ev.key().as_str() {
             "ArrowLeft" => pan(state, step, 0.0),
@@ -357,17 +382,43 @@ fn Canvas() -> impl IntoView {
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
-        let (px, py) = local_point(&ev);
+        // The frame's box, not the <svg>'s: a zoom under way transforms the latter.
+        let (px, py) = match frame.get_untracked() {
+            Some(f) => {
+                let r = f.get_bounding_client_rect();
+                (
+                    (f64::from(ev.client_x()) - r.left() - f64::from(f.client_left())) as f32,
+                    (f64::from(ev.client_y()) - r.top() - f64::from(f.client_top())) as f32,
+                )
+            }
+            None => local_point(&ev),
+        };
         let factor = if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 };
-        zoom_at(state, factor, px, py);
-    };
-    // The CSS transform that moves the drawing while it is dragged ("" = none).
-    let shift = move |css: &str| {
-        if let Some(svg) = canvas.get_untracked() {
-            let _ = svg.style().set_property("transform", css);
+        if drag.with_value(Option::is_some) {
+            settle_zoom();
+            zoom_at(state, factor, px, py);
+            return;
         }
+        state.auto_fit.set(false);
+        let scale = state.viewport.with_untracked(|v| v.scale);
+        let (s, tx, ty) = zooming.get_value().unwrap_or((1.0, 0.0, 0.0));
+        let f = (scale * s * factor).clamp(MIN_SCALE, MAX_SCALE) / (scale * s);
+        let (s, tx, ty) = (s * f, f * tx + px * (1.0 - f), f * ty + py * (1.0 - f));
+        zooming.set_value(Some((s, tx, ty)));
+        shift(&format!("matrix({s}, 0, 0, {s}, {tx}, {ty})"));
+        let notch = notches.get_value().wrapping_add(1);
+        notches.set_value(notch);
+        set_timeout(
+            move || {
+                if notches.get_value() == notch {
+                    settle_zoom();
+                }
+            },
+            std::time::Duration::from_millis(150),
+        );
     };
     let on_pointerdown = move |ev: web_sys::PointerEvent| {
+        settle_zoom();
         let node = pressed.0.try_update_value(Option::take).flatten();
         if ev.button() != 0 {
             return;

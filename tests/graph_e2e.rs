@@ -425,6 +425,36 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
         "Shift + → moves the node, not the view"
     );
 
+    // The wheel zooms about the pointer: one notch in, nodes 1.15 times as big, once the wheel rests.
+    let width = || async {
+        browser
+            .script(&format!(
+                "const g = Array.from(document.querySelectorAll('.graph-canvas g[role=button]')).find(g => g.getAttribute('aria-label') === {});
+                 return g.querySelector('path').getBoundingClientRect().width;",
+                serde_json::to_string(&name).expect("a JS string")
+            ))
+            .await
+            .as_f64()
+            .unwrap_or_default()
+    };
+    let small = width().await;
+    browser
+        .script(
+            "const c = document.querySelector('.graph-canvas'); const r = c.getBoundingClientRect();
+             c.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: r.left + r.width / 2,
+                 clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until("the wheel's zoom to reach the view", || async {
+            let v = view().await;
+            (v != panned, v)
+        })
+        .await;
+    let big = width().await;
+    assert!((big / small - 1.15).abs() < 0.02, "{small} → {big}");
+
     // Exports: JSON with the nodes and edges, SVG with the labels.
     catch_downloads(&browser).await;
     browser.click_button("Export JSON").await;
