@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
 pub use state::{
-    canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name, use_graph,
-    GraphState,
+    canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name,
+    set_canvas_size, use_graph, GraphState,
 };
 
 /// What a card is about, so its "Add to graph" button can add it (provided by [`EntityCard`]).
@@ -26,7 +26,8 @@ pub struct CardSource {
     pub profile: Profile,
 }
 
-/// Edge labels are drawn while the graph is this small; beyond, they are tooltips (and the side panel's).
+/// Up to this many edges, each is drawn with its label and a tooltip; beyond, all are one path (thousands
+/// of elements would make the first paint slow), and the side panel names a node's relations.
 const EDGE_LABELS_UP_TO: usize = 150;
 /// Timeline rows shown at most.
 const TIMELINE_ROWS: usize = 300;
@@ -129,8 +130,15 @@ struct OnPath(Memo<Vec<NodeKey>>);
 #[derive(Clone, Copy)]
 struct Far(Memo<bool>);
 
+/// The zoom's limits.
+const MIN_SCALE: f32 = 0.02;
+const MAX_SCALE: f32 = 8.0;
 /// Below this zoom, node labels are left out.
 const FAR_SCALE: f32 = 0.45;
+/// Graphs of more nodes than this show labels only once the layout is at rest.
+const LABELS_WAIT_ABOVE: usize = 200;
+/// How far Shift + an arrow key moves a node, in graph units.
+const NODE_STEP: f32 = 20.0;
 
 #[component]
 fn Toolbar() -> impl IntoView {
@@ -202,7 +210,7 @@ fn Toolbar() -> impl IntoView {
                 <button type="button" on:click=move |_| state.clear()>"Clear graph"</button>
             </div>
             <p class="hint" id="graph-keys">
-                "Tab moves through the nodes; Enter expands one, Space selects it, Delete removes it; arrow keys pan, + and − zoom, 0 fits."
+                "Tab moves through the nodes; Enter expands one, Space selects it, Delete removes it, Shift + arrow keys move it (or drag it); arrow keys pan (or drag the background), + and − zoom, 0 fits."
             </p>
         </div>
     }
@@ -212,7 +220,7 @@ fn Toolbar() -> impl IntoView {
 fn zoom_at(state: GraphState, factor: f32, px: f32, py: f32) {
     state.auto_fit.set(false);
     state.viewport.update(|v| {
-        let scale = (v.scale * factor).clamp(0.02, 8.0);
+        let scale = (v.scale * factor).clamp(MIN_SCALE, MAX_SCALE);
         let f = scale / v.scale;
         v.x = px - (px - v.x) * f;
         v.y = py - (py - v.y) * f;
@@ -233,10 +241,39 @@ fn pan(state: GraphState, dx: f32, dy: f32) {
     });
 }
 
+/// What the pointer held down on the canvas is doing.
+#[derive(Clone, Debug)]
+enum Drag {
+    /// Pressed at (x, y), not moved yet: a click unless it moves. On a node: the node and where it was.
+    Pressed {
+        x: f32,
+        y: f32,
+        node: Option<(NodeKey, (f32, f32))>,
+    },
+    /// Panning: the drawing follows the pointer by a CSS transform of the `<svg>` (the compositor moves
+    /// it, nothing is drawn again), committed to the view when the pointer is let go.
+    Pan { x: f32, y: f32, dx: f32, dy: f32 },
+    /// Moving a node, which stays pinned where it is let go.
+    Node {
+        x: f32,
+        y: f32,
+        key: NodeKey,
+        from: (f32, f32),
+    },
+}
+
+/// The node a pointer was just pressed on (set by the node, taken by the canvas in the same event).
+#[derive(Clone, Copy)]
+struct PressedNode(StoredValue<Option<(NodeKey, (f32, f32))>>);
+
+/// A pointer this far from where it was pressed, in pixels, drags rather than clicks.
+const DRAG_SLOP: f32 = 3.0;
+
 /// The SVG drawing: edges under nodes, inside one pan-and-zoom group.
 #[component]
 fn Canvas() -> impl IntoView {
     let state = use_graph();
+    let OnPath(path) = expect_context::<OnPath>();
     let nodes = move || {
         let filter = state.filter.get();
         state.track(|g| {
@@ -247,27 +284,100 @@ fn Canvas() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // A small graph draws each edge (labelled, with a tooltip); a big one draws them all as one path.
+    let big = Memo::new(move |_| {
+        let filter = state.filter.get();
+        state.track(|g| g.visible(filter).edges.len() > EDGE_LABELS_UP_TO)
+    });
     let edges = move || {
+        if big.get() {
+            return Vec::new();
+        }
         let filter = state.filter.get();
         state.track(|g| {
-            let shown = g.visible(filter);
-            let labels = shown.edges.len() <= EDGE_LABELS_UP_TO;
-            shown
+            g.visible(filter)
                 .edges
                 .iter()
-                .map(|e| (e.from.clone(), e.to.clone(), e.relation, labels))
+                .map(|e| (e.from.clone(), e.to.clone(), e.relation))
                 .collect::<Vec<_>>()
         })
     };
-    let far = Memo::new(move |_| state.viewport.with(|v| v.scale < FAR_SCALE));
+    let bulk = move |on: bool| {
+        let filter = state.filter.get();
+        state.moved.track();
+        path.with(|p| {
+            let on_path = |e: &atp_core::graph::Edge| {
+                p.windows(2)
+                    .any(|w| (w[0] == e.from && w[1] == e.to) || (w[0] == e.to && w[1] == e.from))
+            };
+            state.track(|g| g.edge_path(filter, |e| on_path(e) == on))
+        })
+    };
+    // A big graph's labels also wait for its layout to come to rest: made for a thousand nodes at once
+    // they would double its first paint, and be moved in every frame of the layout.
+    let far = Memo::new(move |_| {
+        state.viewport.with(|v| v.scale < FAR_SCALE)
+            || (state.settling.get() && state.track(|g| g.nodes().len() > LABELS_WAIT_ABOVE))
+    });
     provide_context(Far(far));
-    // A drag on the canvas pans: (pointer x, y, viewport x, y) where it started.
-    let drag = StoredValue::new(None::<(f32, f32, f32, f32)>);
+    let pressed = PressedNode(StoredValue::new(None));
+    provide_context(pressed);
+    let drag = StoredValue::new(None::<Drag>);
+    let canvas = NodeRef::<leptos::svg::Svg>::new();
+    let frame = NodeRef::<leptos::html::Div>::new();
+    // The canvas's size comes from a ResizeObserver (told after the page's layout, never forcing one);
+    // while the graph fits itself to the view, a new size fits it again.
+    Effect::new(move |_| {
+        let Some(element) = frame.get() else {
+            return;
+        };
+        let on_resize = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
+            move |entries: js_sys::Array| {
+                let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() else {
+                    return;
+                };
+                let rect = entry.content_rect();
+                set_canvas_size(rect.width() as f32, rect.height() as f32);
+                if state.auto_fit.get_untracked() {
+                    if let Some((w, h)) = canvas_size() {
+                        state.fit(w, h);
+                    }
+                }
+            },
+        );
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&element);
+        }
+        // The panel, once shown, stays for the page's life: so do the observer and its callback.
+        on_resize.forget();
+    });
     let transform = move || {
         let v = state.viewport.get();
         format!("translate({} {}) scale({})", v.x, v.y, v.scale)
     };
+    // The CSS transform that moves the drawing while it is dragged or zoomed ("" = none).
+    let shift = move |css: &str| {
+        if let Some(svg) = canvas.get_untracked() {
+            let _ = svg.style().set_property("transform", css);
+        }
+    };
+    // A wheel zoom under way, screen → s × screen + (tx, ty): shown by a CSS transform, committed to the
+    // view once the wheel rests (each notch would otherwise draw the whole graph again).
+    let zooming = StoredValue::new(None::<(f32, f32, f32)>);
+    let notches = StoredValue::new(0u32);
+    let settle_zoom = move || {
+        if let Some((s, tx, ty)) = zooming.try_update_value(Option::take).flatten() {
+            state.auto_fit.set(false);
+            state.viewport.update(|v| {
+                v.scale *= s;
+                v.x = s * v.x + tx;
+                v.y = s * v.y + ty;
+            });
+            shift("");
+        }
+    };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        settle_zoom();
         let step = 40.0;
         match ev.key().as_str() {
             "ArrowLeft" => pan(state, step, 0.0),
@@ -288,58 +398,139 @@ fn Canvas() -> impl IntoView {
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
-        let (px, py) = local_point(&ev);
+        // The frame's box, not the <svg>'s: a zoom under way transforms the latter.
+        let (px, py) = match frame.get_untracked() {
+            Some(f) => {
+                let r = f.get_bounding_client_rect();
+                (
+                    (f64::from(ev.client_x()) - r.left() - f64::from(f.client_left())) as f32,
+                    (f64::from(ev.client_y()) - r.top() - f64::from(f.client_top())) as f32,
+                )
+            }
+            None => local_point(&ev),
+        };
         let factor = if ev.delta_y() < 0.0 { 1.15 } else { 1.0 / 1.15 };
-        zoom_at(state, factor, px, py);
+        if drag.with_value(Option::is_some) {
+            settle_zoom();
+            zoom_at(state, factor, px, py);
+            return;
+        }
+        state.auto_fit.set(false);
+        let scale = state.viewport.with_untracked(|v| v.scale);
+        let (s, tx, ty) = zooming.get_value().unwrap_or((1.0, 0.0, 0.0));
+        let f = (scale * s * factor).clamp(MIN_SCALE, MAX_SCALE) / (scale * s);
+        let (s, tx, ty) = (s * f, f * tx + px * (1.0 - f), f * ty + py * (1.0 - f));
+        zooming.set_value(Some((s, tx, ty)));
+        shift(&format!("matrix({s}, 0, 0, {s}, {tx}, {ty})"));
+        let notch = notches.get_value().wrapping_add(1);
+        notches.set_value(notch);
+        set_timeout(
+            move || {
+                if notches.get_value() == notch {
+                    settle_zoom();
+                }
+            },
+            std::time::Duration::from_millis(150),
+        );
     };
     let on_pointerdown = move |ev: web_sys::PointerEvent| {
+        settle_zoom();
+        let node = pressed.0.try_update_value(Option::take).flatten();
         if ev.button() != 0 {
             return;
         }
-        let v = state.viewport.get_untracked();
-        drag.set_value(Some((ev.client_x() as f32, ev.client_y() as f32, v.x, v.y)));
+        drag.set_value(Some(Drag::Pressed {
+            x: ev.client_x() as f32,
+            y: ev.client_y() as f32,
+            node,
+        }));
     };
     let on_pointermove = move |ev: web_sys::PointerEvent| {
-        if let Some((sx, sy, vx, vy)) = drag.get_value() {
-            let (dx, dy) = (ev.client_x() as f32 - sx, ev.client_y() as f32 - sy);
-            if dx.abs() + dy.abs() > 3.0 {
-                state.auto_fit.set(false);
-                state.viewport.update(|v| {
-                    v.x = vx + dx;
-                    v.y = vy + dy;
-                });
+        let Some(now) = drag.get_value() else {
+            return;
+        };
+        let (cx, cy) = (ev.client_x() as f32, ev.client_y() as f32);
+        let next = match now {
+            Drag::Pressed { x, y, node } => {
+                if (cx - x).abs() + (cy - y).abs() <= DRAG_SLOP {
+                    return;
+                }
+                // Only now: capturing on press would send the click of a node to the canvas.
+                if let Some(svg) = canvas.get_untracked() {
+                    let _ = svg.set_pointer_capture(ev.pointer_id());
+                }
+                match node {
+                    Some((key, from)) => Drag::Node { x, y, key, from },
+                    None => Drag::Pan {
+                        x,
+                        y,
+                        dx: 0.0,
+                        dy: 0.0,
+                    },
+                }
             }
+            Drag::Pan { x, y, .. } => Drag::Pan {
+                x,
+                y,
+                dx: cx - x,
+                dy: cy - y,
+            },
+            node @ Drag::Node { .. } => node,
+        };
+        match &next {
+            Drag::Pan { dx, dy, .. } => shift(&format!("translate({dx}px, {dy}px)")),
+            Drag::Node { x, y, key, from } => {
+                let scale = state.viewport.with_untracked(|v| v.scale);
+                state.move_node(key, (from.0 + (cx - x) / scale, from.1 + (cy - y) / scale));
+            }
+            Drag::Pressed { .. } => {}
+        }
+        drag.set_value(Some(next));
+    };
+    let end_drag = move |_: web_sys::PointerEvent| {
+        if let Some(Drag::Pan { dx, dy, .. }) = drag.try_update_value(Option::take).flatten() {
+            // The view takes the offset and the CSS transform goes, before the next frame draws.
+            pan(state, dx, dy);
+            shift("");
         }
     };
-    let end_drag = move |_: web_sys::PointerEvent| drag.set_value(None);
     view! {
-        <svg
-            class="graph-canvas"
-            class:far=far
-            role="group"
-            aria-label="Investigation graph"
-            aria-describedby="graph-keys"
-            tabindex="0"
-            on:keydown=on_keydown
-            on:wheel=on_wheel
-            on:pointerdown=on_pointerdown
-            on:pointermove=on_pointermove
-            on:pointerup=end_drag
-            on:pointerleave=end_drag
-        >
-            <g transform=transform>
-                <g class="gedges">
-                    <For each=edges key=|e| (e.0.clone(), e.1.clone(), e.2) let:edge>
-                        <GraphEdge from=edge.0 to=edge.1 relation=edge.2 label=edge.3/>
-                    </For>
+        <div class="graph-frame" node_ref=frame>
+            <svg
+                class="graph-canvas"
+                class:far=far
+                role="group"
+                aria-label="Investigation graph"
+                aria-describedby="graph-keys"
+                // While the layout moves nodes.
+                aria-busy=move || state.settling.get().to_string()
+                tabindex="0"
+                node_ref=canvas
+                on:keydown=on_keydown
+                on:wheel=on_wheel
+                on:pointerdown=on_pointerdown
+                on:pointermove=on_pointermove
+                on:pointerup=end_drag
+                on:pointercancel=end_drag
+            >
+                <g transform=transform>
+                    <g class="gedges">
+                        <Show when=move || big.get()>
+                            <path class="gedge bulk" d=move || bulk(false)/>
+                            <path class="gedge bulk on-path" d=move || bulk(true)/>
+                        </Show>
+                        <For each=edges key=|e| e.clone() let:edge>
+                            <GraphEdge from=edge.0 to=edge.1 relation=edge.2/>
+                        </For>
+                    </g>
+                    <g class="gnodes">
+                        <For each=nodes key=|k| k.clone() let:key>
+                            <GraphNode key/>
+                        </For>
+                    </g>
                 </g>
-                <g class="gnodes">
-                    <For each=nodes key=|k| k.clone() let:key>
-                        <GraphNode key/>
-                    </For>
-                </g>
-            </g>
-        </svg>
+            </svg>
+        </div>
     }
 }
 
@@ -358,9 +549,9 @@ fn local_point(ev: &web_sys::MouseEvent) -> (f32, f32) {
     }
 }
 
-/// A relation between two nodes: a line labelled by its route.
+/// A relation between two nodes of a small graph: a line labelled by its route, with a tooltip.
 #[component]
-fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) -> impl IntoView {
+fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str) -> impl IntoView {
     let state = use_graph();
     let OnPath(path) = expect_context::<OnPath>();
     let a = state.position(&from);
@@ -372,7 +563,7 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) ->
         })
     };
     let short = relation.split_once('.').map_or(relation, |(_, r)| r);
-    let text = label.then(|| {
+    let text = {
         let (a, b) = (a.clone(), b.clone());
         let (a3, b3) = (a.clone(), b.clone());
         view! {
@@ -385,7 +576,7 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) ->
                 {short}
             </text>
         }
-    });
+    };
     // One attribute per edge: a frame of layout updates one `d` per moved edge, not four coordinates.
     let d = move || {
         let ((x1, y1), (x2, y2)) = (a.get(), b.get());
@@ -393,8 +584,7 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str, label: bool) ->
     };
     view! {
         <path class="gedge" class:on-path=on_path d=d>
-            // A tooltip per edge costs two DOM nodes each: only while the graph is small.
-            {label.then(|| view! { <title>{relation}</title> })}
+            <title>{relation}</title>
         </path>
         {text}
     }
@@ -465,9 +655,11 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             class
         }
     };
+    let Far(far) = expect_context::<Far>();
+    // Zoomed far out the badge is hidden: not even made then (a big graph's first paint is far out).
     let badge = move || {
         let done = info.with(|i| i.as_ref().map_or(0, |i| i.2));
-        (total > 0 && done > 0).then(|| format!("{done}/{total}"))
+        (!far.get() && total > 0 && done > 0).then(|| format!("{done}/{total}"))
     };
     // Which expansions are done and what each added, for screen readers (the badge shows the count).
     let description = move || {
@@ -481,7 +673,6 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
     };
     // Zoomed far out, labels are unreadable and the most costly part to draw: only the selected and the
     // pointed-at node keep theirs.
-    let Far(far) = expect_context::<Far>();
     let show_label = {
         let key = key.clone();
         move || {
@@ -494,9 +685,33 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
         let key = key.clone();
         move |_| state.selected.set(Some(key.clone()))
     };
+    let PressedNode(pressed) = expect_context::<PressedNode>();
+    // A press on the node tells the canvas which node a drag would move.
+    let on_pointerdown = {
+        let key = key.clone();
+        move |_| {
+            if let Some(at) = state.position_of(&key) {
+                pressed.set_value(Some((key.clone(), at)));
+            }
+        }
+    };
     let on_keydown = {
         let key = key.clone();
         move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+            // Shift + arrow keys move the node (and pin it), as dragging it does.
+            arrow @ ("ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown") if ev.shift_key() => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                let (dx, dy) = match arrow {
+                    "ArrowLeft" => (-NODE_STEP, 0.0),
+                    "ArrowRight" => (NODE_STEP, 0.0),
+                    "ArrowUp" => (0.0, -NODE_STEP),
+                    _ => (0.0, NODE_STEP),
+                };
+                if let Some((x, y)) = state.position_of(&key) {
+                    state.move_node(&key, (x + dx, y + dy));
+                }
+            }
             "Enter" => {
                 ev.prevent_default();
                 state.selected.set(Some(key.clone()));
@@ -527,6 +742,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
                 format!("translate({x:.1} {y:.1})")
             }
             on:click=select
+            on:pointerdown=on_pointerdown
             on:keydown=on_keydown
         >
             <path class="shape" d=shape(entity)/>

@@ -4,6 +4,9 @@
 
 mod support;
 
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use support::Browser;
@@ -60,6 +63,101 @@ async fn click_node(browser: &Browser, name: &str) {
         .await
         .unwrap_or_else(|e| panic!("no node {name:?}: {e}"));
     node.click().await.expect("click the node");
+}
+
+/// Every node's name and place, once the layout has come to rest (the canvas is not busy).
+async fn settled_drawing(browser: &Browser) -> Vec<(String, String)> {
+    browser
+        .wait_until("the layout to come to rest", || async {
+            let busy = browser
+                .script("return document.querySelector('.graph-canvas').getAttribute('aria-busy');")
+                .await;
+            (busy == "false", busy.to_string())
+        })
+        .await;
+    let v = browser
+        .script(
+            "return Array.from(document.querySelectorAll('.graph-canvas g[role=button]'))
+                .map(g => [g.getAttribute('aria-label'), g.getAttribute('transform')]).sort();",
+        )
+        .await;
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+/// Drags the mouse from the page point (`x`, `y`) by (`dx`, `dy`), in two moves, as a hand would.
+async fn drag(browser: &Browser, (x, y): (i64, i64), (dx, dy): (i64, i64)) {
+    let step = Some(Duration::from_millis(80));
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: step,
+            x: dx / 2,
+            y: dy / 2,
+        })
+        .then(PointerAction::MoveBy {
+            duration: step,
+            x: dx - dx / 2,
+            y: dy - dy / 2,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    browser
+        .client
+        .perform_actions(mouse)
+        .await
+        .expect("drag the mouse");
+}
+
+/// Where the node named `name` is on the page: the centre of its shape.
+async fn node_centre(browser: &Browser, name: &str) -> (f64, f64) {
+    let at = browser
+        .script(&format!(
+            "const g = Array.from(document.querySelectorAll('.graph-canvas g[role=button]')).find(g => g.getAttribute('aria-label') === {});
+             const r = g.querySelector('path').getBoundingClientRect();
+             return [r.left + r.width / 2, r.top + r.height / 2];",
+            serde_json::to_string(name).expect("a JS string")
+        ))
+        .await;
+    serde_json::from_value(at).unwrap_or_default()
+}
+
+/// A node the pointer can grab (nothing drawn over its centre), and a spot of the canvas with no node.
+async fn grab_points(browser: &Browser) -> (String, (i64, i64), (i64, i64)) {
+    let v = browser
+        .script(
+            "const canvas = document.querySelector('.graph-canvas');
+             canvas.scrollIntoView({ block: 'center' });
+             const nodes = Array.from(canvas.querySelectorAll('g[role=button]'));
+             const node = nodes.find(g => {
+                 const r = g.querySelector('path').getBoundingClientRect();
+                 const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                 return e && e.closest('g[role=button]') === g;
+             });
+             const nr = node.querySelector('path').getBoundingClientRect();
+             const r = canvas.getBoundingClientRect();
+             for (let fy = 0.1; fy < 0.95; fy += 0.05) for (let fx = 0.1; fx < 0.95; fx += 0.05) {
+                 const x = Math.round(r.left + r.width * fx), y = Math.round(r.top + r.height * fy);
+                 const e = document.elementFromPoint(x, y);
+                 if (e && canvas.contains(e) && !e.closest('g[role=button]'))
+                     return [node.getAttribute('aria-label'), [Math.round(nr.left + nr.width / 2), Math.round(nr.top + nr.height / 2)], [x, y]];
+             }
+             return null;",
+        )
+        .await;
+    serde_json::from_value(v.clone())
+        .unwrap_or_else(|e| panic!("no node and background to grab ({e}): {v}"))
+}
+
+fn near(a: (f64, f64), b: (f64, f64)) -> bool {
+    (a.0 - b.0).abs() <= 3.0 && (a.1 - b.1).abs() <= 3.0
 }
 
 /// The selected node's side panel: its heading, and the kind of the card in it.
@@ -233,6 +331,7 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     wait_for_node_count(&browser, all).await;
 
     // Delete on a focused node removes it (and the address records it).
+    let drawn = settled_drawing(&browser).await;
     let last = browser
         .client
         .find_all(Locator::Css(".graph-canvas g[role=button]"))
@@ -246,6 +345,12 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     wait_for_node_count(&browser, all - 1).await;
     let removed = browser.current_url().await;
     assert!(removed.contains("~r"), "{removed}");
+    // Back brings the node back, and the graph as it was drawn (not rebuilt and laid out afresh).
+    browser.client.back().await.expect("Back");
+    wait_for_node_count(&browser, all).await;
+    assert_eq!(settled_drawing(&browser).await, drawn);
+    browser.client.forward().await.expect("Forward");
+    wait_for_node_count(&browser, all - 1).await;
 
     // Keyboard pan and zoom (from a node, the keys reach the canvas), and Fit to view.
     let view = || async {
@@ -269,6 +374,86 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     assert_ne!(view().await, zoomed, "← pans");
     browser.click_button("Fit to view").await;
     assert_eq!(view().await, fitted, "Fit to view frames the graph again");
+
+    // The mouse: dragging the background pans everything along; dragging a node moves it alone, and it
+    // stays where it is dropped; Shift + → moves the focused node too.
+    let (name, _, background) = grab_points(&browser).await;
+    let before = node_centre(&browser, &name).await;
+    drag(&browser, background, (60, 40)).await;
+    browser
+        .wait_until("the drag to pan the view", || async {
+            let now = node_centre(&browser, &name).await;
+            (
+                near(now, (before.0 + 60.0, before.1 + 40.0)),
+                format!("{before:?} → {now:?}"),
+            )
+        })
+        .await;
+    let (name, node_at, _) = grab_points(&browser).await;
+    let panned = view().await;
+    drag(&browser, node_at, (-50, 30)).await;
+    let dropped = (node_at.0 as f64 - 50.0, node_at.1 as f64 + 30.0);
+    browser
+        .wait_until("the dragged node where it was dropped", || async {
+            let now = node_centre(&browser, &name).await;
+            (
+                near(now, dropped),
+                format!("{now:?}, dropped at {dropped:?}"),
+            )
+        })
+        .await;
+    assert_eq!(view().await, panned, "moving a node does not pan");
+    let node = browser
+        .client
+        .find(Locator::Css(&format!(
+            ".graph-canvas g[role=button][aria-label={}]",
+            serde_json::to_string(&name).expect("a CSS string")
+        )))
+        .await
+        .expect("the dragged node");
+    node.send_keys(&format!("{}{}", Key::Shift, Key::Right))
+        .await
+        .expect("press Shift + →");
+    let moved = node_centre(&browser, &name).await;
+    assert!(
+        moved.0 > dropped.0 + 3.0 && (moved.1 - dropped.1).abs() < 1.0,
+        "{moved:?} after {dropped:?}"
+    );
+    assert_eq!(
+        view().await,
+        panned,
+        "Shift + → moves the node, not the view"
+    );
+
+    // The wheel zooms about the pointer: one notch in, nodes 1.15 times as big, once the wheel rests.
+    let width = || async {
+        browser
+            .script(&format!(
+                "const g = Array.from(document.querySelectorAll('.graph-canvas g[role=button]')).find(g => g.getAttribute('aria-label') === {});
+                 return g.querySelector('path').getBoundingClientRect().width;",
+                serde_json::to_string(&name).expect("a JS string")
+            ))
+            .await
+            .as_f64()
+            .unwrap_or_default()
+    };
+    let small = width().await;
+    browser
+        .script(
+            "const c = document.querySelector('.graph-canvas'); const r = c.getBoundingClientRect();
+             c.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, clientX: r.left + r.width / 2,
+                 clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+             return true;",
+        )
+        .await;
+    browser
+        .wait_until("the wheel's zoom to reach the view", || async {
+            let v = view().await;
+            (v != panned, v)
+        })
+        .await;
+    let big = width().await;
+    assert!((big / small - 1.15).abs() < 0.02, "{small} → {big}");
 
     // Exports: JSON with the nodes and edges, SVG with the labels.
     catch_downloads(&browser).await;
@@ -414,6 +599,29 @@ async fn a_large_expansion_adds_the_first_page_then_more() {
     browser
         .wait_for_text("✓ Alerts: 100 results, 100 new")
         .await;
+    // "More" is in the address like the expansion: a reload (or a shared link) shows all 100.
+    let url = browser.current_url().await;
+    assert!(
+        url.contains("~m'0!alerts") || url.contains("~m%270!alerts"),
+        "{url}"
+    );
+    browser.client.refresh().await.expect("reload");
+    wait_for_node_count(&browser, 101).await;
+    let description = browser
+        .script(&format!(
+            "return Array.from(document.querySelectorAll('.graph-canvas g[role=button]')).find(g => g.getAttribute('aria-label') === {}).getAttribute('aria-description');",
+            serde_json::to_string(&machine).expect("a JS string")
+        ))
+        .await;
+    assert!(
+        description
+            .as_str()
+            .is_some_and(|d| d.contains("Alerts +100")),
+        "{description}"
+    );
+    // Back: the first 50 only.
+    browser.client.back().await.expect("Back");
+    wait_for_node_count(&browser, 51).await;
     browser.close().await;
 }
 

@@ -1,7 +1,6 @@
-// Drives the bench-only wasm module (bench/wasm): alert decoding against JSON.parse, the demo engine's
-// query, and a graph proxy (core's layout and SVG export). `cargo xtask bench` calls window.__bench.*.
+// Drives the bench-only wasm module (bench/wasm): alert decoding against JSON.parse and the demo engine's
+// query. `cargo xtask bench` calls window.__bench.*.
 import init, * as kernel from './atp_bench.js';
-import { painted, frames, median } from './common.js';
 
 const t = () => performance.now();
 
@@ -62,40 +61,5 @@ async function engine(scale, runs) {
   return { alerts, setup, cold, samples };
 }
 
-async function graph(nodes, edgesPerNode, panMs) {
-  const holder = document.getElementById('graph');
-  const [n, e] = kernel.graph_setup(nodes, edgesPerNode);
-  holder.replaceChildren();
-  await painted();
-  const t0 = t();
-  const iterations = kernel.graph_layout(10000);
-  const t1 = t();
-  const svg = kernel.graph_svg();
-  const t2 = t();
-  holder.innerHTML = svg;
-  await painted();
-  const t3 = t();
-  // Panning, two ways a drag can move the picture: a new viewBox every frame (the SVG is laid out and
-  // repainted each frame), or a CSS transform on the <svg> (the compositor moves a painted layer).
-  const el = holder.querySelector('svg');
-  const box = (el.getAttribute('viewBox') || '0 0 1000 1000').split(/[ ,]+/).map(Number);
-  const viewBox = await frames(panMs, (i) => {
-    const dx = Math.sin(i / 20) * box[2] * 0.2;
-    const dy = Math.cos(i / 25) * box[3] * 0.2;
-    el.setAttribute('viewBox', `${box[0] + dx} ${box[1] + dy} ${box[2]} ${box[3]}`);
-  });
-  el.setAttribute('viewBox', box.join(' '));
-  el.style.willChange = 'transform';
-  await painted();
-  const transform = await frames(panMs, (i) => {
-    el.style.transform = `translate(${Math.sin(i / 20) * 200}px, ${Math.cos(i / 25) * 150}px)`;
-  });
-  return {
-    nodes: n, edges: e, iterations, svgBytes: svg.length,
-    layout: t1 - t0, svg: t2 - t1, paint: t3 - t2, total: t3 - t0,
-    viewBoxFrame: median(viewBox), transformFrame: median(transform),
-  };
-}
-
-window.__bench = { decode, engine, graph };
+window.__bench = { decode, engine };
 init().then(() => { window.__benchReady = true; }, (e) => { window.__benchError = String(e); });

@@ -119,6 +119,8 @@ fn replay(t: &DemoTenant, api: Api, recipe: &Recipe) -> Graph {
             Step::Collapse(k, r) => {
                 g.collapse(k, r).unwrap();
             }
+            // This replay merges every result of an expansion at once: nothing is left for "more".
+            Step::More(..) => {}
         }
     }
     g
@@ -549,6 +551,29 @@ fn the_recipe_text_is_compact_and_readable() {
     );
     assert_eq!(Recipe::default().encode(), "");
     assert_eq!(Recipe::parse("", Api::Defender).unwrap(), Recipe::default());
+}
+
+#[test]
+fn more_results_of_an_expansion_are_a_step_of_the_recipe() {
+    let mut g = Graph::new(Api::Defender);
+    let a = g
+        .add_start(Entity::Alert, &json!({"id": SOURCE_ALERT_ID}))
+        .unwrap();
+    let files = route(Api::Defender, "alerts.files");
+    // Not expanded yet: there is nothing to have more of.
+    assert!(!g.record_more(&a, files));
+    g.merge_expansion(&a, files, &[json!({"sha1": "a".repeat(40)})])
+        .unwrap();
+    g.merge_expansion(&a, files, &[json!({"sha1": "b".repeat(40)})])
+        .unwrap();
+    assert!(g.record_more(&a, files));
+    let text = g.recipe().encode();
+    assert_eq!(text, format!("sa{SOURCE_ALERT_ID}~x'0!files~m'0!files"));
+    assert_eq!(Recipe::parse(&text, Api::Defender).unwrap(), *g.recipe());
+    assert_eq!(g.nodes().len(), 3);
+    // Undoing a page needs its data: the app rebuilds (or restores) instead.
+    assert!(!g.undo());
+    assert_eq!(Recipe::parse("sa1~m'0", Api::Defender).unwrap_err().step, 1);
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn expandable(api: Api, entity: Entity) -> Vec<&'static Route> {
 /// A random step: op, entity, id, which relation.
 fn step_strategy() -> impl Strategy<Value = (u8, usize, String, usize)> {
     (
-        0u8..4,
+        0u8..5,
         0usize..7,
         "\\PC{1,12}|[a-z0-9._\\\\-]{1,12}",
         0usize..8,
@@ -40,7 +40,8 @@ fn build(api: Api, raw: &[(u8, usize, String, usize)]) -> Recipe {
             (0, _) => Step::Start(key),
             (2, _) | (_, None) => Step::Remove(key),
             (1, Some(route)) => Step::Expand(key, route),
-            (_, Some(route)) => Step::Collapse(key, route),
+            (3, Some(route)) => Step::Collapse(key, route),
+            (_, Some(route)) => Step::More(key, route),
         });
     }
     Recipe { steps }

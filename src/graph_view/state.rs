@@ -48,6 +48,18 @@ pub struct More {
     next_link: Option<String>,
 }
 
+/// A graph as it was, so Back (and Forward) can bring it back as the analyst left it, without fetching.
+#[derive(Clone)]
+struct Snapshot {
+    profile: Profile,
+    dataset: DemoData,
+    graph: Graph,
+    more: HashMap<(NodeKey, &'static str), More>,
+}
+
+/// Graphs kept for Back and Forward, newest last.
+const SNAPSHOTS: usize = 24;
+
 /// The graph view's state, shared through [`use_graph`].
 #[derive(Clone, Copy)]
 pub struct GraphState {
@@ -57,6 +69,8 @@ pub struct GraphState {
     pub version: RwSignal<u64>,
     /// Each node's position, as the layout moves it; nodes and edges read only their own.
     positions: StoredValue<HashMap<NodeKey, ArcRwSignal<(f32, f32)>>>,
+    /// Ticks whenever nodes moved (layout frames, drags): a big graph's edges, drawn as one path, follow it.
+    pub moved: RwSignal<u64>,
     /// The profile whose routes the graph's expansions call.
     pub profile: RwSignal<Profile>,
     /// The demo dataset the graph was built from.
@@ -78,9 +92,13 @@ pub struct GraphState {
     pub busy: RwSignal<usize>,
     /// Results of large expansions not added yet: (node, relation) → the rest.
     more: StoredValue<HashMap<(NodeKey, &'static str), More>>,
+    /// Earlier graphs, for Back and Forward.
+    snapshots: StoredValue<Vec<Snapshot>>,
     /// Bumped by a rebuild, so answers to an older graph are dropped.
     generation: StoredValue<u64>,
     animating: StoredValue<bool>,
+    /// The layout is moving nodes (a big graph's labels wait for it to come to rest).
+    pub settling: RwSignal<bool>,
     /// Since the layout last started: frames, milliseconds in the layout, milliseconds updating the page.
     frames: StoredValue<(u32, f64, f64)>,
     /// When the last layout frame started.
@@ -93,6 +111,8 @@ pub struct GraphState {
 thread_local! {
     /// The page's graph state, for the address hooks that run outside any component (popstate, load).
     static STATE: Cell<Option<GraphState>> = const { Cell::new(None) };
+    /// The canvas's size, while it is on screen.
+    static CANVAS_SIZE: Cell<Option<(f32, f32)>> = const { Cell::new(None) };
 }
 
 /// Provides the graph state to the components below (called with the explorer's).
@@ -102,6 +122,7 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         layout: StoredValue::new(Layout::new()),
         version: RwSignal::new(0),
         positions: StoredValue::new(HashMap::new()),
+        moved: RwSignal::new(0),
         profile: RwSignal::new(Profile::Wdatp),
         dataset: StoredValue::new(DemoData::Normal),
         selected: RwSignal::new(None),
@@ -114,8 +135,10 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         status: RwSignal::new(None),
         busy: RwSignal::new(0),
         more: StoredValue::new(HashMap::new()),
+        snapshots: StoredValue::new(Vec::new()),
         generation: StoredValue::new(0),
         animating: StoredValue::new(false),
+        settling: RwSignal::new(false),
         frames: StoredValue::new((0, 0.0, 0.0)),
         last_frame: StoredValue::new(0.0),
         synthetic: StoredValue::new(false),
@@ -191,6 +214,31 @@ impl GraphState {
         })
     }
 
+    /// Moves a node where the analyst put it (a drag, or Shift + arrow keys) and pins it there: the
+    /// layout no longer moves it.
+    pub fn move_node(&self, key: &NodeKey, pos: (f32, f32)) {
+        let mut moved = None;
+        self.graph.update_value(|g| {
+            if g.set_position(key, pos, true) {
+                moved = g.node(key).map(|n| n.pos);
+            }
+        });
+        if let Some(pos) = moved {
+            self.auto_fit.set(false);
+            self.positions.with_value(|p| {
+                if let Some(signal) = p.get(key) {
+                    signal.set(pos);
+                }
+            });
+            self.moved.update(|m| *m += 1);
+        }
+    }
+
+    /// Where a node is now.
+    pub fn position_of(&self, key: &NodeKey) -> Option<(f32, f32)> {
+        self.with(|g| g.node(key).map(|n| n.pos))
+    }
+
     /// Results of a large expansion not added yet.
     /// (results fetched but not added, whether the API has another page).
     pub fn more_of(&self, key: &NodeKey, relation: &'static str) -> (usize, bool) {
@@ -237,6 +285,56 @@ impl GraphState {
         }
         self.version.update(|v| *v += 1);
         self.animate();
+    }
+
+    /// Keeps the graph as it is now (before a change, or before Back or Forward takes it away).
+    fn keep_snapshot(&self) {
+        if self.synthetic.get_value() {
+            return;
+        }
+        let snapshot = Snapshot {
+            profile: self.profile.get_untracked(),
+            dataset: self.dataset.get_value(),
+            graph: self.graph.get_value(),
+            more: self.more.get_value(),
+        };
+        if snapshot.graph.is_empty() {
+            return;
+        }
+        self.snapshots.update_value(|all| {
+            all.retain(|s| {
+                !(s.profile == snapshot.profile
+                    && s.dataset == snapshot.dataset
+                    && s.graph.recipe() == snapshot.graph.recipe())
+            });
+            all.push(snapshot);
+            if all.len() > SNAPSHOTS {
+                all.remove(0);
+            }
+        });
+    }
+
+    /// Brings back a kept graph with this recipe, if there is one.
+    fn restore(&self, profile: Profile, dataset: DemoData, recipe: &Recipe) -> bool {
+        let Some(found) = self.snapshots.with_value(|all| {
+            all.iter()
+                .rev()
+                .find(|s| {
+                    s.profile == profile && s.dataset == dataset && s.graph.recipe() == recipe
+                })
+                .cloned()
+        }) else {
+            return false;
+        };
+        self.keep_snapshot();
+        self.generation.update_value(|g| *g += 1);
+        self.graph.set_value(found.graph);
+        self.more.set_value(found.more);
+        self.dataset.set_value(dataset);
+        self.profile.set(profile);
+        self.status.set(None);
+        self.touch();
+        true
     }
 
     /// Records the graph in the address: a new history entry, so Back undoes the change.
@@ -287,6 +385,7 @@ impl GraphState {
         }
         let mut added = 0;
         let mut last = None;
+        self.keep_snapshot();
         self.graph.update_value(|g| {
             for value in values {
                 if let Ok(key) = g.add_start(entity, value) {
@@ -331,6 +430,7 @@ impl GraphState {
         match outcome {
             Ok(body) => {
                 let mut merged = Ok(0);
+                self.keep_snapshot();
                 self.graph.update_value(|g| {
                     merged = merge_page(g, &key, route, &body, Vec::new(), self.more);
                 });
@@ -362,54 +462,61 @@ impl GraphState {
     }
 
     /// Adds the next results a large expansion held back: from the page already fetched, else the
-    /// API's next page (through the normal request path).
+    /// API's next page (through the normal request path). A step of the recipe, like an expansion.
     pub async fn add_more(&self, key: NodeKey, route: &'static Route) {
-        let Some(more) = self
-            .more
-            .try_update_value(|m| m.remove(&(key.clone(), route.key)))
-            .flatten()
-        else {
+        let generation = self.generation.get_value();
+        let Some(page) = self.next_page(&key, route).await else {
             return;
         };
-        let generation = self.generation.get_value();
-        let merged = if more.rest.is_empty() {
-            let Some(next) = more.next_link else {
-                return;
-            };
-            self.busy.update(|b| *b += 1);
-            let outcome = self
-                .fetch_url(next, self.profile.get_untracked(), key.entity())
-                .await;
-            self.busy.update(|b| *b = b.saturating_sub(1));
-            if self.generation.get_value() != generation {
-                return;
+        if self.generation.get_value() != generation {
+            return;
+        }
+        self.keep_snapshot();
+        let mut merged = Ok(0);
+        self.graph.update_value(|g| {
+            merged =
+                page.and_then(|(body, held)| merge_page(g, &key, route, &body, held, self.more));
+            if merged.is_ok() {
+                g.record_more(&key, route);
             }
-            outcome.and_then(|body| {
-                let mut merged = Ok(0);
-                self.graph.update_value(|g| {
-                    merged = merge_page(g, &key, route, &body, Vec::new(), self.more);
-                });
-                merged
-            })
-        } else {
-            let mut merged = Ok(0);
-            let page = serde_json::json!({ "value": [], "@odata.nextLink": more.next_link });
-            self.graph.update_value(|g| {
-                merged = merge_page(g, &key, route, &page, more.rest, self.more);
-            });
-            merged
-        };
+        });
         match merged {
             Ok(_) => {
                 self.status.set(None);
                 self.touch();
+                self.record();
             }
             Err(e) => self.status.set(Some(e)),
         }
     }
 
+    /// What "more" of an expansion merges next: (a body, results held back from the page before);
+    /// `None` when nothing waits.
+    async fn next_page(
+        &self,
+        key: &NodeKey,
+        route: &'static Route,
+    ) -> Option<Result<(Value, Vec<Value>), String>> {
+        let more = self
+            .more
+            .try_update_value(|m| m.remove(&(key.clone(), route.key)))
+            .flatten()?;
+        if !more.rest.is_empty() {
+            let page = serde_json::json!({ "value": [], "@odata.nextLink": more.next_link });
+            return Some(Ok((page, more.rest)));
+        }
+        let next = more.next_link?;
+        self.busy.update(|b| *b += 1);
+        let outcome = self
+            .fetch_url(next, self.profile.get_untracked(), key.entity())
+            .await;
+        self.busy.update(|b| *b = b.saturating_sub(1));
+        Some(outcome.map(|body| (body, Vec::new())))
+    }
+
     pub fn remove(&self, key: &NodeKey) {
         let mut removed = false;
+        self.keep_snapshot();
         self.graph
             .update_value(|g| removed = g.remove_node(key).is_ok());
         if removed {
@@ -421,6 +528,7 @@ impl GraphState {
 
     pub fn collapse(&self, key: &NodeKey, route: &'static Route) {
         let mut went = false;
+        self.keep_snapshot();
         self.graph
             .update_value(|g| went = g.collapse(key, route).is_ok());
         if went {
@@ -433,6 +541,7 @@ impl GraphState {
 
     /// Empties the graph (a history entry: Back brings it back).
     pub fn clear(&self) {
+        self.keep_snapshot();
         self.reset(
             Graph::new(self.profile.get_untracked().api()),
             self.profile.get_untracked(),
@@ -472,7 +581,7 @@ impl GraphState {
             request::now_ms() - started
         )));
         self.open();
-        mark_when_painted("atp-graph-painted");
+        crate::explorer::mark_when_painted("atp-graph-painted");
     }
 
     /// Makes the graph what an address says: nothing to do, one step undone, new steps replayed on the
@@ -512,9 +621,14 @@ impl GraphState {
         if same_base && have == wanted {
             return;
         }
+        // Back over a removal or a collapse (or Forward again): the graph as it was, not fetched again.
+        if self.restore(link.profile, dataset, &wanted) {
+            return;
+        }
         if same_base && have.steps.len() == wanted.steps.len() + 1 && have.without_last() == wanted
         {
             let mut undone = false;
+            self.keep_snapshot();
             self.graph.update_value(|g| undone = g.undo());
             if undone {
                 let graph = self.graph;
@@ -537,6 +651,7 @@ impl GraphState {
             leptos::task::spawn_local(async move { this.replay(base, extra, link.profile).await });
             return;
         }
+        self.keep_snapshot();
         self.dataset.set_value(dataset);
         self.reset(Graph::new(api), link.profile);
         self.open();
@@ -604,6 +719,22 @@ impl GraphState {
                 Step::Collapse(key, route) => {
                     let _ = graph.collapse(&key, route);
                 }
+                Step::More(key, route) => match self.next_page(&key, route).await {
+                    Some(Ok((body, held))) => {
+                        match merge_page(&mut graph, &key, route, &body, held, self.more) {
+                            Ok(_) => {
+                                graph.record_more(&key, route);
+                            }
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                    Some(Err(e)) => problems.push(e),
+                    None => problems.push(format!(
+                        "step {}: no more results of {} to add",
+                        i + 1,
+                        relation_name(route)
+                    )),
+                },
             }
             if self.generation.get_value() != generation {
                 self.busy.update(|b| *b = b.saturating_sub(1));
@@ -618,7 +749,7 @@ impl GraphState {
                 .map(|first| format!("Rebuilt, but {} step(s) failed: {first}", problems.len())),
         );
         self.touch();
-        mark_when_painted("atp-graph-painted");
+        crate::explorer::mark_when_painted("atp-graph-painted");
     }
 
     /// One request through the normal path; the body as JSON, or the problem in words.
@@ -676,6 +807,9 @@ impl GraphState {
             return;
         }
         self.animating.set_value(true);
+        if !self.settling.get_untracked() {
+            self.settling.set(true);
+        }
         self.frames.set_value((0, 0.0, 0.0));
         self.last_frame.set_value(request::now_ms());
         let this = *self;
@@ -686,7 +820,12 @@ impl GraphState {
         let started = request::now_ms();
         let frame_ms = started - self.last_frame.get_value();
         self.last_frame.set_value(started);
-        let budget = (frame_ms / 2.0).clamp(LAYOUT_BUDGET_MS, LAYOUT_BUDGET_MAX_MS);
+        // The first frame draws the nodes: the layout waits for later frames rather than delay it.
+        let budget = if self.frames.with_value(|f| f.0 == 0) {
+            LAYOUT_BUDGET_MS
+        } else {
+            (frame_ms / 2.0).clamp(LAYOUT_BUDGET_MS, LAYOUT_BUDGET_MAX_MS)
+        };
         let mut at_rest = false;
         self.graph.update_value(|g| {
             self.layout.update_value(|layout| loop {
@@ -702,17 +841,22 @@ impl GraphState {
         });
         let laid_out = request::now_ms();
         // Only nodes that moved touch the page.
+        let mut any = false;
         self.graph.with_value(|g| {
             self.positions.with_value(|p| {
                 for n in g.nodes() {
                     if let Some(signal) = p.get(&n.key) {
                         if signal.get_untracked() != n.pos {
                             signal.set(n.pos);
+                            any = true;
                         }
                     }
                 }
             });
         });
+        if any {
+            self.moved.update(|m| *m += 1);
+        }
         if self.auto_fit.get_untracked() {
             if let Some((w, h)) = canvas_size() {
                 self.fit(w, h);
@@ -726,6 +870,7 @@ impl GraphState {
         });
         if at_rest {
             self.animating.set_value(false);
+            self.settling.set(false);
             // For the benchmark: how the layout's time was spent, on the canvas.
             let (n, layout, sync) = self.frames.get_value();
             if let Some(canvas) = document().query_selector(".graph-canvas").ok().flatten() {
@@ -734,7 +879,7 @@ impl GraphState {
                     &format!("frames={n} layout_ms={layout:.0} update_ms={sync:.0}"),
                 );
             }
-            mark_when_painted("atp-graph-at-rest");
+            crate::explorer::mark_when_painted("atp-graph-at-rest");
         } else {
             let this = *self;
             request_animation_frame(move || this.frame());
@@ -786,16 +931,12 @@ pub fn relation_name(route: &Route) -> String {
 
 /// The graph canvas's size on screen, when it is shown.
 pub fn canvas_size() -> Option<(f32, f32)> {
-    let canvas = document().query_selector(".graph-canvas").ok().flatten()?;
-    let rect = canvas.get_bounding_client_rect();
-    (rect.width() > 0.0 && rect.height() > 0.0).then(|| (rect.width() as f32, rect.height() as f32))
+    CANVAS_SIZE.with(Cell::get)
 }
 
-/// A `performance.mark` at the next frame, for the benchmark (`atp-graph-painted`, `atp-graph-at-rest`).
-fn mark_when_painted(name: &'static str) {
-    request_animation_frame(move || {
-        if let Some(performance) = window().performance() {
-            let _ = performance.mark(name);
-        }
-    });
+/// Keeps the canvas's size (its ResizeObserver calls this): reading it from the page mid-frame would
+/// force a layout of the whole drawing, the costliest step of a big graph's first paint.
+pub fn set_canvas_size(width: f32, height: f32) {
+    let size = (width > 0.0 && height > 0.0).then_some((width, height));
+    CANVAS_SIZE.with(|c| c.set(size));
 }

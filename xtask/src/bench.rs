@@ -28,7 +28,14 @@ pub struct Options {
     pub throttle: f64,
     /// The bench kernels' opt-level: "z" (the app's) unless asked, e.g. 3 to see what speed it costs.
     pub opt_level: String,
+    /// Only these groups of scenarios (`--only graph,cards`); all when empty.
+    pub only: Vec<String>,
+    /// A release build to measure instead of building one (`--dist DIR`, e.g. an older build kept aside).
+    pub dist: Option<PathBuf>,
 }
+
+/// The groups `--only` takes.
+const GROUPS: [&str; 6] = ["load", "decode", "engine", "cards", "scroll", "graph"];
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options> {
@@ -36,6 +43,8 @@ impl Options {
             runs: 5,
             throttle: 1.0,
             opt_level: "z".into(),
+            only: Vec::new(),
+            dist: None,
         };
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
@@ -61,10 +70,38 @@ impl Options {
                         .ok_or("--opt-level takes z, s, 1, 2 or 3 (the bench kernels' only; the app keeps its own)")?
                         .clone();
                 }
+                "--only" => {
+                    let groups = rest
+                        .next()
+                        .map(|g| g.split(',').map(str::to_string).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                    if groups.is_empty() || groups.iter().any(|g| !GROUPS.contains(&g.as_str())) {
+                        return Err(format!(
+                            "--only takes scenario groups, comma-separated, of: {}",
+                            GROUPS.join(", ")
+                        ));
+                    }
+                    options.only = groups;
+                }
+                "--dist" => {
+                    let dir = rest
+                        .next()
+                        .map(PathBuf::from)
+                        .ok_or("--dist takes the directory of a release build")?;
+                    if !dir.join("index.html").is_file() {
+                        return Err(format!("--dist {}: no index.html there", dir.display()));
+                    }
+                    options.dist = Some(dir);
+                }
                 other => return Err(format!("bench does not take {other:?}; see cargo xtask")),
             }
         }
         Ok(options)
+    }
+
+    /// Whether the scenarios of `group` run.
+    pub fn wants(&self, group: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|g| g == group)
     }
 }
 
@@ -267,12 +304,32 @@ pub fn bench(args: &[String]) -> Result<()> {
     let site = out.join("site");
     let tools = Tools::ensure(true)?;
 
-    println!("==> release build of the app (trunk)");
-    let dist = tools.build(false, None)?;
+    let dist = match &options.dist {
+        Some(dir) => dir.clone(),
+        None => {
+            println!("==> release build of the app (trunk)");
+            tools.build(false, None)?
+        }
+    };
     let transfer = transfer_size(&dist)?;
 
-    println!("==> bench-only kernels (bench/wasm), native and wasm32");
-    let native = build_kernels(&tools, &root, &out, &site, &options.opt_level)?;
+    // The graph scenarios open the app alone; the others need the bench-only pages and kernels.
+    let native = if ["decode", "engine", "cards"]
+        .iter()
+        .any(|g| options.wants(g))
+    {
+        println!("==> bench-only kernels (bench/wasm), native and wasm32");
+        Some(build_kernels(
+            &tools,
+            &root,
+            &out,
+            &site,
+            &options.opt_level,
+        )?)
+    } else {
+        fs::create_dir_all(&site).map_err(|e| format!("{}: {e}", site.display()))?;
+        None
+    };
     copy_pages(&root.join("bench/site"), &site, &dist)?;
     let built = started.elapsed().as_secs_f64();
 
@@ -290,7 +347,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         chromedriver: &tools.chromedriver,
         profile_dir: &out.join("chromium-profile"),
         options: &options,
-        native: &native,
+        native: native.as_deref(),
     }))?;
     let native = measured.native;
 

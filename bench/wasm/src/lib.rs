@@ -2,8 +2,8 @@
 //! native binary (the same code on the host, for the engine's native baseline).
 
 use atp_core::demo::{DemoConfig, DemoTenant, Variant};
-use atp_core::graph::{synthetic, Graph, Layout, SvgOptions};
 use atp_core::body::Page;
+use atp_core::graph::{synthetic, Graph, Layout};
 use atp_core::model::Alert;
 use atp_core::{Profile, Region};
 use chrono::{TimeZone, Utc};
@@ -71,19 +71,15 @@ pub fn engine_query(tenant: &DemoTenant) -> Result<usize, String> {
     }
 }
 
-/// A graph of about `nodes` nodes and `edges_per_node` × `nodes` edges, placed but not laid out.
+/// A graph of about `nodes` nodes and `edges_per_node` × `nodes` edges, placed but not laid out: the
+/// app's `?graph-synthetic=` graph (same seed).
 pub fn graph(nodes: usize, edges_per_node: usize) -> Graph {
-    synthetic(nodes, edges_per_node, 42)
+    synthetic(nodes, edges_per_node, 7)
 }
 
 /// Lays `graph` out to rest (at most `cap` iterations); the iterations run.
 pub fn layout(graph: &mut Graph, cap: usize) -> usize {
     Layout::new().run_to_rest(graph, cap)
-}
-
-/// The graph as SVG, as the app's export draws it.
-pub fn svg(graph: &Graph) -> String {
-    graph.to_svg(&SvgOptions::default())
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -94,7 +90,6 @@ mod web {
 
     thread_local! {
         static TENANT: RefCell<Option<DemoTenant>> = const { RefCell::new(None) };
-        static GRAPH: RefCell<Option<Graph>> = const { RefCell::new(None) };
     }
 
     fn fail(message: String) -> JsValue {
@@ -129,26 +124,5 @@ mod web {
             Some(tenant) => engine_query(tenant).map_err(fail),
             None => Err(fail("call engine_setup first".into())),
         })
-    }
-
-    /// Builds the synthetic graph (not timed); `[nodes, edges]`.
-    #[wasm_bindgen]
-    pub fn graph_setup(nodes: usize, edges_per_node: usize) -> Vec<u32> {
-        let g = graph(nodes, edges_per_node);
-        let counts = vec![g.nodes().len() as u32, g.edges().len() as u32];
-        GRAPH.with(|slot| *slot.borrow_mut() = Some(g));
-        counts
-    }
-
-    /// Lays the graph of `graph_setup` out to rest; the iterations run.
-    #[wasm_bindgen]
-    pub fn graph_layout(cap: usize) -> usize {
-        GRAPH.with(|slot| slot.borrow_mut().as_mut().map_or(0, |g| layout(g, cap)))
-    }
-
-    /// The graph of `graph_setup` as SVG.
-    #[wasm_bindgen]
-    pub fn graph_svg() -> String {
-        GRAPH.with(|slot| slot.borrow().as_ref().map(svg).unwrap_or_default())
     }
 }

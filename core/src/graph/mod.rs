@@ -639,6 +639,19 @@ impl Graph {
         before - self.nodes.len()
     }
 
+    /// Records that the next results of `from`'s expansion along `route` were merged (with
+    /// [`Graph::merge_expansion`], which records only an expansion's first page). `false`, and nothing
+    /// recorded, when that expansion is not in the graph.
+    pub fn record_more(&mut self, from: &NodeKey, route: &'static Route) -> bool {
+        let expanded = self
+            .node(from)
+            .is_some_and(|n| n.expansion(route.key).is_some());
+        if expanded {
+            self.recipe.steps.push(Step::More(from.clone(), route));
+        }
+        expanded
+    }
+
     /// Undoes the last step in place when that needs no data (a start or an expansion: what it added goes).
     /// `false` when the graph is empty, or when the last step removed something: then rebuild from
     /// [`Recipe::without_last`] and the responses the app keeps.
@@ -663,7 +676,7 @@ impl Graph {
                 self.retain(keep, |_, _| true);
                 true
             }
-            Step::Remove(_) | Step::Collapse(..) => false,
+            Step::Remove(_) | Step::Collapse(..) | Step::More(..) => false,
         }
     }
 
@@ -807,6 +820,25 @@ impl Graph {
         self.nodes
             .iter()
             .all(|n| n.pinned || n.heat <= layout::REST_HEAT)
+    }
+
+    /// The edges a filter lets through and `keep` accepts, as one SVG path of straight segments
+    /// (`M x1 y1 L x2 y2` each, one decimal): a big graph draws all its edges as one element.
+    pub fn edge_path(&self, filter: EntityFilter, keep: impl Fn(&Edge) -> bool) -> String {
+        use std::fmt::Write;
+        let mut d = String::with_capacity(self.links.len() * 28);
+        for (&(f, t), e) in self.links.iter().zip(&self.edges) {
+            let (a, b) = (&self.nodes[f as usize], &self.nodes[t as usize]);
+            if !filter.contains(a.key.entity) || !filter.contains(b.key.entity) || !keep(e) {
+                continue;
+            }
+            let _ = write!(
+                d,
+                "M{:.1} {:.1}L{:.1} {:.1}",
+                a.pos.0, a.pos.1, b.pos.0, b.pos.1
+            );
+        }
+        d
     }
 
     pub(crate) fn links(&self) -> &[(u32, u32)] {

@@ -10,7 +10,7 @@
 //! ```text
 //! recipe := step ( "~" step )*            empty text: empty recipe
 //! step   := op node [ "!" relation ]
-//! op     := "s" start | "x" expand | "r" remove | "c" collapse
+//! op     := "s" start | "x" expand | "r" remove | "c" collapse | "m" more (the next page of an expansion)
 //! node   := entity id | "'" n            n: the n-th distinct node named earlier in the recipe (from 0)
 //! entity := "a" alert | "m" machine | "u" user | "d" domain | "i" ip | "f" file | "t" actor
 //! id     := ( [A-Za-z0-9._-] | "*" HEX HEX )+     other UTF-8 bytes as *XX
@@ -36,12 +36,19 @@ pub enum Step {
     Expand(NodeKey, &'static Route),
     Remove(NodeKey),
     Collapse(NodeKey, &'static Route),
+    /// The next results of a large expansion: the rest of the page it fetched, else the API's next page
+    /// (the app adds a page at a time).
+    More(NodeKey, &'static Route),
 }
 
 impl Step {
     pub fn node(&self) -> &NodeKey {
         match self {
-            Step::Start(k) | Step::Expand(k, _) | Step::Remove(k) | Step::Collapse(k, _) => k,
+            Step::Start(k)
+            | Step::Expand(k, _)
+            | Step::Remove(k)
+            | Step::Collapse(k, _)
+            | Step::More(k, _) => k,
         }
     }
 }
@@ -178,6 +185,7 @@ impl Recipe {
                 Step::Expand(k, r) => ('x', k, Some(*r)),
                 Step::Remove(k) => ('r', k, None),
                 Step::Collapse(k, r) => ('c', k, Some(*r)),
+                Step::More(k, r) => ('m', k, Some(*r)),
             };
             out.push(op);
             let mut full = String::new();
@@ -251,8 +259,9 @@ impl Recipe {
                 (b'r', None) => Step::Remove(key),
                 (b'x', Some(r)) => Step::Expand(key, r),
                 (b'c', Some(r)) => Step::Collapse(key, r),
+                (b'm', Some(r)) => Step::More(key, r),
                 (b's' | b'r', Some(_)) => return Err(fail("this step takes no relation")),
-                (b'x' | b'c', None) => return Err(fail("this step needs a relation")),
+                (b'x' | b'c' | b'm', None) => return Err(fail("this step needs a relation")),
                 _ => return Err(fail("unknown step")),
             };
             steps.push(step);

@@ -52,9 +52,10 @@ fn entity_json(e: Entity, n: usize) -> Value {
     }
 }
 
-/// A Defender graph of about `nodes` nodes and `edges_per_node` × `nodes` edges, from one start alert,
-/// grown by expansions of random nodes along their relations, each returning a few new entities and
-/// some already in the graph. Nothing is laid out yet: every node is hot, where placement put it.
+/// A Defender graph of `nodes` nodes and about `edges_per_node` × `nodes` edges (a few more at most), from
+/// one start alert, grown by expansions of random nodes along their relations, each returning a few new
+/// entities and some already in the graph; then more expansions returning only entities already there,
+/// until the edges are there. Nothing is laid out yet: every node is hot, where placement put it.
 pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
     let api = Api::Defender;
     let mut rng = Mix(seed);
@@ -69,7 +70,10 @@ pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
         known[slot(Entity::Alert)].push(first.key.clone());
     }
     let mut stalls = 0;
-    while g.nodes().len() < nodes && stalls < 10_000 {
+    let edges = nodes * edges_per_node;
+    // First grow to `nodes` nodes, then add links between nodes already there until `edges` edges.
+    while (g.nodes().len() < nodes || g.edges().len() < edges) && stalls < 10_000 {
+        let full = g.nodes().len() >= nodes;
         let from = g.nodes()[rng.below(g.nodes().len())].key.clone();
         let routes: Vec<_> = relations(api, from.entity())
             .filter(|r| !matches!(r.returns, Returns::Stats))
@@ -84,15 +88,24 @@ pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
             Returns::One(e) => (e, false),
             Returns::Stats => continue,
         };
-        let new = if many { 1 + rng.below(4) } else { 1 };
+        let new = match (full, many) {
+            (true, _) => 0,
+            (false, true) => 1 + rng.below(4),
+            (false, false) => 1,
+        };
         let mut results = Vec::new();
-        for _ in 0..new.min(nodes - g.nodes().len()) {
+        for _ in 0..new.min(nodes.saturating_sub(g.nodes().len())) {
             results.push(entity_json(target, counter));
             counter += 1;
         }
         if many {
             let pool = &known[slot(target)];
-            for _ in 0..new * edges_per_node.saturating_sub(1) {
+            let reuse = if full {
+                1 + rng.below(4)
+            } else {
+                new * edges_per_node.saturating_sub(1)
+            };
+            for _ in 0..reuse {
                 if pool.is_empty() {
                     break;
                 }
@@ -102,7 +115,7 @@ pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
                 }
             }
         }
-        let before = g.nodes().len();
+        let (before, edges_before) = (g.nodes().len(), g.edges().len());
         if g.merge_expansion(&from, route, &results).is_err() {
             stalls += 1;
             continue;
@@ -110,7 +123,11 @@ pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
         for n in &g.nodes()[before..] {
             known[slot(n.key.entity())].push(n.key.clone());
         }
-        stalls = 0;
+        if g.nodes().len() > before || g.edges().len() > edges_before {
+            stalls = 0;
+        } else {
+            stalls += 1;
+        }
     }
     g
 }

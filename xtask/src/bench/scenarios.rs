@@ -17,8 +17,8 @@ pub struct Setup<'a> {
     pub chromedriver: &'a Path,
     pub profile_dir: &'a Path,
     pub options: &'a Options,
-    /// The native kernels (bench/wasm's binary).
-    pub native: &'a Path,
+    /// The native kernels (bench/wasm's binary), when the scenarios that need them run.
+    pub native: Option<&'a Path>,
 }
 
 pub struct Measured {
@@ -106,27 +106,45 @@ async fn scenarios(b: &Browser, app: &str, bench: &str, setup: &Setup<'_>) -> Re
         .to_string();
     let mut rows = Vec::new();
 
-    println!("  cold load");
-    rows.push(cold_load(b, app, runs).await?);
-    println!("  native kernels (decode, engine, layout), right before their wasm runs");
-    let native = native_timings(setup.native, (runs * 6).max(30))?;
-    println!("  decode 10,000 alerts");
-    rows.extend(decode(b, bench, runs, &native).await?);
-    println!("  demo engine over 100,000 alerts");
-    let mut engine_row = engine(b, bench, runs, &native, &setup.options.opt_level).await?;
-    if setup.options.throttle > 1.0 {
-        engine_row.note.push_str(&format!(
-            "; CPU throttled {}× in Chromium only: the native baseline is not, so this ratio overstates wasm",
-            setup.options.throttle
-        ));
+    let wants = |group| setup.options.wants(group);
+    if wants("load") {
+        println!("  cold load");
+        rows.push(cold_load(b, app, runs).await?);
     }
-    rows.push(engine_row);
-    println!("  render 1,000 cards and scroll them");
-    rows.extend(cards(b, app, bench, runs).await?);
-    println!("  scroll through 100,000 alerts");
-    rows.extend(scroll_large(b, app, runs).await?);
-    println!("  graph proxy");
-    rows.extend(graph(b, bench, runs, &native).await?);
+    let native = match setup.native {
+        Some(binary) if wants("decode") || wants("engine") => {
+            println!("  native kernels (decode, engine, layout), right before their wasm runs");
+            native_timings(binary, (runs * 6).max(30))?
+        }
+        _ => Value::Null,
+    };
+    if wants("decode") {
+        println!("  decode 10,000 alerts");
+        rows.extend(decode(b, bench, runs, &native).await?);
+    }
+    if wants("engine") {
+        println!("  demo engine over 100,000 alerts");
+        let mut engine_row = engine(b, bench, runs, &native, &setup.options.opt_level).await?;
+        if setup.options.throttle > 1.0 {
+            engine_row.note.push_str(&format!(
+                "; CPU throttled {}× in Chromium only: the native baseline is not, so this ratio overstates wasm",
+                setup.options.throttle
+            ));
+        }
+        rows.push(engine_row);
+    }
+    if wants("cards") {
+        println!("  render 1,000 cards and scroll them");
+        rows.extend(cards(b, app, bench, runs).await?);
+    }
+    if wants("scroll") {
+        println!("  scroll through 100,000 alerts");
+        rows.extend(scroll_large(b, app, runs).await?);
+    }
+    if wants("graph") {
+        println!("  the app's graph view at 1,000 nodes");
+        rows.extend(graph(b, app, runs, &native).await?);
+    }
     Ok(Measured {
         rows,
         browser,
@@ -473,85 +491,175 @@ async fn engine(
     )))
 }
 
-/// Core's layout of a 1,000-node graph to rest, its SVG export painted, then panning it.
-async fn graph(b: &Browser, bench: &str, runs: usize, native: &Value) -> Result<Vec<Row>> {
-    let (mut total, mut layout, mut svg, mut paint) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut view_box, mut transform) = (Vec::new(), Vec::new());
-    let mut shape = String::new();
+/// The app's graph view with `?graph-synthetic=1000`: data in hand to the first painted frame (its marks),
+/// then panning it by real pointer drags (CDP mouse events) once the layout is at rest.
+async fn graph(b: &Browser, app: &str, runs: usize, native: &Value) -> Result<Vec<Row>> {
+    let (mut first, mut built, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut fps, mut p95, mut worst, mut moves) = (Vec::new(), Vec::new(), Vec::new(), 0usize);
+    let mut all_fps = Vec::new();
+    let (mut shape, mut spent) = (String::new(), Vec::new());
     for _ in 0..runs {
-        b.goto(&format!("{bench}/kernel.html")).await?;
-        b.wait_for("the kernels page", "window.__benchReady", PATIENCE)
+        // `q=none` is no query: nothing runs beside the graph, so its marks time it alone.
+        b.goto(&format!("{app}/?graph-synthetic=1000&q=none"))
             .await?;
+        b.wait_for(
+            "the graph's at-rest mark",
+            "performance.getEntriesByName('atp-graph-at-rest').length > 0",
+            PATIENCE * 2,
+        )
+        .await?;
         let seen = b
             .run(
-                "the graph proxy",
-                "done(await window.__bench.graph(1000, 3, 2000));",
+                "read the graph's marks",
+                "const marks = {};
+                 for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('atp-graph-')) marks[m.name.slice(10)] = m.startTime;
+                 const status = document.querySelector('.graph-status').textContent;
+                 const counts = /(\\d+) nodes and (\\d+) edges/.exec(status) || [];
+                 done({ marks, nodes: Number(counts[1]), edges: Number(counts[2]),
+                        buttons: document.querySelectorAll('.graph-canvas [role=button]').length,
+                        elements: document.querySelector('.graph-canvas').getElementsByTagName('*').length,
+                        layout: document.querySelector('.graph-canvas').getAttribute('data-layout') });",
             )
             .await?;
-        total.push(number(&seen, "total")?);
-        layout.push(number(&seen, "layout")?);
-        svg.push(number(&seen, "svg")?);
-        paint.push(number(&seen, "paint")?);
-        view_box.push(1000.0 / number(&seen, "viewBoxFrame")?);
-        transform.push(1000.0 / number(&seen, "transformFrame")?);
-        shape = format!(
-            "{} nodes, {} edges, {} layout iterations to rest, {:.0} KB of SVG",
-            seen.get("nodes").unwrap_or(&Value::Null),
-            seen.get("edges").unwrap_or(&Value::Null),
-            seen.get("iterations").unwrap_or(&Value::Null),
-            seen.get("svgBytes")
+        let mark = |name: &str| {
+            seen.get("marks")
+                .and_then(|m| m.get(name))
                 .and_then(Value::as_f64)
-                .unwrap_or_default()
-                / 1024.0
+                .ok_or_else(|| format!("the app set no atp-graph-{name} mark: {seen}"))
+        };
+        first.push(mark("painted")? - mark("built")?);
+        built.push(mark("built")? - mark("start")?);
+        rest.push(mark("at-rest")? - mark("built")?);
+        if number(&seen, "buttons")? < 1000.0 {
+            return Err(format!("the graph view showed too few nodes: {seen}"));
+        }
+        shape = format!(
+            "{} nodes, {} edges, {} SVG elements",
+            number(&seen, "nodes")?,
+            number(&seen, "edges")?,
+            number(&seen, "elements")?
         );
+        spent.extend(
+            seen.get("layout")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        );
+
+        // A spot of the canvas with no node under it, for the drag to grab the background.
+        let spot = b
+            .run(
+                "find the canvas's background",
+                &format!(
+                    "{PRELUDE}
+                    const canvas = document.querySelector('.graph-canvas');
+                    canvas.scrollIntoView({{ block: 'center' }});
+                    await painted(); await painted();
+                    const r = canvas.getBoundingClientRect();
+                    for (let fy = 0.5; fy < 0.8; fy += 0.03) for (let fx = 0.5; fx < 0.8; fx += 0.03) {{
+                        const x = Math.round(r.left + r.width * fx), y = Math.round(r.top + r.height * fy);
+                        const e = document.elementFromPoint(x, y);
+                        if (e && canvas.contains(e) && !e.closest('[role=button]'))
+                            return done({{ x, y, view: canvas.querySelector(':scope > g').getAttribute('transform') }});
+                    }}
+                    throw new Error('no background spot on the canvas');"
+                ),
+            )
+            .await?;
+        let (x, y) = (number(&spot, "x")?, number(&spot, "y")?);
+        b.run(
+            "start counting frames",
+            // A frame's time is the delta to the next rAF; frames that handled a pointer move are the
+            // ones panning costs (the CDP events arrive about every other frame).
+            "window.__frames = { deltas: [], moved: [], on: true, pending: false };
+             addEventListener('pointermove', () => { window.__frames.pending = true; }, true);
+             let last = null, moved = false;
+             const frame = (t) => {
+                 const f = window.__frames;
+                 if (!f.on) return;
+                 if (last !== null) { f.deltas.push(t - last); f.moved.push(moved); }
+                 last = t; moved = f.pending; f.pending = false;
+                 requestAnimationFrame(frame);
+             };
+             requestAnimationFrame(frame);
+             done(true);",
+        )
+        .await?;
+        let mouse = |kind: &str, x: f64, y: f64| {
+            b.cdp(
+                "Input.dispatchMouseEvent",
+                serde_json::json!({
+                    "type": kind, "x": x, "y": y, "button": "left",
+                    "buttons": if kind == "mouseReleased" { 0 } else { 1 }, "clickCount": 1,
+                }),
+            )
+        };
+        mouse("mouseMoved", x, y)?;
+        mouse("mousePressed", x, y)?;
+        // Two seconds of dragging in loops of ±150 px, one event per few milliseconds (each waits for
+        // the page to take it), then let go 80 px right and 40 px down of where it started.
+        let started = std::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(2) {
+            let t = started.elapsed().as_secs_f64();
+            let (dx, dy) = (
+                150.0 * (std::f64::consts::PI * t).sin(),
+                100.0 * (2.0 * std::f64::consts::PI * t).sin(),
+            );
+            mouse("mouseMoved", x + dx, y + dy)?;
+            moves += 1;
+            tokio::time::sleep(Duration::from_millis(4)).await;
+        }
+        mouse("mouseMoved", x + 80.0, y + 40.0)?;
+        mouse("mouseReleased", x + 80.0, y + 40.0)?;
+        let seen = b
+            .run(
+                "stop counting frames",
+                &format!(
+                    "{PRELUDE}
+                    await painted();
+                    window.__frames.on = false;
+                    done({{ deltas: window.__frames.deltas.filter((_, i) => window.__frames.moved[i]),
+                            all: window.__frames.deltas,
+                            view: document.querySelector('.graph-canvas > g').getAttribute('transform') }});"
+                ),
+            )
+            .await?;
+        if seen.get("view") == spot.get("view") {
+            return Err(format!(
+                "the drag did not pan the graph (its transform stayed {})",
+                seen.get("view").unwrap_or(&Value::Null)
+            ));
+        }
+        let deltas = numbers(&seen, "deltas");
+        all_fps.extend(median(&numbers(&seen, "all")).map(|m| 1000.0 / m));
+        fps.extend(median(&deltas).map(|m| 1000.0 / m));
+        p95.extend(percentile(&deltas, 95.0));
+        worst.extend(deltas.iter().copied().reduce(f64::max));
     }
-    let view = if graph_view_exists() {
-        "the app has graph files in src/ now, but no benchmark hook yet"
-    } else {
-        "the app has no graph view yet"
-    };
     Ok(vec![
         Row::new(
-            "graph proxy: 1,000 nodes / 3,000 edges, layout + first paint",
+            "graph: 1,000 nodes / 3,000 edges, layout + first paint",
             Unit::Ms,
-            total,
+            first,
             Budget::AtMost(500.0),
         )
         .note(format!(
-            "PROXY ({view}): atp_core::graph::synthetic(1000, 3), Layout::run_to_rest in wasm ({}; native {}), Graph::to_svg ({}), innerHTML + painted frame ({}); {shape}",
-            ms(median(&layout)),
+            "the app's ?graph-synthetic=1000 ({shape}): performance marks from the graph in hand (atp-graph-built) to the first frame painted with it (atp-graph-painted), layout iterations before it included; making the graph up took {} (not counted); the layout then settles in later frames, at rest {} after the graph was in hand (median; {}); core's layout to rest natively: {}",
+            ms(median(&built)),
+            ms(median(&rest)),
+            spent.first().map_or("—", String::as_str),
             ms(median(&numbers(native, "graph_layout_ms"))),
-            ms(median(&svg)),
-            ms(median(&paint)),
         )),
         Row::new(
-            "graph proxy: panning at 1,000 nodes, viewBox",
+            "graph: panning at 1,000 nodes (pointer drag)",
             Unit::Fps,
-            view_box,
+            fps,
             Budget::AtLeast(50.0),
         )
         .note(format!(
-            "PROXY ({view}): the exported SVG's viewBox moved every animation frame for 2 s (layout and repaint of the whole SVG each frame); 1000 / median rAF delta per run"
-        )),
-        Row::new(
-            "graph proxy: panning at 1,000 nodes, CSS transform",
-            Unit::Fps,
-            transform,
-            Budget::AtLeast(50.0),
-        )
-        .note(format!(
-            "PROXY ({view}): the same SVG moved by a CSS transform (will-change: transform) every frame for 2 s; 1000 / median rAF delta per run"
+            "a 2 s drag of the canvas's background by CDP mouse events ({moves} moves in all) once the layout is at rest; 1000 / the median time of the frames that handled a move (rAF to next rAF), per run; those frames' p95 {}, worst {}; all frames of the drag: {} fps (medians over runs)",
+            ms(median(&p95)),
+            ms(median(&worst)),
+            median(&all_fps).map_or_else(|| "—".to_string(), |f| format!("{f:.1}")),
         )),
     ])
-}
-
-fn graph_view_exists() -> bool {
-    std::fs::read_dir(crate::root().join("src"))
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .any(|e| e.file_name().to_string_lossy().starts_with("graph"))
-        })
-        .unwrap_or(false)
 }
