@@ -11,6 +11,7 @@ mod request;
 mod results;
 mod samples;
 mod settings;
+mod snippets;
 mod time;
 
 use leptos::prelude::*;
