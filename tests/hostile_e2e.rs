@@ -10,7 +10,7 @@
 mod support;
 
 use atp_core::snippet::{snippet, Language};
-use atp_core::Profile;
+use atp_core::{Profile, Region};
 use fantoccini::Locator;
 use support::Browser;
 
@@ -46,8 +46,9 @@ async fn hazards(browser: &Browser) -> Vec<String> {
             if (!/^(\?|https:\/\/|http:\/\/127\.0\.0\.1[:/])/.test(href)) bad.push('a link to ' + href.slice(0, 60));
         }}
         const hidden = new RegExp('{HIDDEN_CLASS}');
+        // Names and ids (links, code, headings, accessible names); the raw body is shown exactly as sent.
         for (const el of document.querySelectorAll('a, code, [aria-label], h1, h2, h3, h4')) {{
-            const text = (el.getAttribute('aria-label') || '') + el.textContent;
+            const text = el.hasAttribute('aria-label') ? el.getAttribute('aria-label') : el.textContent;
             if (hidden.test(text)) bad.push('a hidden character in ' + el.tagName + ': ' + JSON.stringify(text.slice(0, 80)));
         }}
         if (document.body.textContent.includes({STOPPED:?})) bad.push('the panic alert');
@@ -209,11 +210,14 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
     browser
         .click_link("Top 20 alerts with machine information")
         .await;
+    browser.click_button("Cards").await;
     browser.wait_for_cards(20).await;
-    browser.choose("Entity", "User").await;
-    browser.replace_text("id", "x'$(id)`id`\"; calc #").await;
+    browser.choose("Profile", "Defender for Endpoint").await;
+    browser
+        .replace_text("$filter", "title eq 'x''$(id)`id`\"; calc #'")
+        .await;
     let url = browser.value("Request URL").await;
-    assert!(url.contains("x'$(id)`id`\"; calc #"), "{url}");
+    assert!(url.contains("'x''$(id)"), "{url}");
     browser
         .client
         .find(Locator::XPath(
@@ -234,7 +238,7 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
             .await;
         assert_eq!(
             shown.as_str().unwrap_or_default(),
-            snippet(language, &url, Profile::Wdatp),
+            snippet(language, &url, Profile::Defender(Region::Global)),
             "{language:?}"
         );
     }
@@ -336,6 +340,16 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
     browser.close().await;
 }
 
+/// Waits until the field labelled `label` is marked invalid.
+async fn marked(browser: &Browser, label: &str) {
+    browser
+        .wait_until(&format!("{label} to be marked"), || async {
+            let v = browser.attribute(label, "aria-invalid").await;
+            (v == "true", v)
+        })
+        .await;
+}
+
 /// The panic alert is absent and the page still answers: a sample runs and shows its cards.
 async fn assert_alive(browser: &Browser, step: &str) {
     assert_inert(browser, step).await;
@@ -398,7 +412,7 @@ async fn garbage_in_every_field_is_explained_kept_and_harmless() {
         huge.replace('\n', ""),
         "the Request URL keeps what was pasted"
     );
-    assert_eq!(browser.selected("Entity").await, "Alert");
+    assert_eq!(browser.selected("Entity").await, "Alerts");
     assert_eq!(browser.cards().await.len(), 3, "the last result stays");
     browser.click_button("Run").await;
     browser.wait_for_text("Nothing was sent.").await;
@@ -411,7 +425,7 @@ async fn garbage_in_every_field_is_explained_kept_and_harmless() {
             "https://api.security.microsoft.com/api/alerts?$top=3",
         )
         .await;
-    browser.wait_for_selected("Entity", "Alert").await;
+    browser.wait_for_selected("Entity", "Alerts").await;
     for (label, text) in [
         ("$top", "99999999999999999999999"),
         ("$skip", "-1\u{0}"),
@@ -468,9 +482,9 @@ async fn garbage_in_every_field_is_explained_kept_and_harmless() {
             "Authority",
             "data:text/html,<script>window.__atp_pwned=1</script>",
         ),
-        ("Tenant", &*huge),
         ("Client ID", "\u{0}\u{202E}"),
         ("Redirect URI", "javascript:window.__atp_pwned=1"),
+        ("Scopes", "api://x/.default\u{0}"),
     ] {
         paste(&browser, label, text).await;
     }
@@ -478,17 +492,17 @@ async fn garbage_in_every_field_is_explained_kept_and_harmless() {
     for label in [
         "API base URL",
         "Authority",
-        "Tenant",
         "Client ID",
         "Redirect URI",
+        "Scopes",
     ] {
-        browser
-            .wait_until(&format!("{label} to be marked"), || async {
-                let v = browser.attribute(label, "aria-invalid").await;
-                (v == "true", v)
-            })
-            .await;
+        marked(&browser, label).await;
     }
+    // The tenant is checked for Entra's authority.
+    paste(&browser, "Authority", "https://login.microsoftonline.com").await;
+    paste(&browser, "Tenant", &huge).await;
+    browser.click_button("Save settings").await;
+    marked(&browser, "Tenant").await;
     assert_eq!(
         browser.value("API base URL").await,
         "javascript:window.__atp_pwned=1",
