@@ -386,6 +386,19 @@ async fn garbage_in_the_address_is_explained_and_kept() {
         "a message says why: {message}"
     );
     assert!(browser.cards().await.is_empty());
+    // The settings keys: the panel is open with the bad one marked and kept, nothing stored (the sign-in
+    // settings are checked for the live API only).
+    marked(&browser, "API base URL").await;
+    assert_eq!(
+        browser.value("API base URL").await,
+        "javascript:window.__atp_pwned=1"
+    );
+    assert_eq!(
+        browser
+            .script("return localStorage.getItem('atp-explorer.settings');")
+            .await,
+        serde_json::Value::Null
+    );
     assert_alive(&browser, "a garbage address").await;
     browser.close().await;
 }
