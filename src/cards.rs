@@ -146,7 +146,7 @@ fn Card(
         >
             <header>
                 <span class="kind">{kind}</span>
-                <h3 id=heading_id>{heading}</h3>
+                <h3 id=heading_id>{visible_text(&heading)}</h3>
                 {badges}
                 {use_context::<CardSource>().map(|s| view! { <AddToGraph entity=s.entity item=s.item profile=s.profile/> })}
             </header>
@@ -274,7 +274,7 @@ fn Pivots(
         })
         .collect_view();
     view! {
-        <nav class="pivots" aria-label=format!("Pivots from {about}")>
+        <nav class="pivots" aria-label=format!("Pivots from {}", visible_text(&about))>
             <ul>{links}</ul>
         </nav>
     }
@@ -317,6 +317,7 @@ fn severity_class(severity: &str) -> &'static str {
 
 fn badge(class: &'static str, label: &'static str, value: Option<String>) -> Option<AnyView> {
     value.map(|v| {
+        let v = visible_text(&v);
         view! { <span class=class aria-label=format!("{label}: {v}")>{v.clone()}</span> }.into_any()
     })
 }
@@ -330,6 +331,7 @@ fn AlertCard(alert: Alert, profile: Profile) -> impl IntoView {
     let badges = view! {
         {alert.severity.clone().map(|s| {
             let class = severity_class(&s);
+            let s = visible_text(&s);
             view! { <span class=class aria-label=format!("Severity: {s}")>{s.clone()}</span> }
         })}
         {badge("badge status", "Status", alert.status.clone())}

@@ -153,6 +153,11 @@ impl Explorer {
 
     /// Sends `query` unless it has problems, then shows the answer.
     fn execute(&self, query: Query) {
+        self.execute_retry(query, 0);
+    }
+
+    /// [`Self::execute`], the `retries`-th time after a 429.
+    fn execute_retry(&self, query: Query, retries: u32) {
         if refuse(&query.validate(), self.shown) {
             return;
         }
@@ -163,12 +168,13 @@ impl Explorer {
         let dataset = self.dataset.get_untracked();
         let settings = self.settings.get_untracked();
         spawn_local(async move {
-            let exchange =
+            let mut exchange =
                 request::send(query.url(), query.profile, dataset, settings, this.auth).await;
             if this.run_id.get_value() != id {
                 return;
             }
-            if let Some(wait_s) = retry_after(&exchange) {
+            exchange.retries = retries;
+            if let Some(wait_s) = request::retry_delay(&exchange) {
                 // Throttled: say when, then run the same query again by itself.
                 let retry_at_ms = request::now_ms() + wait_s * 1000.0;
                 this.shown.set(Shown::Throttled {
@@ -178,7 +184,7 @@ impl Explorer {
                 set_timeout(
                     move || {
                         if this.run_id.get_value() == id {
-                            this.execute(query);
+                            this.execute_retry(query, retries + 1);
                         }
                     },
                     std::time::Duration::from_millis((wait_s * 1000.0) as u64),
@@ -272,17 +278,6 @@ impl Loaded {
         self.next_link = page.next_link;
         self.syntax = page.syntax;
         self.exchange = exchange;
-    }
-}
-
-/// Seconds to wait before running again, when a live API throttled the request (up to two minutes;
-/// longer waits are shown as the problem instead).
-fn retry_after(exchange: &Exchange) -> Option<f64> {
-    match exchange.error() {
-        Some(RequestError::TooManyRequests {
-            retry_after: Some(seconds),
-        }) if seconds <= 120 => Some(seconds as f64),
-        _ => None,
     }
 }
 

@@ -5,11 +5,13 @@ mod cards;
 mod explorer;
 mod graph_view;
 mod json_view;
+pub mod panic;
 mod query_builder;
 mod request;
 mod results;
 mod samples;
 mod settings;
+mod snippets;
 mod time;
 
 use leptos::prelude::*;
@@ -22,8 +24,9 @@ pub use results::Results;
 pub use samples::Samples;
 pub use settings::{Settings, SettingsPanel};
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body, after the hook that makes a panic visible.
 pub fn start() {
+    panic::install();
     mount_to_body(App);
 }
 

@@ -5,6 +5,7 @@ use atp_core::{Field, Query};
 use leptos::prelude::*;
 
 use crate::explorer::{use_explorer, Explorer};
+use crate::snippets::CodeSnippets;
 
 /// Form controls and the editable `Request URL` for the explorer's query, and Run.
 #[component]
@@ -188,6 +189,7 @@ pub fn QueryBuilder() -> impl IntoView {
                 <button type="submit" class="primary">"Run"</button>
                 <span class="hint">"or press Enter in any field"</span>
             </div>
+            <CodeSnippets/>
         </form>
     }
 }

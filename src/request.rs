@@ -23,6 +23,8 @@ pub struct Exchange {
     pub elapsed_ms: f64,
     /// An HTTP answer (any status), or a [`RequestError`] that left no answer.
     pub outcome: Result<Answer, RequestError>,
+    /// How many times the same request was sent again by itself after a 429 before this answer.
+    pub retries: u32,
 }
 
 /// An HTTP answer, whatever its status.
@@ -51,6 +53,8 @@ pub enum RequestError {
     },
     TooManyRequests {
         retry_after: Option<u64>,
+        /// Automatic retries already made (see [`retry_delay`]); at [`MAX_RETRIES`] the explorer gives up.
+        retried: u32,
     },
     Server {
         status: u16,
@@ -125,6 +129,7 @@ impl Answer {
                 retry_after: self
                     .header("Retry-After")
                     .and_then(|v| v.trim().parse().ok()),
+                retried: 0,
             },
             status @ 500..=599 => RequestError::Server { status, message },
             status => RequestError::Unexpected { status, message },
@@ -137,9 +142,33 @@ impl Exchange {
     /// parsed it: see [`RequestError::Malformed`]).
     pub fn error(&self) -> Option<RequestError> {
         match &self.outcome {
-            Ok(answer) => answer.error(),
+            Ok(answer) => answer.error().map(|error| match error {
+                RequestError::TooManyRequests { retry_after, .. } => {
+                    RequestError::TooManyRequests {
+                        retry_after,
+                        retried: self.retries,
+                    }
+                }
+                other => other,
+            }),
             Err(error) => Some(error.clone()),
         }
+    }
+}
+
+/// Automatic retries after a 429 before the explorer gives up and says so.
+pub const MAX_RETRIES: u32 = 3;
+
+/// Seconds to wait before sending the same request again by itself: when the API throttled it with a
+/// `Retry-After` of up to two minutes, and fewer than [`MAX_RETRIES`] retries were made. Otherwise the
+/// 429 is shown as the problem, with what to do.
+pub fn retry_delay(exchange: &Exchange) -> Option<f64> {
+    match exchange.error() {
+        Some(RequestError::TooManyRequests {
+            retry_after: Some(seconds),
+            retried,
+        }) if seconds <= 120 && retried < MAX_RETRIES => Some(seconds as f64),
+        _ => None,
     }
 }
 
@@ -166,12 +195,17 @@ impl RequestError {
                 format!("Not found ({message})."),
                 "Check the id in the query; pivot links on the cards always lead to existing entities.".to_string(),
             ),
-            RequestError::TooManyRequests { retry_after } => (
-                "Too many requests: the API allows 100 calls a minute and 1,500 an hour.".to_string(),
-                retry_after.map_or_else(
-                    || "Run the query again in a minute.".to_string(),
-                    |s| format!("Run the query again after {s} seconds."),
-                ),
+            RequestError::TooManyRequests { retry_after, retried } => (
+                if *retried > 0 {
+                    format!("Too many requests: the API still refused after {retried} automatic retries. It allows 100 calls a minute and 1,500 an hour.")
+                } else {
+                    "Too many requests: the API allows 100 calls a minute and 1,500 an hour.".to_string()
+                },
+                match (retry_after, retried) {
+                    (_, 1..) => "Other requests (another tab, another tool with this account) may be using the quota: wait a few minutes, then run the query again.".to_string(),
+                    (Some(s), _) => format!("Run the query again after {s} seconds."),
+                    (None, _) => "Run the query again in a minute.".to_string(),
+                },
             ),
             RequestError::Server { message, .. } => (
                 format!("The API failed ({message})."),
@@ -279,6 +313,7 @@ pub async fn send(
             headers: response.headers,
             body: response.body,
         }),
+        retries: 0,
     }
 }
 
@@ -312,6 +347,7 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
         url: target.clone(),
         elapsed_ms: now_ms() - started,
         outcome,
+        retries: 0,
     };
     if !may_carry_token(&target, &api) {
         return done(Err(RequestError::NotSent {

@@ -107,7 +107,11 @@ pub fn SettingsPanel(
     settings: RwSignal<Settings>,
 ) -> impl IntoView {
     let draft = RwSignal::new(settings.get_untracked());
-    let problems = RwSignal::new(Vec::<SettingProblem>::new());
+    // Settings a shared link brought that cannot work (they were not stored) show at once: the panel
+    // opens with each one marked, as a Save would have marked it.
+    let from_address = settings.with_untracked(Settings::problems);
+    let open_at_start = !from_address.is_empty();
+    let problems = RwSignal::new(from_address);
     let saved = RwSignal::new(false);
     let field = move |label: &'static str,
                       id: &'static str,
@@ -154,7 +158,7 @@ pub fn SettingsPanel(
         problems.set(found);
     };
     view! {
-        <details class="settings">
+        <details class="settings" open=open_at_start>
             <summary>"Settings"</summary>
             <form on:submit=save novalidate aria-label="Settings">
                 <div class="control">

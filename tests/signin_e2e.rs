@@ -207,3 +207,38 @@ async fn throttling_counts_down_then_succeeds_and_403_and_cors_are_explained() {
     s.assert_no_token_stored().await;
     s.browser.close().await;
 }
+
+#[tokio::test]
+async fn throttling_retries_again_then_gives_up_with_a_message() {
+    let s = setup("/alerts?$top=2").await;
+    s.sign_in().await;
+    s.browser.wait_for_cards(2).await;
+
+    // Two 429s in a row: the countdown comes back for the second, and the third send succeeds.
+    s.tenant.inject(Fault::times(
+        FaultKind::Throttled {
+            retry_after_secs: 1,
+        },
+        2,
+    ));
+    s.browser.replace_text("$top", "3").await;
+    s.browser.click_button("Run").await;
+    s.browser.wait_for_text("Running the query again in").await;
+    s.browser.wait_for_cards(3).await;
+
+    // Throttled for good: three automatic retries, then the problem and what to do, the query kept.
+    s.tenant.inject(Fault::times(
+        FaultKind::Throttled {
+            retry_after_secs: 1,
+        },
+        10,
+    ));
+    s.browser.replace_text("$top", "4").await;
+    s.browser.click_button("Run").await;
+    s.browser
+        .wait_for_text("the API still refused after 3 automatic retries")
+        .await;
+    s.browser.wait_for_text("wait a few minutes").await;
+    s.browser.wait_for_value("$top", "4").await;
+    s.browser.close().await;
+}

@@ -68,6 +68,7 @@ impl fmt::Display for SettingProblem {
 
 /// Whether `url` may carry sign-in or API traffic: `https`, or `http` on loopback for development.
 pub fn check_secure_url(url: &str) -> Result<(), String> {
+    check_no_hidden(url.trim())?;
     let lower = url.trim().to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("https://") {
         return if rest.is_empty() || rest.starts_with('/') {
@@ -93,6 +94,21 @@ pub fn check_secure_url(url: &str) -> Result<(), String> {
         );
     }
     Err("must be an https:// address.".into())
+}
+
+/// A setting must not hide characters: a control character breaks the requests it goes into, and a bidi
+/// override or zero-width character can make one host or id read as another.
+pub fn check_no_hidden(value: &str) -> Result<(), String> {
+    match value
+        .chars()
+        .find(|c| c.is_control() || crate::text::is_invisible(*c))
+    {
+        Some(c) => Err(format!(
+            "has an invisible character U+{:04X}; retype the value.",
+            c as u32
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The scheme, host and port of `url`, lower-cased (`https://api.security.microsoft.com`).
@@ -159,10 +175,13 @@ impl AuthSettings {
                 "Client ID",
                 Err("is required: the application (client) id of your app registration.".into()),
             );
+        } else {
+            add("Client ID", check_no_hidden(&self.client_id));
         }
         if !self.redirect_uri.is_empty() {
             add("Redirect URI", check_secure_url(&self.redirect_uri));
         }
+        add("Scopes", check_no_hidden(&self.scopes));
         problems
     }
 

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod link;
 pub mod odata;
 pub mod query;
+pub mod snippet;
 pub mod text;
 
 pub use catalogue::{

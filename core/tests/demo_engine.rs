@@ -3,7 +3,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use atp_core::demo::{
-    DemoConfig, DemoTenant, Variant, HOSTILE_PAYLOADS, SOURCE_ALERT_ID, SOURCE_MACHINE_ID,
+    DemoConfig, DemoTenant, Variant, HOSTILE_HEADERS, HOSTILE_PAYLOADS, SOURCE_ALERT_ID,
+    SOURCE_MACHINE_ID,
 };
 use atp_core::model::Timestamp;
 use atp_core::{Api, ParamKind, Profile, Query, QueryOption, Region, Returns, ROUTES};
@@ -634,6 +635,31 @@ fn the_hostile_tenant_plants_every_payload_and_stays_valid_json() {
     assert!(
         id.contains('<') || id.contains(':') || id.contains('\''),
         "user ids carry payloads: {id}"
+    );
+    // Every answer carries hostile headers; the normal tenant's do not.
+    let first = t.respond(
+        "GET",
+        "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine",
+        Profile::Wdatp,
+    );
+    for (name, value) in HOSTILE_HEADERS {
+        assert_eq!(first.header(name), Some(*value));
+    }
+    assert_eq!(
+        tenant()
+            .respond("GET", "/alerts?$top=1", DEFENDER)
+            .header("X-Atp-Note"),
+        None
+    );
+    // The first alert's machine name, which its card's Machine link shows, hides a bidi override and a
+    // zero-width space.
+    let body: Value = serde_json::from_str(&first.body).unwrap();
+    let name = body["value"][0]["machine"]["computerDnsName"]
+        .as_str()
+        .unwrap();
+    assert!(
+        name.contains('\u{202E}') && name.contains('\u{200B}'),
+        "{name:?}"
     );
     // Filters over hostile text neither panic nor fail.
     ok(

@@ -372,6 +372,9 @@ fn test() -> Result<()> {
                 WASM_TARGET,
                 "--test",
                 "web",
+                // Its own instance: after the panic it provokes, nothing else may run in it.
+                "--test",
+                "panic_hook",
             ])
             .env("CHROMEDRIVER", &tools.chromedriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "180"),

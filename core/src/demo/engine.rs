@@ -401,6 +401,18 @@ impl DemoTenant {
     /// Answers `method url` as the real API would for `profile` (the URL may be a full URL of either
     /// profile's base, or a path of `profile`).
     pub fn respond(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
+        let mut response = self.respond_plain(method, url, profile);
+        if self.dataset.variant == super::Variant::Hostile {
+            response.headers.extend(
+                super::HOSTILE_HEADERS
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string())),
+            );
+        }
+        response
+    }
+
+    fn respond_plain(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
         match self.answer(method, url, profile) {
             Ok(body) => DemoResponse::json(200, body),
             Err(f) => {

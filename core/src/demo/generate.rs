@@ -1237,6 +1237,15 @@ fn make_hostile(data: &mut Dataset, rng: &mut Rng) {
                     .any(|c| c.is_control() || crate::text::is_invisible(c))
         })
         .collect();
+    // The first alert's machine (the page's first card) shows a bidi override and a zero-width space in
+    // the name its Machine link carries.
+    if let Some(m) = data
+        .links
+        .first()
+        .and_then(|l| data.machines.get_mut(l.machine as usize))
+    {
+        m.computer_dns_name = Some("ws-\u{202E}fdp.exe\u{202C}-0\u{200B}42.contoso.com".into());
+    }
     let mut renamed = HashMap::new();
     for (i, u) in data.users.iter_mut().enumerate() {
         let name = format!("{}{i}", safe[i % safe.len()]);

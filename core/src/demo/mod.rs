@@ -77,6 +77,16 @@ pub const HOSTILE_PAYLOADS: &[&str] = &[
     "\u{1F4A3}\u{1F525} emoji \u{1F9A0}",
 ];
 
+/// Response headers the hostile variant adds to every answer (the Response tab shows them).
+pub const HOSTILE_HEADERS: &[(&str, &str)] = &[
+    ("X-Atp-Note", "<script>window.__atp_pwned=1</script>"),
+    ("Link", "<javascript:window.__atp_pwned=1>; rel=\"next\""),
+    (
+        "X-Atp-Source",
+        "\u{202E}fdp.exe\u{202C} invoice zero\u{200B}width",
+    ),
+];
+
 /// A very long string, also planted by the hostile variant (≈ 20,000 characters).
 pub fn hostile_long_string() -> String {
     let mut s = "<b>long</b>".repeat(1_500);
