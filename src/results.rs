@@ -14,6 +14,10 @@ use crate::json_view::JsonTree;
 const CARD_BLOCK: usize = 12;
 /// A card's height before any has been measured.
 const CARD_GUESS_PX: f64 = 320.0;
+/// The most the list may measure: browsers cannot lay out much more (Chromium stops at 2^25 px, Firefox at
+/// about 17.9 million), and 100,000 cards at full size are about 58 million. Blocks not built stand in
+/// smaller, by the same factor, so the whole list fits and every card can be scrolled to.
+const MAX_LIST_PX: f64 = 15_000_000.0;
 /// Blocks built at least (so a list of up to 96 cards is built whole).
 const MIN_BLOCKS: usize = 8;
 
@@ -250,6 +254,8 @@ struct CardWindow {
     now: StoredValue<std::ops::Range<usize>>,
     /// Each block's height as last measured.
     heights: StoredValue<Vec<Option<f64>>>,
+    /// The height each block not built was given when it was emptied (its measured height, scaled).
+    stand_ins: StoredValue<Vec<Option<f64>>>,
     /// The block holding the keyboard focus.
     focused: StoredValue<Option<usize>>,
     /// The guess the stand-ins use now (`--card-block-guess` on the list).
@@ -270,6 +276,7 @@ impl CardWindow {
             built: StoredValue::new(built),
             now: StoredValue::new(first),
             heights: StoredValue::new(vec![None; count]),
+            stand_ins: StoredValue::new(vec![None; count]),
             focused: StoredValue::new(None),
             guess_shown: StoredValue::new(None),
             pending: StoredValue::new(false),
@@ -311,12 +318,34 @@ impl CardWindow {
                 }
             }
         });
-        let guess_now = self.heights.with_value(|h| guess(h)).round();
+        let natural = self.heights.with_value(|h| guess(h));
+        let total: f64 = self
+            .heights
+            .with_value(|h| h.iter().map(|h| h.unwrap_or(natural)).sum());
+        let scale = (MAX_LIST_PX / total.max(1.0)).min(1.0);
+        let guess_now = (natural * scale).round().max(1.0);
         if self.guess_shown.get_value() != Some(guess_now) {
             self.guess_shown.set_value(Some(guess_now));
             let _ = web_sys::HtmlElement::style(&list)
                 .set_property("--card-block-guess", &format!("{guess_now}px"));
         }
+        // Each block's height in the page now: as measured when built, its stand-in's otherwise.
+        let in_page: Vec<f64> = self.heights.with_value(|heights| {
+            self.stand_ins.with_value(|stand_ins| {
+                heights
+                    .iter()
+                    .zip(stand_ins)
+                    .enumerate()
+                    .map(|(b, (h, s))| {
+                        if now.contains(&b) {
+                            h.unwrap_or(natural)
+                        } else {
+                            s.unwrap_or(guess_now)
+                        }
+                    })
+                    .collect()
+            })
+        });
         // What the screen shows, in the list's own coordinates, and a screen more each way.
         let top = list.get_bounding_client_rect().top();
         let screen = window()
@@ -324,11 +353,11 @@ impl CardWindow {
             .ok()
             .and_then(|h| h.as_f64())
             .unwrap_or(800.0);
-        let (visible, wanted) = self.heights.with_value(|heights| {
+        let (visible, wanted) = {
+            let heights = &in_page;
             let blocks_in = |from: f64, to: f64| {
                 let (mut first, mut end, mut y) = (None, 0, 0.0);
-                for (b, h) in heights.iter().enumerate() {
-                    let h = h.unwrap_or(guess_now);
+                for (b, &h) in heights.iter().enumerate() {
                     if first.is_none() && y + h > from {
                         first = Some(b);
                     }
@@ -350,7 +379,7 @@ impl CardWindow {
                 visible,
                 end.saturating_sub(MIN_BLOCKS).min(wanted.start)..end,
             )
-        });
+        };
         // The screen's blocks first (alone, when the view jumped); then one more block a frame toward the
         // screen to spare, so no frame builds much more than a screenful.
         let kept = if now.start < visible.end && visible.start < now.end {
@@ -365,8 +394,16 @@ impl CardWindow {
             next.end += 1;
         }
         if next != now {
+            let emptied: Vec<usize> = now.clone().filter(|b| !next.contains(b)).collect();
+            self.stand_ins.update_value(|stand_ins| {
+                self.heights.with_value(|heights| {
+                    for &b in &emptied {
+                        stand_ins[b] = heights[b].map(|h| h * scale);
+                    }
+                });
+            });
             self.built.with_value(|built| {
-                for b in now.clone().filter(|b| !next.contains(b)) {
+                for &b in &emptied {
                     built[b].set(false);
                 }
                 for b in next.clone().filter(|b| !now.contains(b)) {
@@ -391,13 +428,14 @@ impl CardWindow {
         self.schedule();
     }
 
-    /// The height a block that is not built stands in at: its own as last measured, else the guess.
+    /// The height a block that is not built stands in at: its own as last measured (scaled), else the
+    /// guess.
     fn stand_in(self, block: usize, built: bool) -> Option<String> {
         if built {
             return None;
         }
         Some(
-            self.heights
+            self.stand_ins
                 .with_value(|h| h.get(block).copied().flatten())
                 .map_or_else(
                     || "var(--card-block-guess)".to_string(),
