@@ -20,7 +20,8 @@ use serde_json::{json, Value};
 
 use crate::{capture, root, run_step, Result, Tools, WASM_TARGET};
 
-/// How a run is set up (`cargo xtask bench [--runs N] [--throttle RATE] [--opt-level z|s|1|2|3]`).
+/// How a run is set up (`cargo xtask bench [--runs N] [--throttle RATE] [--opt-level z|s|1|2|3]
+/// [--only size]`).
 pub struct Options {
     /// Runs of each scenario (fresh page loads where "cold" matters).
     pub runs: usize,
@@ -28,6 +29,8 @@ pub struct Options {
     pub throttle: f64,
     /// The bench kernels' opt-level: "z" (the app's) unless asked, e.g. 3 to see what speed it costs.
     pub opt_level: String,
+    /// `--only size`: build the release app and print its transfer size, nothing else (seconds, not minutes).
+    pub only_size: bool,
 }
 
 impl Options {
@@ -36,6 +39,7 @@ impl Options {
             runs: 5,
             throttle: 1.0,
             opt_level: "z".into(),
+            only_size: false,
         };
         let mut rest = args.iter();
         while let Some(arg) = rest.next() {
@@ -60,6 +64,12 @@ impl Options {
                         .filter(|l| ["z", "s", "1", "2", "3"].contains(&l.as_str()))
                         .ok_or("--opt-level takes z, s, 1, 2 or 3 (the bench kernels' only; the app keeps its own)")?
                         .clone();
+                }
+                "--only" => {
+                    rest.next()
+                        .filter(|what| what.as_str() == "size")
+                        .ok_or("--only takes size (the release transfer size alone)")?;
+                    options.only_size = true;
                 }
                 other => return Err(format!("bench does not take {other:?}; see cargo xtask")),
             }
@@ -275,6 +285,12 @@ pub fn bench(args: &[String]) -> Result<()> {
     println!("==> release build of the app (trunk)");
     let dist = tools.build(false, None)?;
     let transfer = transfer_size(&dist)?;
+    if options.only_size {
+        let [scenario, median, .., budget, verdict] = transfer.cells();
+        println!("{scenario}: {median} (budget {budget}, {verdict})");
+        println!("{}", transfer.note);
+        return Ok(());
+    }
 
     println!("==> bench-only kernels (bench/wasm), native and wasm32");
     let native = build_kernels(&tools, &root, &out, &site, &options.opt_level)?;
