@@ -20,7 +20,8 @@ use serde_json::{json, Value};
 
 use crate::{capture, root, run_step, Result, Tools, WASM_TARGET};
 
-/// How a run is set up (`cargo xtask bench [--runs N] [--throttle RATE] [--opt-level z|s|1|2|3]`).
+/// How a run is set up (`cargo xtask bench [--runs N] [--throttle RATE] [--opt-level z|s|1|2|3]
+/// [--only size]`).
 pub struct Options {
     /// Runs of each scenario (fresh page loads where "cold" matters).
     pub runs: usize,
@@ -34,8 +35,10 @@ pub struct Options {
     pub dist: Option<PathBuf>,
 }
 
-/// The groups `--only` takes.
-const GROUPS: [&str; 6] = ["load", "decode", "engine", "cards", "scroll", "graph"];
+/// The groups `--only` takes; `size` alone prints the release transfer size without opening a browser.
+const GROUPS: [&str; 7] = [
+    "size", "load", "decode", "engine", "cards", "scroll", "graph",
+];
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options> {
@@ -312,6 +315,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         }
     };
     let transfer = transfer_size(&dist)?;
+    if options.only == ["size"] {
+        let [scenario, median, .., budget, verdict] = transfer.cells();
+        println!("{scenario}: {median} (budget {budget}, {verdict})");
+        println!("{}", transfer.note);
+        return Ok(());
+    }
 
     // The graph scenarios open the app alone; the others need the bench-only pages and kernels.
     let native = if ["decode", "engine", "cards"]

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
                  dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
-                 bench [--runs N]           performance scenarios vs their budgets, JSON in target/bench/ (also --throttle R, --opt-level L, --only graph,cards, --dist DIR)\n\
+                 bench [--runs N]           performance scenarios vs their budgets, JSON in target/bench/ (also --throttle R, --opt-level L, --only size|load|decode|engine|cards|scroll|graph (comma-separated), --dist DIR)\n\
                  tools                      install what the other commands need"
             );
             return ExitCode::from(2);
