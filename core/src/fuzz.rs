@@ -143,10 +143,18 @@ pub fn response(data: &[u8]) {
     }
 }
 
-/// Decodes `value` as the entity cards do, and writes the model back as the raw view does.
-fn typed<T: DeserializeOwned + Serialize>(value: &Value) -> Option<T> {
+/// Decodes `value` as the entity cards do, and writes the model back as the raw view does: what is written
+/// back decodes to the same model.
+fn typed<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
+    value: &Value,
+) -> Option<T> {
     let model = T::deserialize(value).ok()?;
-    let _ = serde_json::to_string(&model);
+    let written = serde_json::to_value(&model);
+    let again = written.as_ref().map(T::deserialize);
+    assert!(
+        matches!(&again, Ok(Ok(m)) if *m == model),
+        "{value} decodes to {model:?}, written back as {written:?}, which decodes to {again:?}"
+    );
     Some(model)
 }
 

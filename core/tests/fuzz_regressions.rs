@@ -2,6 +2,7 @@
 //! entry point (`atp_core::fuzz`), so a fixed crash stays fixed in the normal test run.
 
 use atp_core::fuzz;
+use atp_core::model::Timestamp;
 
 /// Runs `entry` on each input; a panic names the input.
 fn replay(entry: fn(&[u8]), inputs: &[&[u8]]) {
@@ -42,4 +43,29 @@ fn the_entry_points_take_ordinary_inputs() {
         fuzz::demo_engine,
         &[b"/alerts?$top=3&$expand=machine", b"/machines?$filter=x eq"],
     );
+}
+
+/// `response`, 2026-11-26: the Machine sample's `firstSeen` has eleven fractional digits; the model kept
+/// nanoseconds its Display (100 ns ticks, as the API writes) drops, so the entity written back decoded
+/// to another time. Also the neighbours of that bug: a leap second's fraction and an offset that carries
+/// the UTC year out of four digits.
+#[test]
+fn response_times_read_as_they_are_written_back() {
+    replay(
+        fuzz::response,
+        &[
+            include_bytes!("fuzz_inputs/response/crash-5bffc0153b055f358048704e5f96a430b0960c1b"),
+            b"\x01{\"firstSeen\": \"2018-08-02T14:55:03.77918791856Z\"}",
+            b"\x01{\"lastSeen\": \"2016-12-31T23:59:60.5Z\"}",
+            b"\x01{\"firstSeen\": \"9999-12-31T23:59:59-23:59\"}",
+            b"\x01{\"firstSeen\": \"0000-01-01T00:00:00+00:01\"}",
+        ],
+    );
+    let t = |s: &str| Timestamp::parse(s).map(|t| t.to_string());
+    assert_eq!(
+        t("2018-08-02T14:55:03.77918791856Z").as_deref(),
+        Some("2018-08-02T14:55:03.7791879Z")
+    );
+    assert_eq!(t("9999-12-31T23:59:59-23:59"), None);
+    assert_eq!(t("0000-01-01T00:00:00+00:01"), None);
 }
