@@ -91,19 +91,37 @@ pub fn filter(data: &[u8]) {
         return;
     };
     let _ = parse_filter(text).map_err(|e| e.to_string());
-    let tenant = demo_tenant(Variant::Hostile);
-    filter_records(text, "alerts", &tenant.dataset.alerts);
-    filter_records(text, "machines", &tenant.dataset.machines);
+    let dataset = &demo_tenant(Variant::Hostile).dataset;
+    let alerts = filter_records(text, "alerts", &dataset.alerts);
+    filter_records(text, "machines", &dataset.machines);
+    // The engine reads alerts through their compact rows: it must select and order exactly as the alerts.
+    let views: Vec<_> = (0..dataset.alerts.len())
+        .map(|i| dataset.alert_view(i))
+        .collect();
+    assert_eq!(
+        filter_records(text, "alerts", &views),
+        alerts,
+        "{text:?}: the demo engine's rows disagree with the alerts"
+    );
 }
 
-fn filter_records<R: Record>(text: &str, entity: &str, records: &[R]) {
-    if let Ok(filter) = Filter::compile::<R>(text, entity) {
-        let _ = records.iter().filter(|r| filter.matches(*r)).count();
-    }
-    if let Ok(keys) = compile_orderby::<R>(text, entity) {
-        let mut sorted: Vec<&R> = records.iter().collect();
-        sorted.sort_by(|a, b| order_cmp(&keys, a, b));
-    }
+/// The positions of the records `text` selects as a `$filter`, and their order under it as an `$orderby`.
+fn filter_records<R: Record>(
+    text: &str,
+    entity: &str,
+    records: &[R],
+) -> (Option<Vec<usize>>, Option<Vec<usize>>) {
+    let selected = Filter::compile::<R>(text, entity).ok().map(|filter| {
+        (0..records.len())
+            .filter(|&i| filter.matches(&records[i]))
+            .collect()
+    });
+    let ordered = compile_orderby::<R>(text, entity).ok().map(|keys| {
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by(|&a, &b| order_cmp(&keys, &records[a], &records[b]));
+        order
+    });
+    (selected, ordered)
 }
 
 /// `response`: a response body as the app reads it. The first byte says whether the status was a
