@@ -16,5 +16,6 @@ pub use catalogue::{
 };
 pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;
+pub mod fuzz;
 pub mod graph;
 pub mod model;

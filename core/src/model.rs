@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, SubsecRound, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -20,10 +20,15 @@ pub type Extra = Map<String, Value>;
 pub struct Timestamp(pub DateTime<Utc>);
 
 impl Timestamp {
+    /// Reads an RFC 3339 time. Digits finer than the API's 100 ns tick are dropped, and a time whose UTC
+    /// year is not written with four digits (an offset can carry `9999-12-31` into year 10000) is not
+    /// a time: either way it could not be written back as it reads.
     pub fn parse(text: &str) -> Option<Timestamp> {
         DateTime::parse_from_rfc3339(text.trim())
             .ok()
-            .map(|t| Timestamp(t.with_timezone(&Utc)))
+            .map(|t| t.with_timezone(&Utc).trunc_subsecs(7))
+            .filter(|t| (0..=9999).contains(&t.year()))
+            .map(Timestamp)
     }
 }
 
@@ -31,7 +36,8 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.0.to_rfc3339_opts(SecondsFormat::Secs, true);
         // .NET ticks are 100 ns: seven digits at most, then trailing zeros trimmed as the API does.
-        let ticks = self.0.timestamp_subsec_nanos() / 100;
+        // A leap second's nanoseconds count on past 1e9; the seconds already say 60.
+        let ticks = self.0.timestamp_subsec_nanos() % 1_000_000_000 / 100;
         if ticks == 0 {
             return f.write_str(&secs);
         }

@@ -15,6 +15,7 @@ use std::time::Instant;
 
 mod bench;
 mod csp;
+mod fuzz;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some("screenshots") => screenshots(),
         Some("bench") => bench::bench(&args[1..]),
         Some("csp") => csp::run(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
                  dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
                  bench [--runs N]           performance scenarios vs their budgets, JSON in target/bench/ (also --throttle R, --opt-level L, --only size|load|decode|engine|cards|scroll|graph (comma-separated), --dist DIR)\n\
+                 fuzz [<target> <seconds>]  run a libFuzzer target (nightly); without arguments, list them\n\
                  tools                      install what the other commands need"
             );
             return ExitCode::from(2);

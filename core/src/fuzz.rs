@@ -1,0 +1,196 @@
+//! Entry points of the fuzz targets (`fuzz/`, run with `cargo xtask fuzz <target> <seconds>`).
+//!
+//! Each takes the fuzzer's raw bytes and drives one untrusted-input path the way the app does; a panic
+//! here is a bug. They live in the core, not in the fuzz crate, so that `tests/fuzz_regressions.rs` feeds
+//! every input the fuzzer ever crashed on to exactly the same code in the normal test run.
+
+use std::sync::OnceLock;
+
+use chrono::{TimeZone, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::body::Page;
+use crate::catalogue::{Profile, Region, ROUTES};
+use crate::demo::{DemoConfig, DemoTenant, Variant};
+use crate::model::{
+    context_kind, Actor, Alert, ApiError, Collection, Domain, File, Ip, Machine, Stats, User,
+};
+use crate::odata::{compile_orderby, order_cmp, parse_filter, Filter, Record};
+use crate::query::Query;
+
+/// The profiles a pasted URL is read against: one of each API.
+const PROFILES: [Profile; 2] = [Profile::Wdatp, Profile::Defender(Region::Eu)];
+
+/// Alerts in the fuzz tenants: small enough that a request with `$top=10000&$expand=…` stays fast.
+pub const TENANT_SCALE: usize = 120;
+
+/// A small demo tenant of `variant`, generated once per process.
+pub fn demo_tenant(variant: Variant) -> &'static DemoTenant {
+    static NORMAL: OnceLock<DemoTenant> = OnceLock::new();
+    static HOSTILE: OnceLock<DemoTenant> = OnceLock::new();
+    let cell = match variant {
+        Variant::Normal => &NORMAL,
+        Variant::Hostile => &HOSTILE,
+    };
+    cell.get_or_init(|| {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+            .single()
+            .unwrap_or_default();
+        DemoTenant::generate(&DemoConfig {
+            scale: TENANT_SCALE,
+            variant,
+            ..DemoConfig::new(now)
+        })
+    })
+}
+
+/// `request_url`: a pasted Request URL (UTF-8 text) read into a query for each API, validated, and, when it
+/// reads, written back: the URL and the path of the query read back give the same query.
+pub fn request_url(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for current in PROFILES {
+        let Ok(query) = Query::parse(text, current) else {
+            continue;
+        };
+        let _ = query.validate();
+        let url = query.url();
+        let other = PROFILES
+            .into_iter()
+            .find(|p| p.api() != query.profile.api())
+            .unwrap_or(current);
+        assert_eq!(
+            Query::parse(&url, other).as_ref(),
+            Ok(&query),
+            "{text:?} → {url:?} does not read back"
+        );
+        let path = query.path();
+        assert_eq!(
+            Query::parse(&path, query.profile).as_ref(),
+            Ok(&query),
+            "{text:?} → {path:?} does not read back"
+        );
+        // The form switches routes and profiles with what was typed.
+        for route in ROUTES.iter().filter(|r| r.api == query.profile.api()) {
+            let _ = query.with_route(route).url();
+        }
+        for profile in Profile::all() {
+            let _ = query.with_profile(profile).validate();
+        }
+    }
+}
+
+/// `filter`: a `$filter` expression (UTF-8 text) parsed, compiled for alerts and machines and evaluated on
+/// the demo tenant's records; the same text as an `$orderby` sorts them.
+pub fn filter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = parse_filter(text).map_err(|e| e.to_string());
+    let dataset = &demo_tenant(Variant::Hostile).dataset;
+    let alerts = filter_records(text, "alerts", &dataset.alerts);
+    filter_records(text, "machines", &dataset.machines);
+    // The engine reads alerts through their compact rows: it must select and order exactly as the alerts.
+    let views: Vec<_> = (0..dataset.alerts.len())
+        .map(|i| dataset.alert_view(i))
+        .collect();
+    assert_eq!(
+        filter_records(text, "alerts", &views),
+        alerts,
+        "{text:?}: the demo engine's rows disagree with the alerts"
+    );
+}
+
+/// The positions of the records `text` selects as a `$filter`, and their order under it as an `$orderby`.
+fn filter_records<R: Record>(
+    text: &str,
+    entity: &str,
+    records: &[R],
+) -> (Option<Vec<usize>>, Option<Vec<usize>>) {
+    let selected = Filter::compile::<R>(text, entity).ok().map(|filter| {
+        (0..records.len())
+            .filter(|&i| filter.matches(&records[i]))
+            .collect()
+    });
+    let ordered = compile_orderby::<R>(text, entity).ok().map(|keys| {
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_by(|&a, &b| order_cmp(&keys, &records[a], &records[b]));
+        order
+    });
+    (selected, ordered)
+}
+
+/// `response`: a response body as the app reads it. The first byte says whether the status was a
+/// success (lowest bit); the rest is the body, decoded as UTF-8 the way the browser does (lossy). Every
+/// entity becomes each typed model, and what decodes is written back.
+pub fn response(data: &[u8]) {
+    let Some((&flags, body)) = data.split_first() else {
+        return;
+    };
+    let body = String::from_utf8_lossy(body);
+    let page = Page::read(&body, flags & 1 == 1);
+    if let Err(reason) = &page.json {
+        let _ = reason.message.len();
+    }
+    let _ = serde_json::from_str::<ApiError>(&body);
+    if let Ok(json) = &page.json {
+        let _ = Collection::<Value>::deserialize(json);
+        if let Some(context) = json.get("@odata.context").and_then(Value::as_str) {
+            let _ = context_kind(context);
+        }
+    }
+    for item in &page.items {
+        if let Some(alert) = typed::<Alert>(item) {
+            let _ = alert.machine_ref();
+        }
+        typed::<Machine>(item);
+        typed::<User>(item);
+        typed::<Domain>(item);
+        typed::<Ip>(item);
+        if let Some(file) = typed::<File>(item) {
+            let _ = file.id();
+        }
+        typed::<Actor>(item);
+        if let Some(stats) = typed::<Stats>(item) {
+            let _ = (stats.organization(), stats.global());
+        }
+    }
+}
+
+/// Decodes `value` as the entity cards do, and writes the model back as the raw view does: what is written
+/// back decodes to the same model.
+fn typed<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
+    value: &Value,
+) -> Option<T> {
+    let model = T::deserialize(value).ok()?;
+    let written = serde_json::to_value(&model);
+    let again = written.as_ref().map(T::deserialize);
+    assert!(
+        matches!(&again, Ok(Ok(m)) if *m == model),
+        "{value} decodes to {model:?}, written back as {written:?}, which decodes to {again:?}"
+    );
+    Some(model)
+}
+
+/// `demo_engine`: a request URL (UTF-8 text) answered by the small demo tenant, as WDATP by the normal
+/// tenant and as Defender by the hostile one. Every answer is JSON.
+pub fn demo_engine(data: &[u8]) {
+    let Ok(url) = std::str::from_utf8(data) else {
+        return;
+    };
+    for (variant, profile) in [
+        (Variant::Normal, Profile::Wdatp),
+        (Variant::Hostile, Profile::Defender(Region::Global)),
+    ] {
+        let answer = demo_tenant(variant).respond("GET", url, profile);
+        assert!(
+            serde_json::from_str::<Value>(&answer.body).is_ok(),
+            "{url:?}: the answer is not JSON: {}",
+            answer.body
+        );
+    }
+}
