@@ -539,24 +539,6 @@ async fn a_thousand_nodes_paint_and_settle() {
     eprintln!(
         "graph-synthetic=1000: [ms to build the graph, ms to its first paint, edges] = {timing}"
     );
-    // While the layout runs, the page keeps drawing frames (the layout takes a bounded slice of each):
-    // frames go by before it comes to rest, however fast or slow this machine is.
-    let frames = browser
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; let n = 0;
-             const rested = () => performance.getEntriesByName('atp-graph-at-rest').length > 0;
-             const tick = () => { if (rested() || n >= 3) done([n, rested()]); else { n++; requestAnimationFrame(tick); } };
-             requestAnimationFrame(tick);",
-            vec![],
-        )
-        .await
-        .expect("count frames");
-    assert_eq!(
-        frames,
-        serde_json::json!([3, false]),
-        "[frames drawn, layout at rest]: frames are drawn while the layout moves the nodes"
-    );
     browser
         .wait_until("the layout to come to rest", || async {
             let v = browser
@@ -572,6 +554,14 @@ async fn a_thousand_nodes_paint_and_settle() {
         .script("return document.querySelector('.graph-canvas').getAttribute('data-layout');")
         .await;
     eprintln!("graph-synthetic=1000: at rest at {rest} ms ({spent})");
+    // The layout took a bounded slice of many animation frames, so the page kept drawing while it ran.
+    let frames = spent
+        .as_str()
+        .and_then(|s| s.strip_prefix("frames="))
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0);
+    assert!(frames >= 2, "the layout ran in {frames} frames: {spent}");
     // Tab reaches a node, which is named for screen readers.
     let name = browser
         .script("const g = document.querySelector('.graph-canvas g[role=button]'); g.focus(); return document.activeElement.getAttribute('aria-label');")
