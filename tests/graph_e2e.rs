@@ -173,30 +173,6 @@ async fn side_panel(browser: &Browser) -> (String, String) {
     serde_json::from_value(v).unwrap_or_default()
 }
 
-/// Catches the next downloads' Blob text (the page saves through `URL.createObjectURL`).
-async fn catch_downloads(browser: &Browser) {
-    browser
-        .script(
-            "window.__atp_saved = [];
-             const make = URL.createObjectURL.bind(URL);
-             URL.createObjectURL = b => { b.text().then(t => window.__atp_saved.push([b.type, t])); return make(b); };
-             return true;",
-        )
-        .await;
-}
-
-async fn saved(browser: &Browser, n: usize) -> Vec<(String, String)> {
-    browser
-        .wait_until(&format!("{n} saved files"), || async {
-            let v = browser
-                .script("return (window.__atp_saved || []).length;")
-                .await;
-            (v.as_u64() == Some(n as u64), v.to_string())
-        })
-        .await;
-    serde_json::from_value(browser.script("return window.__atp_saved;").await).unwrap_or_default()
-}
-
 #[tokio::test]
 async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     let browser = Browser::open(&format!("/?profile=wdatp&q=/alerts/{SOURCE_ALERT}")).await;
@@ -456,20 +432,20 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     assert!((big / small - 1.15).abs() < 0.02, "{small} → {big}");
 
     // Exports: JSON with the nodes and edges, SVG with the labels.
-    catch_downloads(&browser).await;
+    browser.catch_downloads().await;
     browser.click_button("Export JSON").await;
     browser.click_button("Export SVG").await;
-    let files = saved(&browser, 2).await;
+    let files = browser.saved(2).await;
     let json: serde_json::Value =
-        serde_json::from_str(&files[0].1).expect("the JSON export parses");
-    assert_eq!(files[0].0, "application/json");
+        serde_json::from_str(&files[0].2).expect("the JSON export parses");
+    assert_eq!(files[0].1, "application/json");
     assert_eq!(
         json["nodes"].as_array().map(Vec::len),
         Some(nodes(&browser).await.len())
     );
     assert!(json["edges"].as_array().is_some_and(|e| !e.is_empty()));
-    assert_eq!(files[1].0, "image/svg+xml");
-    assert!(files[1].1.starts_with("<svg"), "{}", &files[1].1[..80]);
+    assert_eq!(files[1].1, "image/svg+xml");
+    assert!(files[1].2.starts_with("<svg"), "{}", &files[1].2[..80]);
     browser.close().await;
 }
 
@@ -512,10 +488,10 @@ async fn hostile_labels_stay_text_in_the_graph_and_its_exports() {
         .script("return document.querySelectorAll('.graph-panel script, .graph-panel img, .graph-panel iframe, .graph-canvas foreignObject, .graph-canvas svg').length;")
         .await;
     assert_eq!(injected, 0);
-    catch_downloads(&browser).await;
+    browser.catch_downloads().await;
     browser.click_button("Export SVG").await;
-    let files = saved(&browser, 1).await;
-    let svg = &files[0].1;
+    let files = browser.saved(1).await;
+    let svg = &files[0].2;
     assert!(
         !svg.contains("<script") && !svg.contains("<img"),
         "the SVG holds no markup from the API"

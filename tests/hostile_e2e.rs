@@ -95,37 +95,6 @@ async fn expand_json(browser: &Browser) {
         .await;
 }
 
-/// Records the name, type and content of every file the page saves.
-async fn catch_downloads(browser: &Browser) {
-    browser
-        .script(
-            "window.__atp_saved = [];
-             const blobs = new Map();
-             const make = URL.createObjectURL.bind(URL);
-             URL.createObjectURL = b => { const u = make(b); blobs.set(u, b); return u; };
-             const click = HTMLAnchorElement.prototype.click;
-             HTMLAnchorElement.prototype.click = function () {
-                 const b = blobs.get(this.href);
-                 if (b) { const name = this.download; b.text().then(t => window.__atp_saved.push([name, b.type, t])); return; }
-                 return click.call(this);
-             };
-             return true;",
-        )
-        .await;
-}
-
-async fn saved(browser: &Browser, n: usize) -> Vec<(String, String, String)> {
-    browser
-        .wait_until(&format!("{n} saved files"), || async {
-            let v = browser
-                .script("return (window.__atp_saved || []).length;")
-                .await;
-            (v.as_u64() == Some(n as u64), v.to_string())
-        })
-        .await;
-    serde_json::from_value(browser.script("return window.__atp_saved;").await).unwrap_or_default()
-}
-
 /// A file name a person can trust: short, one path segment, nothing hidden.
 fn assert_safe_file_name(name: &str) {
     assert!(!name.is_empty() && name.chars().count() <= 100, "{name:?}");
@@ -298,10 +267,10 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
     );
     assert_inert(&browser, "the graph, its side panel and timeline").await;
 
-    catch_downloads(&browser).await;
+    browser.catch_downloads().await;
     browser.click_button("Export JSON").await;
     browser.click_button("Export SVG").await;
-    let files = saved(&browser, 2).await;
+    let files = browser.saved(2).await;
     assert_eq!(
         files.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
         ["atp-graph.json", "atp-graph.svg"]

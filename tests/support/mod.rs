@@ -331,6 +331,36 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// From now on, records every file the page saves (its name, type and content) instead of saving it.
+    pub async fn catch_downloads(&self) {
+        self.script(
+            "window.__atp_saved = [];
+             const blobs = new Map();
+             const make = URL.createObjectURL.bind(URL);
+             URL.createObjectURL = b => { const u = make(b); blobs.set(u, b); return u; };
+             const click = HTMLAnchorElement.prototype.click;
+             HTMLAnchorElement.prototype.click = function () {
+                 const b = blobs.get(this.href);
+                 if (b) { const name = this.download; b.text().then(t => window.__atp_saved.push([name, b.type, t])); return; }
+                 return click.call(this);
+             };
+             return true;",
+        )
+        .await;
+    }
+
+    /// Waits for `n` files caught by [`Browser::catch_downloads`]: (name, type, content) each.
+    pub async fn saved(&self, n: usize) -> Vec<(String, String, String)> {
+        self.wait_until(&format!("{n} saved files"), || async {
+            let v = self
+                .script("return (window.__atp_saved || []).length;")
+                .await;
+            (v.as_u64() == Some(n as u64), v.to_string())
+        })
+        .await;
+        serde_json::from_value(self.script("return window.__atp_saved;").await).unwrap_or_default()
+    }
+
     /// Every card as (its kind, its accessible name: the heading it is labelled by).
     pub async fn cards(&self) -> Vec<(String, String)> {
         let value = self
