@@ -10,8 +10,10 @@ use crate::graph_view::{use_graph, GraphPanel};
 use crate::json_view::JsonTree;
 
 /// Cards are built in blocks of this many; only the blocks on and near the screen exist in the page, so a
-/// list of 100,000 scrolls like one of 20. (12 fills whole rows at 1, 2, 3, 4 or 6 columns.)
-const CARD_BLOCK: usize = 12;
+/// list of 100,000 scrolls like one of 20. At most one block is built a frame, so this bounds what a frame
+/// costs: 6 cards take about 12 ms to build, style and lay out here. (6 fills whole rows at 1, 2, 3 or 6
+/// columns.)
+const CARD_BLOCK: usize = 6;
 /// A card's height before any has been measured.
 const CARD_GUESS_PX: f64 = 320.0;
 /// The most the list may measure: browsers cannot lay out much more (Chromium stops at 2^25 px, Firefox at
@@ -19,7 +21,14 @@ const CARD_GUESS_PX: f64 = 320.0;
 /// smaller, by the same factor, so the whole list fits and every card can be scrolled to.
 const MAX_LIST_PX: f64 = 15_000_000.0;
 /// Blocks built at least (so a list of up to 96 cards is built whole).
-const MIN_BLOCKS: usize = 8;
+const MIN_BLOCKS: usize = 16;
+/// Blocks are grouped in sections of this many: a section none of whose blocks is built is one element
+/// standing in for all of them. The browser walks every element of the list each frame the list changes
+/// (layout, pre-paint), on screen or not: 100,000 cards are 1,042 sections, not 16,667 blocks.
+const SECTION: usize = 16;
+/// The height guess for blocks not yet seen changes in the page only when the average of those measured
+/// has moved by more than this: every block standing in at the guess is laid out again when it changes.
+const GUESS_SLACK: f64 = 0.1;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -195,28 +204,46 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
     };
     let window = CardWindow::new(total);
     let items = loaded.clone();
-    // Every block has its element from the start, built or standing in at its height: blocks only ever
-    // fill and empty in place, so nothing moves in the page (a moved element would lose the focus).
-    let blocks = window
-        .built
+    // Every section and block has its element from the start, built or standing in at its height: they
+    // only ever fill and empty in place, so nothing moves in the page (a moved element would lose the focus).
+    let block = move |block: usize| {
+        let items = items.clone();
+        let built = window.built.with_value(|b| b[block]);
+        let cards =
+            move || {
+                built.get().then(|| {
+                    (block * CARD_BLOCK..((block + 1) * CARD_BLOCK).min(total))
+                    .map(|i| {
+                        let position = CardPosition { index: i, of: total };
+                        view! { <EntityCard kind item=items.items[i].clone() profile position/> }
+                    })
+                    .collect_view()
+                })
+            };
+        view! {
+            <div class="cards" data-block=block style:height=window.stand_in(block, built.get_untracked())>
+                {cards}
+            </div>
+        }
+    };
+    let sections = window
+        .open
         .get_value()
         .into_iter()
         .enumerate()
-        .map(|(block, built)| {
-            let items = items.clone();
-            let cards = move || {
-                built.get().then(|| {
-                    (block * CARD_BLOCK..((block + 1) * CARD_BLOCK).min(total))
-                        .map(|i| {
-                            let position = CardPosition { index: i, of: total };
-                            view! { <EntityCard kind item=items.items[i].clone() profile position/> }
-                        })
+        .map(|(section, open)| {
+            let block = block.clone();
+            let blocks = move || {
+                open.get().then(|| {
+                    window
+                        .blocks_of(section)
+                        .map(&block)
                         .collect_view()
                 })
             };
             view! {
-                <div class="cards" data-block=block style:height=move || window.stand_in(block, built.get())>
-                    {cards}
+                <div class="card-section" style:height=move || window.section_stand_in(section, open.get())>
+                    {blocks}
                 </div>
             }
         })
@@ -232,7 +259,7 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
             node_ref=window.list
             on:focusin=move |ev| window.focus_moved(&ev)
         >
-            {blocks}
+            {sections}
         </div>
         {has_more.then(|| view! {
             <button type="button" class="primary" disabled=loading_more on:click=move |_| explorer.load_more()>
@@ -250,6 +277,8 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
 struct CardWindow {
     /// Whether each block's cards are built.
     built: StoredValue<Vec<RwSignal<bool>>>,
+    /// Whether each section has its blocks in the page (it has a block built).
+    open: StoredValue<Vec<RwSignal<bool>>>,
     /// The blocks built now.
     now: StoredValue<std::ops::Range<usize>>,
     /// Each block's height as last measured.
@@ -272,8 +301,12 @@ impl CardWindow {
         let built: Vec<RwSignal<bool>> = (0..count)
             .map(|b| RwSignal::new(first.contains(&b)))
             .collect();
+        let open: Vec<RwSignal<bool>> = (0..count.div_ceil(SECTION))
+            .map(|s| RwSignal::new(s * SECTION < first.end))
+            .collect();
         let window = CardWindow {
             built: StoredValue::new(built),
+            open: StoredValue::new(open),
             now: StoredValue::new(first),
             heights: StoredValue::new(vec![None; count]),
             stand_ins: StoredValue::new(vec![None; count]),
@@ -308,12 +341,16 @@ impl CardWindow {
         let Some(list) = self.list.get_untracked() else {
             return;
         };
+        if self.built.with_value(Vec::is_empty) {
+            return;
+        }
         // Measure the blocks that are built.
         let now = self.now.get_value();
-        let children = list.children();
         self.heights.update_value(|heights| {
             for b in now.clone() {
-                if let (Some(element), Some(slot)) = (children.item(b as u32), heights.get_mut(b)) {
+                if let (Some(element), Some(slot)) =
+                    (self.block_element(&list, b), heights.get_mut(b))
+                {
                     *slot = Some(element.get_bounding_client_rect().height());
                 }
             }
@@ -323,12 +360,16 @@ impl CardWindow {
             .heights
             .with_value(|h| h.iter().map(|h| h.unwrap_or(natural)).sum());
         let scale = (MAX_LIST_PX / total.max(1.0)).min(1.0);
-        let guess_now = (natural * scale).round().max(1.0);
-        if self.guess_shown.get_value() != Some(guess_now) {
-            self.guess_shown.set_value(Some(guess_now));
-            let _ = web_sys::HtmlElement::style(&list)
-                .set_property("--card-block-guess", &format!("{guess_now}px"));
-        }
+        let guess_now = match self.guess_shown.get_value() {
+            Some(shown) if ((natural * scale) / shown - 1.0).abs() <= GUESS_SLACK => shown,
+            _ => {
+                let guess = (natural * scale).round().max(1.0);
+                self.guess_shown.set_value(Some(guess));
+                let _ = web_sys::HtmlElement::style(&list)
+                    .set_property("--card-block-guess", &format!("{guess}px"));
+                guess
+            }
+        };
         // Each block's height in the page now: as measured when built, its stand-in's otherwise.
         let in_page: Vec<f64> = self.heights.with_value(|heights| {
             self.stand_ins.with_value(|stand_ins| {
@@ -380,18 +421,24 @@ impl CardWindow {
                 end.saturating_sub(MIN_BLOCKS).min(wanted.start)..end,
             )
         };
-        // The screen's blocks first (alone, when the view jumped); then one more block a frame toward the
-        // screen to spare, so no frame builds much more than a screenful.
-        let kept = if now.start < visible.end && visible.start < now.end {
-            now.start.max(wanted.start)..now.end.min(wanted.end)
+        // One block a frame at most (a frame that builds more cards than that is late): when the view
+        // jumped, the block at the top of the screen alone; then the rest of the screen's, then a screen to
+        // spare each way.
+        let jumped = now.end <= visible.start || visible.end <= now.start;
+        let mut next = if jumped {
+            visible.start..visible.start + 1
         } else {
-            visible.clone()
+            now.start.max(wanted.start)..now.end.min(wanted.end)
         };
-        let mut next = kept.start.min(visible.start)..kept.end.max(visible.end);
-        if next.start > wanted.start {
+        if jumped {
+        } else if next.end < visible.end {
+            next.end += 1;
+        } else if next.start > visible.start {
             next.start -= 1;
         } else if next.end < wanted.end {
             next.end += 1;
+        } else if next.start > wanted.start {
+            next.start -= 1;
         }
         if next != now {
             let emptied: Vec<usize> = now.clone().filter(|b| !next.contains(b)).collect();
@@ -402,12 +449,41 @@ impl CardWindow {
                     }
                 });
             });
+            let filled: Vec<usize> = next.clone().filter(|b| !now.contains(b)).collect();
             self.built.with_value(|built| {
                 for &b in &emptied {
                     built[b].set(false);
                 }
-                for b in next.clone().filter(|b| !now.contains(b)) {
+                for &b in &filled {
                     built[b].set(true);
+                }
+            });
+            // A section is in the page while one of its blocks is built.
+            let sections = |blocks: &std::ops::Range<usize>| {
+                (blocks.start / SECTION)..blocks.end.div_ceil(SECTION)
+            };
+            // The blocks of sections that stay in the page take their new height here (a section put in
+            // the page builds its blocks at theirs): one effect per block would be one more allocation
+            // for each of a section's blocks.
+            for &b in emptied.iter().chain(&filled) {
+                if sections(&now).contains(&(b / SECTION))
+                    && sections(&next).contains(&(b / SECTION))
+                {
+                    if let Some(block) = self.block_element(&list, b) {
+                        let style = block.style();
+                        let _ = match self.stand_in(b, next.contains(&b)) {
+                            Some(height) => style.set_property("height", &height),
+                            None => style.remove_property("height").map(drop),
+                        };
+                    }
+                }
+            }
+            self.open.with_value(|open| {
+                for s in sections(&now).filter(|s| !sections(&next).contains(s)) {
+                    open[s].set(false);
+                }
+                for s in sections(&next).filter(|s| !sections(&now).contains(s)) {
+                    open[s].set(true);
                 }
             });
             self.now.set_value(next);
@@ -426,6 +502,46 @@ impl CardWindow {
             .and_then(|b| b.parse::<usize>().ok());
         self.focused.set_value(block);
         self.schedule();
+    }
+
+    /// A block's element, when its section is in the page.
+    fn block_element(
+        self,
+        list: &web_sys::HtmlElement,
+        block: usize,
+    ) -> Option<web_sys::HtmlElement> {
+        list.children()
+            .item((block / SECTION) as u32)?
+            .children()
+            .item((block % SECTION) as u32)?
+            .dyn_into()
+            .ok()
+    }
+
+    /// The blocks of a section.
+    fn blocks_of(self, section: usize) -> std::ops::Range<usize> {
+        let count = self.built.with_value(Vec::len);
+        (section * SECTION).min(count)..((section + 1) * SECTION).min(count)
+    }
+
+    /// The height a section none of whose blocks is built stands in at: the sum of its blocks'.
+    fn section_stand_in(self, section: usize, open: bool) -> Option<String> {
+        if open {
+            return None;
+        }
+        let (known, unseen) = self.stand_ins.with_value(|h| {
+            h.get(self.blocks_of(section))
+                .unwrap_or_default()
+                .iter()
+                .fold((0.0, 0usize), |(sum, n), h| match h {
+                    Some(h) => (sum + h, n),
+                    None => (sum, n + 1),
+                })
+        });
+        Some(match unseen {
+            0 => format!("{known:.1}px"),
+            n => format!("calc({n} * var(--card-block-guess) + {known:.1}px)"),
+        })
     }
 
     /// The height a block that is not built stands in at: its own as last measured (scaled), else the

@@ -416,6 +416,56 @@ async fn a_long_result_builds_only_the_cards_near_the_screen() {
     browser.close().await;
 }
 
+#[tokio::test]
+async fn a_jump_through_ten_thousand_alerts_shows_the_cards_there() {
+    let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=10000&dataset=large").await;
+    browser.wait_for_text("10000 results").await;
+    browser.wait_for_at_least_cards(1).await;
+    // Like a scrollbar dragged to the middle: the cards on screen are the middle ones, built at once,
+    // and the list still builds only cards near the screen.
+    browser
+        .script(
+            "const feed = document.querySelector('[role=feed]').getBoundingClientRect();
+             window.scrollTo(0, window.scrollY + feed.top + feed.height / 2); return 1;",
+        )
+        .await;
+    let on_screen = "const a = [...document.querySelectorAll('[role=feed] article')].filter((a) => {
+                         const r = a.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; });
+                     return a.map((a) => Number(a.getAttribute('aria-posinset')));";
+    browser
+        .wait_until("the middle cards on screen", || async {
+            let shown = browser.script(on_screen).await;
+            let positions: Vec<u64> = shown
+                .as_array()
+                .map(|a| a.iter().filter_map(serde_json::Value::as_u64).collect())
+                .unwrap_or_default();
+            let middle =
+                !positions.is_empty() && positions.iter().all(|p| (3_500..6_500).contains(p));
+            (middle, format!("cards on screen: {positions:?}"))
+        })
+        .await;
+    let (built, first) = feed(&browser).await;
+    assert!(
+        built < 200 && first.1 == 10_000,
+        "{built} cards built from {first:?}"
+    );
+
+    // And the last card is there at the end.
+    browser
+        .wait_until("the last card after a jump to the end", || async {
+            browser
+                .script("window.scrollTo(0, document.body.scrollHeight); return 1;")
+                .await;
+            let shown = browser.script(on_screen).await;
+            let last = shown
+                .as_array()
+                .and_then(|a| a.iter().filter_map(serde_json::Value::as_u64).max());
+            (last == Some(10_000), format!("cards on screen: {shown}"))
+        })
+        .await;
+    browser.close().await;
+}
+
 /// How many cards the feed has built, and the first one's (position, set size).
 async fn feed(browser: &Browser) -> (usize, (u64, u64)) {
     let seen = browser
