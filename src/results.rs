@@ -271,8 +271,9 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
 
 /// Which cards of a long list exist in the page: the blocks on screen, a screen's worth above and below,
 /// and the block that has the keyboard focus and the one after it (so Tab walks on through the list).
-/// Blocks not built stand in at their measured height (or the average, until they have been seen); the
-/// browser's scroll anchoring keeps the view still when a measurement corrects a guess above it.
+/// Blocks not built stand in at their measured height (or the average, until they have been seen), and a
+/// section with no block built stands in for all of its blocks; the browser's scroll anchoring keeps the
+/// view still when a measurement corrects a guess above it.
 #[derive(Clone, Copy)]
 struct CardWindow {
     /// Whether each block's cards are built.
