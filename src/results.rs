@@ -10,10 +10,14 @@ use crate::graph_view::{use_graph, GraphPanel};
 use crate::json_view::JsonTree;
 
 /// Cards are built in blocks of this many; only the blocks on and near the screen exist in the page, so a
-/// list of 100,000 scrolls like one of 20. At most one block is built a frame, so this bounds what a frame
-/// costs: 6 cards take about 12 ms to build, style and lay out here. (6 fills whole rows at 1, 2, 3 or 6
-/// columns.)
+/// list of 100,000 scrolls like one of 20. A frame builds half a block at most: 3 cards take about 6 ms
+/// to build, style and lay out here, so a frame that builds them is not late. (6 fills whole rows at 1, 2,
+/// 3 or 6 columns.)
 const CARD_BLOCK: usize = 6;
+/// The cards of a block built in its first frame; the rest come the frame after.
+const HALF_BLOCK: usize = CARD_BLOCK / 2;
+/// Blocks emptied a frame at most.
+const EMPTIED_PER_FRAME: usize = 2;
 /// A card's height before any has been measured.
 const CARD_GUESS_PX: f64 = 320.0;
 /// The most the list may measure: browsers cannot lay out much more (Chromium stops at 2^25 px, Firefox at
@@ -207,22 +211,28 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
     // Every section and block has its element from the start, built or standing in at its height: they
     // only ever fill and empty in place, so nothing moves in the page (a moved element would lose the focus).
     let block = move |block: usize| {
-        let items = items.clone();
         let built = window.built.with_value(|b| b[block]);
-        let cards =
+        let whole = window.whole.with_value(|w| w[block]);
+        let start = block * CARD_BLOCK;
+        let cards = |shown: RwSignal<bool>, range: std::ops::Range<usize>| {
+            let items = items.clone();
             move || {
-                built.get().then(|| {
-                    (block * CARD_BLOCK..((block + 1) * CARD_BLOCK).min(total))
-                    .map(|i| {
-                        let position = CardPosition { index: i, of: total };
-                        view! { <EntityCard kind item=items.items[i].clone() profile position/> }
-                    })
-                    .collect_view()
+                shown.get().then(|| {
+                    range
+                        .clone()
+                        .filter(|&i| i < total)
+                        .map(|i| {
+                            let position = CardPosition { index: i, of: total };
+                            view! { <EntityCard kind item=items.items[i].clone() profile position/> }
+                        })
+                        .collect_view()
                 })
-            };
+            }
+        };
         view! {
             <div class="cards" data-block=block style:height=window.stand_in(block, built.get_untracked())>
-                {cards}
+                {cards(built, start..start + HALF_BLOCK)}
+                {cards(whole, start + HALF_BLOCK..start + CARD_BLOCK)}
             </div>
         }
     };
@@ -276,8 +286,10 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
 /// view still when a measurement corrects a guess above it.
 #[derive(Clone, Copy)]
 struct CardWindow {
-    /// Whether each block's cards are built.
+    /// Whether each block's cards are built: its first half.
     built: StoredValue<Vec<RwSignal<bool>>>,
+    /// Whether each block's second half is built too.
+    whole: StoredValue<Vec<RwSignal<bool>>>,
     /// Whether each section has its blocks in the page (it has a block built).
     open: StoredValue<Vec<RwSignal<bool>>>,
     /// The blocks built now.
@@ -286,6 +298,8 @@ struct CardWindow {
     heights: StoredValue<Vec<Option<f64>>>,
     /// The height each block not built was given when it was emptied (its measured height, scaled).
     stand_ins: StoredValue<Vec<Option<f64>>>,
+    /// Blocks still built outside `now` (left behind by a jump), emptied a few a frame.
+    leftover: StoredValue<Vec<usize>>,
     /// The block holding the keyboard focus.
     focused: StoredValue<Option<usize>>,
     /// The guess the stand-ins use now (`--card-block-guess` on the list).
@@ -302,15 +316,20 @@ impl CardWindow {
         let built: Vec<RwSignal<bool>> = (0..count)
             .map(|b| RwSignal::new(first.contains(&b)))
             .collect();
+        let whole: Vec<RwSignal<bool>> = (0..count)
+            .map(|b| RwSignal::new(first.contains(&b)))
+            .collect();
         let open: Vec<RwSignal<bool>> = (0..count.div_ceil(SECTION))
             .map(|s| RwSignal::new(s * SECTION < first.end))
             .collect();
         let window = CardWindow {
             built: StoredValue::new(built),
+            whole: StoredValue::new(whole),
             open: StoredValue::new(open),
             now: StoredValue::new(first),
             heights: StoredValue::new(vec![None; count]),
             stand_ins: StoredValue::new(vec![None; count]),
+            leftover: StoredValue::new(Vec::new()),
             focused: StoredValue::new(None),
             guess_shown: StoredValue::new(None),
             pending: StoredValue::new(false),
@@ -345,10 +364,11 @@ impl CardWindow {
         if self.built.with_value(Vec::is_empty) {
             return;
         }
-        // Measure the blocks that are built.
+        // Measure the blocks that are built whole.
         let now = self.now.get_value();
+        let whole = |b: usize| self.whole.with_value(|w| w[b].get_untracked());
         self.heights.update_value(|heights| {
-            for b in now.clone() {
+            for b in now.clone().filter(|&b| whole(b)) {
                 if let (Some(element), Some(slot)) =
                     (self.block_element(&list, b), heights.get_mut(b))
                 {
@@ -372,7 +392,7 @@ impl CardWindow {
             }
         };
         // Each block's height in the page now: as measured when built, its stand-in's otherwise.
-        let in_page: Vec<f64> = self.heights.with_value(|heights| {
+        let mut in_page: Vec<f64> = self.heights.with_value(|heights| {
             self.stand_ins.with_value(|stand_ins| {
                 heights
                     .iter()
@@ -387,6 +407,12 @@ impl CardWindow {
                     })
                     .collect()
             })
+        });
+        let leftover = self.leftover.get_value();
+        self.heights.with_value(|heights| {
+            for &b in &leftover {
+                in_page[b] = heights[b].unwrap_or(natural);
+            }
         });
         // What the screen shows, in the list's own coordinates, and a screen more each way.
         let top = list.get_bounding_client_rect().top();
@@ -422,16 +448,24 @@ impl CardWindow {
                 end.saturating_sub(MIN_BLOCKS).min(wanted.start)..end,
             )
         };
-        // One block a frame at most (a frame that builds more cards than that is late): when the view
-        // jumped, the block at the top of the screen alone; then the rest of the screen's, then a screen to
-        // spare each way.
+        // Half a block a frame at most (a frame that builds more cards than that is late): when the view
+        // jumped, the first half of the block at the top of the screen alone; then the second half of a
+        // block built by halves (the screen's first), else the first half of one more: the rest of the
+        // screen's, then a screen to spare each way.
         let jumped = now.end <= visible.start || visible.end <= now.start;
         let mut next = if jumped {
             visible.start..visible.start + 1
         } else {
             now.start.max(wanted.start)..now.end.min(wanted.end)
         };
-        if jumped {
+        let completed = if jumped {
+            None
+        } else {
+            (visible.start.max(next.start)..visible.end.min(next.end))
+                .chain(next.clone())
+                .find(|&b| !whole(b))
+        };
+        if jumped || completed.is_some() {
         } else if next.end < visible.end {
             next.end += 1;
         } else if next.start > visible.start {
@@ -441,56 +475,92 @@ impl CardWindow {
         } else if next.start > wanted.start {
             next.start -= 1;
         }
-        if next != now {
-            let emptied: Vec<usize> = now.clone().filter(|b| !next.contains(b)).collect();
-            self.stand_ins.update_value(|stand_ins| {
-                self.heights.with_value(|heights| {
-                    for &b in &emptied {
-                        stand_ins[b] = heights[b].map(|h| h * scale);
-                    }
-                });
+        // Blocks left behind are emptied a few a frame, the farthest first (emptying a screenful of cards at
+        // once takes longer than a frame), but never the focused block and the one after it.
+        let mut left: Vec<usize> = leftover
+            .iter()
+            .copied()
+            .chain(now.clone())
+            .filter(|b| !next.contains(b))
+            .collect();
+        let distance = |b: usize| b.abs_diff(visible.start);
+        left.sort_by_key(|&b| std::cmp::Reverse(distance(b)));
+        let focused = self.focused.get_value();
+        let keep = |b: usize| focused.is_some_and(|f| b == f || b == f + 1);
+        let mut emptied = Vec::new();
+        left.retain(|&b| {
+            if emptied.len() < EMPTIED_PER_FRAME && !keep(b) {
+                emptied.push(b);
+                false
+            } else {
+                true
+            }
+        });
+        let filled: Vec<usize> = next
+            .clone()
+            .filter(|b| !now.contains(b) && !leftover.contains(b))
+            .collect();
+        if filled.is_empty() && emptied.is_empty() && completed.is_none() && next == now {
+            return;
+        }
+        self.stand_ins.update_value(|stand_ins| {
+            self.heights.with_value(|heights| {
+                for &b in &emptied {
+                    stand_ins[b] = heights[b].map(|h| h * scale);
+                }
             });
-            let filled: Vec<usize> = next.clone().filter(|b| !now.contains(b)).collect();
-            self.built.with_value(|built| {
+        });
+        self.built.with_value(|built| {
+            self.whole.with_value(|whole| {
                 for &b in &emptied {
                     built[b].set(false);
+                    whole[b].set(false);
                 }
                 for &b in &filled {
                     built[b].set(true);
                 }
+                if let Some(b) = completed {
+                    whole[b].set(true);
+                }
             });
-            // A section is in the page while one of its blocks is built.
-            let sections = |blocks: &std::ops::Range<usize>| {
-                (blocks.start / SECTION)..blocks.end.div_ceil(SECTION)
-            };
-            // The blocks of sections that stay in the page take their new height here (a section put in
-            // the page builds its blocks at theirs): one effect per block would be one more allocation
-            // for each of a section's blocks.
-            for &b in emptied.iter().chain(&filled) {
-                if sections(&now).contains(&(b / SECTION))
-                    && sections(&next).contains(&(b / SECTION))
-                {
-                    if let Some(block) = self.block_element(&list, b) {
-                        let style = block.style();
-                        let _ = match self.stand_in(b, next.contains(&b)) {
-                            Some(height) => style.set_property("height", &height),
-                            None => style.remove_property("height").map(drop),
-                        };
-                    }
+        });
+        // A section is in the page while one of its blocks is built.
+        let sections = |blocks: std::ops::Range<usize>, others: &[usize]| {
+            let mut sections: Vec<usize> = ((blocks.start / SECTION)..blocks.end.div_ceil(SECTION))
+                .chain(others.iter().map(|b| b / SECTION))
+                .collect();
+            sections.sort_unstable();
+            sections.dedup();
+            sections
+        };
+        let (before, after) = (sections(now, &leftover), sections(next.clone(), &left));
+        // The blocks of sections that stay in the page take their new height here (a section put in the
+        // page builds its blocks at theirs): one effect per block would be one more allocation for each of a
+        // section's blocks.
+        for &b in emptied.iter().chain(&filled) {
+            let section = b / SECTION;
+            if before.contains(&section) && after.contains(&section) {
+                if let Some(block) = self.block_element(&list, b) {
+                    let style = block.style();
+                    let _ = match self.stand_in(b, next.contains(&b)) {
+                        Some(height) => style.set_property("height", &height),
+                        None => style.remove_property("height").map(drop),
+                    };
                 }
             }
-            self.open.with_value(|open| {
-                for s in sections(&now).filter(|s| !sections(&next).contains(s)) {
-                    open[s].set(false);
-                }
-                for s in sections(&next).filter(|s| !sections(&now).contains(s)) {
-                    open[s].set(true);
-                }
-            });
-            self.now.set_value(next);
-            // Measure what was just built, and go on toward the screen to spare.
-            self.schedule();
         }
+        self.open.with_value(|open| {
+            for &s in before.iter().filter(|s| !after.contains(s)) {
+                open[s].set(false);
+            }
+            for &s in after.iter().filter(|s| !before.contains(s)) {
+                open[s].set(true);
+            }
+        });
+        self.now.set_value(next);
+        self.leftover.set_value(left);
+        // Measure what was just built, and go on toward the screen to spare.
+        self.schedule();
     }
 
     /// Keeps the focused card's block built, and the next one ready for Tab.

@@ -421,6 +421,11 @@ async fn a_jump_through_ten_thousand_alerts_shows_the_cards_there() {
     let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=10000&dataset=large").await;
     browser.wait_for_text("10000 results").await;
     browser.wait_for_at_least_cards(1).await;
+    let focus_in = "const a = document.activeElement.closest('article'); return a ? Number(a.getAttribute('aria-posinset')) : 0;";
+    browser
+        .script("document.querySelector('[role=feed] article a').focus(); return 1;")
+        .await;
+    assert_eq!(browser.script(focus_in).await.as_u64(), Some(1));
     // Like a scrollbar dragged to the middle: the cards on screen are the middle ones, built at once,
     // and the list still builds only cards near the screen.
     browser
@@ -449,6 +454,21 @@ async fn a_jump_through_ten_thousand_alerts_shows_the_cards_there() {
         built < 200 && first.1 == 10_000,
         "{built} cards built from {first:?}"
     );
+    // The cards left behind are emptied, but not the focused one: Tab goes on from there.
+    browser
+        .wait_until("the cards left behind to be emptied", || async {
+            let gone = browser
+                .script(
+                    "return !document.querySelector('[role=feed] article[aria-posinset=\"30\"]');",
+                )
+                .await;
+            (
+                gone.as_bool() == Some(true),
+                format!("card 30 gone: {gone}"),
+            )
+        })
+        .await;
+    assert_eq!(browser.script(focus_in).await.as_u64(), Some(1));
 
     // And the last card is there at the end.
     browser
