@@ -439,7 +439,12 @@ impl CardWindow {
             };
             let visible = blocks_in(-top, -top + screen);
             let mut wanted = blocks_in(-top - screen, -top + 2.0 * screen);
-            if let Some(f) = self.focused.get_value() {
+            // The focused block and the next, when near (one far away is only kept, not grown toward).
+            if let Some(f) = self
+                .focused
+                .get_value()
+                .filter(|&f| f + 2 >= wanted.start && f <= wanted.end)
+            {
                 wanted = wanted.start.min(f)..wanted.end.max((f + 2).min(heights.len()));
             }
             let end = wanted.end.max(wanted.start + MIN_BLOCKS).min(heights.len());
@@ -483,19 +488,18 @@ impl CardWindow {
             .chain(now.clone())
             .filter(|b| !next.contains(b))
             .collect();
-        let distance = |b: usize| b.abs_diff(visible.start);
-        left.sort_by_key(|&b| std::cmp::Reverse(distance(b)));
         let focused = self.focused.get_value();
         let keep = |b: usize| focused.is_some_and(|f| b == f || b == f + 1);
         let mut emptied = Vec::new();
-        left.retain(|&b| {
-            if emptied.len() < EMPTIED_PER_FRAME && !keep(b) {
-                emptied.push(b);
-                false
-            } else {
-                true
-            }
-        });
+        while emptied.len() < EMPTIED_PER_FRAME {
+            let farthest = (0..left.len())
+                .filter(|&i| !keep(left[i]))
+                .max_by_key(|&i| left[i].abs_diff(visible.start));
+            let Some(at) = farthest else {
+                break;
+            };
+            emptied.push(left.swap_remove(at));
+        }
         let filled: Vec<usize> = next
             .clone()
             .filter(|b| !now.contains(b) && !leftover.contains(b))

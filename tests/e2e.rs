@@ -469,6 +469,18 @@ async fn a_jump_through_ten_thousand_alerts_shows_the_cards_there() {
         })
         .await;
     assert_eq!(browser.script(focus_in).await.as_u64(), Some(1));
+    // Kept, not grown toward: two seconds of frames later the list still holds only the cards near the
+    // screen and the focused block.
+    let later = browser
+        .script(
+            "const frames = (n) => new Promise((r) => { const f = () => (n-- > 0 ? requestAnimationFrame(f) : r()); f(); });
+             return frames(120).then(() => document.querySelectorAll('[role=feed] article').length);",
+        )
+        .await;
+    assert!(
+        later.as_u64().is_some_and(|n| n < 200),
+        "{later} cards built"
+    );
 
     // And the last card is there at the end.
     browser
