@@ -52,16 +52,20 @@ impl NotJson {
 /// One entity of a response: where its JSON is in the body. Cheap to clone (the body is shared).
 #[derive(Clone)]
 pub struct RawItem {
-    body: Arc<str>,
+    body: Arc<String>,
     span: Range<usize>,
 }
 
 impl RawItem {
     /// An entity that has its own text (not a slice of a larger body).
     pub fn new(text: &str) -> RawItem {
+        RawItem::owned(text.to_string())
+    }
+
+    fn owned(text: String) -> RawItem {
         RawItem {
             span: 0..text.len(),
-            body: Arc::from(text),
+            body: Arc::new(text),
         }
     }
 
@@ -113,15 +117,20 @@ pub struct Page {
 
 impl Page {
     /// Reads `body`; `success` says whether the status was a success (an error body has no entities).
-    pub fn read(body: &str, success: bool) -> Page {
-        let mut page = Page::checked(body);
+    /// The entities share the body (a `String`, or the `Arc` it is kept in): it is not copied.
+    pub fn read(body: impl Into<Arc<String>>, success: bool) -> Page {
+        Page::read_shared(body.into(), success)
+    }
+
+    fn read_shared(body: Arc<String>, success: bool) -> Page {
+        let mut page = Page::checked(&body);
         if page.syntax.is_ok() {
-            match outline(body) {
-                Ok(outline) if success => page.take(body, outline),
+            match outline(&body) {
+                Ok(outline) if success => page.take(&body, outline),
                 Ok(_) => {}
                 // Not an object of that shape (an array, a `value` that is not a list, a key twice) or
                 // not JSON at all: the general reading says which.
-                Err(_) => page.read_tree(body, success),
+                Err(_) => page.read_tree(&body, success),
             }
         }
         page
@@ -139,15 +148,14 @@ impl Page {
     }
 
     /// The entities of an object the one pass read.
-    fn take(&mut self, body: &str, outline: Outline) {
-        let shared: Arc<str> = Arc::from(body);
+    fn take(&mut self, body: &Arc<String>, outline: Outline) {
         match outline.items {
             Some(spans) => {
                 self.collection = true;
                 self.items = spans
                     .into_iter()
                     .map(|span| RawItem {
-                        body: shared.clone(),
+                        body: body.clone(),
                         span,
                     })
                     .collect();
@@ -161,7 +169,7 @@ impl Page {
             }
             None => {
                 self.items = vec![RawItem {
-                    body: shared,
+                    body: body.clone(),
                     span: outline.object,
                 }]
             }
@@ -178,7 +186,7 @@ impl Page {
                     self.collection = true;
                     self.items = values
                         .iter()
-                        .map(|v| RawItem::new(&v.to_string()))
+                        .map(|v| RawItem::owned(v.to_string()))
                         .collect();
                     self.count = map.get("@odata.count").and_then(count_of);
                     self.next_link = map
@@ -186,7 +194,7 @@ impl Page {
                         .and_then(Value::as_str)
                         .map(str::to_string);
                 }
-                _ => self.items = vec![RawItem::new(&Value::Object(map).to_string())],
+                _ => self.items = vec![RawItem::owned(Value::Object(map).to_string())],
             },
             Ok(_) => {}
         }
@@ -578,9 +586,13 @@ mod tests {
     use super::*;
     use crate::model::Alert;
 
+    fn read(body: &str, success: bool) -> Page {
+        Page::read(body.to_string(), success)
+    }
+
     #[test]
     fn a_collection_gives_its_items_count_and_next_page() {
-        let page = Page::read(
+        let page = read(
             r#"{"@odata.count": 1200, "@odata.nextLink": "https://x/alerts?$skip=20", "value": [{"id": "a"}, {"id": "b", "title": "T"}]}"#,
             true,
         );
@@ -594,9 +606,9 @@ mod tests {
         );
         assert_eq!(page.count, Some(1200));
         assert_eq!(page.next_link.as_deref(), Some("https://x/alerts?$skip=20"));
-        let as_text = Page::read(r#"{"@odata.count": "7", "value": []}"#, true);
+        let as_text = read(r#"{"@odata.count": "7", "value": []}"#, true);
         assert_eq!(as_text.count, Some(7), "a count sent as a numeric string");
-        let one = Page::read(
+        let one = read(
             " \n{\"id\": \"zinc\", \"linkToReport\": \"link-to-pdf\"}\n",
             true,
         );
@@ -606,7 +618,7 @@ mod tests {
             one.items[0].text(),
             "{\"id\": \"zinc\", \"linkToReport\": \"link-to-pdf\"}"
         );
-        let error = Page::read(
+        let error = read(
             r#"{"error": {"code": "ResourceNotFound", "message": "no"}}"#,
             false,
         );
@@ -616,38 +628,34 @@ mod tests {
     #[test]
     fn shapes_the_fast_reading_does_not_take_still_read() {
         // A key twice: the last wins, as in a browser's JSON.parse.
-        let duplicates = Page::read(r#"{"id": "first", "id": "second"}"#, true);
+        let duplicates = read(r#"{"id": "first", "id": "second"}"#, true);
         assert_eq!(duplicates.items[0].value().unwrap()["id"], "second");
-        let twice = Page::read(r#"{"value": [{"id": "a"}], "value": [{"id": "b"}]}"#, true);
+        let twice = read(r#"{"value": [{"id": "a"}], "value": [{"id": "b"}]}"#, true);
         assert_eq!(twice.items.len(), 1);
         assert_eq!(twice.items[0].value().unwrap()["id"], "b");
         // An entity whose own field is called `value` is one entity, not a collection.
-        let entity = Page::read(r#"{"id": "x", "value": "not a list"}"#, true);
+        let entity = read(r#"{"id": "x", "value": "not a list"}"#, true);
         assert!(!entity.collection);
         assert_eq!(entity.items[0].value().unwrap()["value"], "not a list");
         // JSON that is not an object has no entities.
-        let list = Page::read("[1, 2]", true);
+        let list = read("[1, 2]", true);
         assert!(list.syntax.is_ok() && list.items.is_empty());
     }
 
     #[test]
     fn hostile_bodies_end_in_a_reason() {
-        let truncated = Page::read("{\"value\": [{\"id\": \"a\"},\n {\"id\": \"b", true);
+        let truncated = read("{\"value\": [{\"id\": \"a\"},\n {\"id\": \"b", true);
         let Err(reason) = truncated.syntax else {
             panic!("truncated JSON is not JSON")
         };
         assert_eq!((reason.line, reason.column > 0), (2, true), "{reason:?}");
         assert!(truncated.items.is_empty());
-        assert!(Page::read("<html>Service Unavailable</html>", true)
+        assert!(read("<html>Service Unavailable</html>", true)
             .syntax
             .is_err());
-        assert!(Page::read("", true)
-            .syntax
-            .unwrap_err()
-            .message
-            .contains("empty"));
+        assert!(read("", true).syntax.unwrap_err().message.contains("empty"));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(Page::read(&deep, true)
+        assert!(read(&deep, true)
             .syntax
             .unwrap_err()
             .message
@@ -658,17 +666,17 @@ mod tests {
             "[".repeat(10_000),
             "]".repeat(10_000)
         );
-        for item in Page::read(&deep_item, true).items {
+        for item in read(&deep_item, true).items {
             assert!(item.value().is_err() && item.decode::<Alert>().is_err());
         }
         let huge_number = r#"{"value": [{"n": 1e400}]}"#;
-        let page = Page::read(huge_number, true);
+        let page = read(huge_number, true);
         assert!(
             page.items.iter().all(|item| item.value().is_err()) && tree(huge_number).is_err(),
             "a number beyond f64 is refused, not turned into infinity"
         );
         let big = format!("{{\"value\": [\"{}\"]}}", "x".repeat(MAX_JSON_BYTES));
-        let page = Page::read(&big, true);
+        let page = read(&big, true);
         assert!(page.syntax.unwrap_err().message.contains("too large"));
         assert!(page.items.is_empty());
         assert!(tree(&big).unwrap_err().message.contains("too large"));
@@ -687,7 +695,7 @@ mod tests {
                 "/alerts?$top=2&$expand=machine",
             ] {
                 let answer = tenant.respond("GET", url, Profile::Wdatp);
-                let page = Page::read(&answer.body, answer.status < 400);
+                let page = read(&answer.body, answer.status < 400);
                 assert!(page.syntax.is_ok(), "{url}");
                 crate::fuzz::same_reading(&answer.body, answer.status < 400, &page);
             }
@@ -833,11 +841,7 @@ mod tests {
                             text.replace_range(at..at + 1, c);
                             let body = format!("{{\"value\": [\"{text}\"{end}");
                             for success in [true, false] {
-                                crate::fuzz::same_reading(
-                                    &body,
-                                    success,
-                                    &Page::read(&body, success),
-                                );
+                                crate::fuzz::same_reading(&body, success, &read(&body, success));
                             }
                         }
                     }
@@ -850,13 +854,13 @@ mod tests {
 
             #[test]
             fn responses(text in body(), success in any::<bool>()) {
-                let page = Page::read(&text, success);
+                let page = read(&text, success);
                 crate::fuzz::same_reading(&text, success, &page);
             }
 
             #[test]
             fn broken_responses(text in broken(), success in any::<bool>()) {
-                let page = Page::read(&text, success);
+                let page = read(&text, success);
                 crate::fuzz::same_reading(&text, success, &page);
             }
         }

@@ -132,7 +132,7 @@ pub fn response(data: &[u8]) {
         return;
     };
     let body = String::from_utf8_lossy(body);
-    let page = Page::read(&body, flags & 1 == 1);
+    let page = Page::read(body.to_string(), flags & 1 == 1);
     same_reading(&body, flags & 1 == 1, &page);
     if let Err(reason) = &page.syntax {
         let _ = reason.message.len();
