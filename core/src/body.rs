@@ -462,21 +462,24 @@ fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
-/// The first `"`, `\` or control character at or after `i` (or the end), eight bytes at a time: a byte
-/// is flagged when `byte - k` borrows where `byte ^ k` (or the byte itself) is below k; the lowest
-/// flagged byte is always a true one (a borrow only spreads upwards).
+/// The first `"`, `\` or control character at or after `i` (or the end), sixteen then eight bytes at a
+/// time (see [`special_bytes`]), then byte by byte.
 #[inline(always)]
 fn special_byte(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES << 7;
-    while let Some(&chunk) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
-        let word = u64::from_le_bytes(chunk);
-        let quote = word ^ (ONES * b'"' as u64);
-        let backslash = word ^ (ONES * b'\\' as u64);
-        let found = (word.wrapping_sub(ONES * 0x20) & !word
-            | quote.wrapping_sub(ONES) & !quote
-            | backslash.wrapping_sub(ONES) & !backslash)
-            & HIGH;
+    while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let (low, high) = chunk.split_at(8);
+        let low = special_bytes(low.try_into().unwrap_or_default());
+        let high = special_bytes(high.try_into().unwrap_or_default());
+        if low != 0 {
+            return i + (low.trailing_zeros() / 8) as usize;
+        }
+        if high != 0 {
+            return i + 8 + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    if let Some(&chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let found = special_bytes(chunk);
         if found != 0 {
             return i + (found.trailing_zeros() / 8) as usize;
         }
@@ -489,6 +492,21 @@ fn special_byte(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The `"`, `\` and control characters of eight bytes: the high bit of each such byte is set (and maybe
+/// of bytes after it: a byte is flagged when `byte - k` borrows where `byte ^ k`, or the byte itself, is
+/// below k, and a borrow only spreads upwards; the lowest flagged byte is always a true one).
+#[inline(always)]
+fn special_bytes(chunk: [u8; 8]) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let word = u64::from_le_bytes(chunk);
+    let quote = word ^ (ONES * b'"' as u64);
+    let backslash = word ^ (ONES * b'\\' as u64);
+    (word.wrapping_sub(ONES * 0x20) & !word
+        | quote.wrapping_sub(ONES) & !quote
+        | backslash.wrapping_sub(ONES) & !backslash)
+        & (ONES << 7)
 }
 
 /// Where the escape whose letter is at `i` (after `\`) ends.
@@ -549,9 +567,8 @@ fn digits_end(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Where the literal `word` at `i` ends.
-fn word_end(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
-    let end = i + word.len();
-    (b.get(i..end)? == word).then_some(end)
+fn word_end<const N: usize>(b: &[u8], i: usize, word: &[u8; N]) -> Option<usize> {
+    (b.get(i..)?.first_chunk::<N>()? == word).then_some(i + N)
 }
 
 /// The body as a JSON tree, for the JSON tab; why not, when it is not one.
