@@ -229,11 +229,12 @@ enum Unread {
     NotObject,
     /// Not JSON: serde_json says why, and where.
     Syntax,
-    /// An object, but a member the page needs is there twice or has another type.
+    /// An object, but a member the page needs is there twice or has another type, or a key escapes a
+    /// character serde_json refuses (a lone surrogate).
     Shape,
 }
 
-/// The members of a response object the page needs.
+/// The members of a response object the page needs (in the order of `outline`'s `seen`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Member {
     Value,
@@ -302,6 +303,7 @@ fn outline(body: &str) -> Result<Outline, Unread> {
                 return Err(Unread::Syntax);
             }
             let at = skip_space(b, i + 1);
+            // (`Other` is past `seen`'s end: other keys may come twice.)
             if let Some(seen) = seen.get_mut(member as usize) {
                 odd |= *seen;
                 *seen = true;
