@@ -265,8 +265,8 @@ impl Loaded {
     fn append(&mut self, exchange: Exchange) {
         self.loading_more = false;
         let page = match &exchange.outcome {
-            Ok(answer) => Page::read(&answer.body, answer.status < 400),
-            Err(_) => Page::read("", false),
+            Ok(answer) => Page::read(answer.body.clone(), answer.status < 400),
+            Err(_) => Page::read(String::new(), false),
         };
         if page.collection {
             self.collection = true;

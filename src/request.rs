@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use atp_core::auth::{may_carry_token, origin};
 use atp_core::demo::{DemoConfig, DemoTenant, Variant};
@@ -32,7 +33,8 @@ pub struct Exchange {
 pub struct Answer {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    /// Shared, not copied, by the page read from it and the views that show it.
+    pub body: Arc<String>,
 }
 
 /// Everything that can go wrong with a request, typed; the demo tenant's answers map to the same.
@@ -311,7 +313,7 @@ pub async fn send(
         outcome: Ok(Answer {
             status: response.status,
             headers: response.headers,
-            body: response.body,
+            body: Arc::new(response.body),
         }),
         retries: 0,
     }
@@ -424,7 +426,7 @@ async fn fetch(url: &str, token: &str) -> Result<Answer, RequestError> {
         Ok(Answer {
             status,
             headers,
-            body,
+            body: Arc::new(body),
         })
     }
     .await;

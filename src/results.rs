@@ -655,7 +655,7 @@ fn JsonPanel(loaded: Arc<Loaded>) -> impl IntoView {
     let raw = RwSignal::new(false);
     let body = match &loaded.exchange.outcome {
         Ok(answer) => answer.body.clone(),
-        Err(_) => String::new(),
+        Err(_) => Arc::default(),
     };
     let copied = RwSignal::new(None::<String>);
     let copy_body = body.clone();

@@ -3,17 +3,20 @@
 //! a reason, never a panic or a frozen tab.
 //!
 //! Reading is one pass over the bytes that checks the syntax and finds where each entity's JSON starts
-//! and ends ([`RawItem`]); nothing is built per field. An entity is decoded into its typed model when a
-//! view shows it (a card, a graph node), and the JSON tree is built only when the JSON tab opens
-//! ([`tree`]). So a page of 10,000 alerts is ready to show in about the time `JSON.parse` takes.
+//! and ends ([`RawItem`]); nothing is built per field. The pass is written here, not serde_json's, to be
+//! quick in wasm (strings skipped eight bytes at a time, no per-value calls through serde), and accepts
+//! exactly what serde_json accepts: the tests and the `response` fuzz target hold it to serde_json. Bodies
+//! it does not take (not JSON, not an object, a member the page needs twice or of another type) go
+//! through serde_json's JSON tree, which says why and where a body is not JSON. An entity is decoded into
+//! its typed model when a view shows it (a card, a graph node), and the JSON tree is built only when the
+//! JSON tab opens ([`tree`]). So a page of 10,000 alerts is ready to show in about the time `JSON.parse`
+//! takes.
 
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Bodies larger than this are shown as text only: building a JSON tree of them would freeze the tab.
@@ -49,16 +52,20 @@ impl NotJson {
 /// One entity of a response: where its JSON is in the body. Cheap to clone (the body is shared).
 #[derive(Clone)]
 pub struct RawItem {
-    body: Arc<str>,
+    body: Arc<String>,
     span: Range<usize>,
 }
 
 impl RawItem {
     /// An entity that has its own text (not a slice of a larger body).
     pub fn new(text: &str) -> RawItem {
+        RawItem::owned(text.to_string())
+    }
+
+    fn owned(text: String) -> RawItem {
         RawItem {
             span: 0..text.len(),
-            body: Arc::from(text),
+            body: Arc::new(text),
         }
     }
 
@@ -108,90 +115,462 @@ pub struct Page {
     pub next_link: Option<String>,
 }
 
-/// The members of a response object the page needs; everything else is skipped (checked, not built).
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(rename = "@odata.count", default, borrow)]
-    count: Option<&'a RawValue>,
-    #[serde(rename = "@odata.nextLink", default)]
-    next_link: Option<String>,
-    #[serde(default, borrow)]
-    value: Option<Vec<&'a RawValue>>,
-}
-
 impl Page {
     /// Reads `body`; `success` says whether the status was a success (an error body has no entities).
-    pub fn read(body: &str, success: bool) -> Page {
-        let mut page = Page {
+    /// The entities share the body (a `String`, or the `Arc` it is kept in): it is not copied.
+    pub fn read(body: impl Into<Arc<String>>, success: bool) -> Page {
+        Page::read_shared(body.into(), success)
+    }
+
+    fn read_shared(body: Arc<String>, success: bool) -> Page {
+        let mut page = Page::checked(&body);
+        if page.syntax.is_ok() {
+            match outline(&body) {
+                Ok(outline) if success => page.take(&body, outline),
+                Ok(_) => {}
+                // Not an object of that shape (an array, a `value` that is not a list, a key twice) or
+                // not JSON at all: the general reading says which.
+                Err(_) => page.read_tree(&body, success),
+            }
+        }
+        page
+    }
+
+    /// A page of no entities, with the body's size checked.
+    pub(crate) fn checked(body: &str) -> Page {
+        Page {
             syntax: check_size(body),
             collection: false,
             items: Vec::new(),
             count: None,
             next_link: None,
-        };
-        if page.syntax.is_err() {
-            return page;
         }
-        let shared: Arc<str> = Arc::from(body);
-        let slice = |raw: &RawValue| RawItem {
-            span: offset_in(&shared, raw.get()),
-            body: shared.clone(),
-        };
-        // (An envelope would also read from a JSON array, field by field: only objects take this path.)
-        let object = shared.trim_start().starts_with('{');
-        match serde_json::from_str::<Envelope>(&shared)
-            .ok()
-            .filter(|_| object)
-        {
-            Some(envelope) => {
-                if !success {
-                    return page;
+    }
+
+    /// The entities of an object the one pass read.
+    fn take(&mut self, body: &Arc<String>, outline: Outline) {
+        match outline.items {
+            Some(spans) => {
+                self.collection = true;
+                self.items = spans
+                    .into_iter()
+                    .map(|span| RawItem {
+                        body: body.clone(),
+                        span,
+                    })
+                    .collect();
+                self.count = outline
+                    .count
+                    .and_then(|span| body.get(span))
+                    .and_then(|c| serde_json::from_str(c).ok())
+                    .as_ref()
+                    .and_then(count_of);
+                self.next_link = outline.next_link;
+            }
+            None => {
+                self.items = vec![RawItem {
+                    body: body.clone(),
+                    span: outline.object,
+                }]
+            }
+        }
+    }
+
+    /// The general reading, through a JSON tree: says why a body is not JSON, and reads any shape,
+    /// keeping the last of duplicate keys as browsers do.
+    pub(crate) fn read_tree(&mut self, body: &str, success: bool) {
+        match serde_json::from_str::<Value>(body) {
+            Err(e) => self.syntax = Err(NotJson::from_serde(&e)),
+            Ok(Value::Object(map)) if success => match map.get("value") {
+                Some(Value::Array(values)) => {
+                    self.collection = true;
+                    self.items = values
+                        .iter()
+                        .map(|v| RawItem::owned(v.to_string()))
+                        .collect();
+                    self.count = map.get("@odata.count").and_then(count_of);
+                    self.next_link = map
+                        .get("@odata.nextLink")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
                 }
-                match envelope.value {
-                    Some(values) => {
-                        page.collection = true;
-                        page.items = values.into_iter().map(slice).collect();
-                        page.count = envelope
-                            .count
-                            .and_then(|c| serde_json::from_str(c.get()).ok())
-                            .as_ref()
-                            .and_then(count_of);
-                        page.next_link = envelope.next_link;
-                    }
+                _ => self.items = vec![RawItem::owned(Value::Object(map).to_string())],
+            },
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Whether the one pass finds `body`'s syntax right, when it is an object (`None` when not): for the
+/// tests that hold it to serde_json's.
+pub(crate) fn outline_syntax(body: &str) -> Option<bool> {
+    match outline(body) {
+        Err(Unread::NotObject) => None,
+        Err(Unread::Syntax) => Some(false),
+        Ok(_) | Err(Unread::Shape) => Some(true),
+    }
+}
+
+/// What the one pass found in a response object: where things are in the body.
+struct Outline {
+    /// The whole object (the entity, when it is not a collection).
+    object: Range<usize>,
+    /// Each item of `value`, when `value` is a list.
+    items: Option<Vec<Range<usize>>>,
+    /// `@odata.count`'s JSON.
+    count: Option<Range<usize>>,
+    next_link: Option<String>,
+}
+
+/// Why the one pass leaves a body to the general reading.
+#[derive(Debug, PartialEq, Eq)]
+enum Unread {
+    /// Not an object (maybe not JSON).
+    NotObject,
+    /// Not JSON: serde_json says why, and where.
+    Syntax,
+    /// An object, but a member the page needs is there twice or has another type, or a key escapes a
+    /// character serde_json refuses (a lone surrogate).
+    Shape,
+}
+
+/// The members of a response object the page needs (in the order of `outline`'s `seen`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Member {
+    Value,
+    Count,
+    NextLink,
+    Other,
+}
+
+impl Member {
+    fn of(key: &[u8]) -> Member {
+        match key {
+            b"value" => Member::Value,
+            b"@odata.count" => Member::Count,
+            b"@odata.nextLink" => Member::NextLink,
+            _ => Member::Other,
+        }
+    }
+}
+
+/// Reads a response object in one pass over its bytes: checks its syntax exactly as serde_json does
+/// when it skips a value (strings, escapes, control characters, numbers, nesting, trailing characters;
+/// no limit on nesting, as serde_json has none when it skips), and notes where the page's members are.
+/// Nothing is built but the list of the items' places.
+fn outline(body: &str) -> Result<Outline, Unread> {
+    let b = body.as_bytes();
+    let start = skip_space(b, 0);
+    if b.get(start) != Some(&b'{') {
+        return Err(Unread::NotObject);
+    }
+    let mut outline = Outline {
+        object: start..start,
+        items: None,
+        count: None,
+        next_link: None,
+    };
+    let mut open = Vec::new();
+    let mut seen = [false; 3];
+    let mut odd = false;
+    let mut i = skip_space(b, start + 1);
+    if b.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return Err(Unread::Syntax);
+            }
+            let key_end = string_end(b, i + 1).ok_or(Unread::Syntax)?;
+            let key = b.get(i + 1..key_end - 1).unwrap_or_default();
+            let member = if key.contains(&b'\\') {
+                // An escaped key: what it says, as serde_json reads keys.
+                match body
+                    .get(i..key_end)
+                    .and_then(|k| serde_json::from_str::<String>(k).ok())
+                {
+                    Some(key) => Member::of(key.as_bytes()),
                     None => {
-                        let text = shared.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-                        page.items = vec![RawItem {
-                            span: offset_in(&shared, text),
-                            body: shared.clone(),
-                        }];
+                        odd = true;
+                        Member::Other
                     }
+                }
+            } else {
+                Member::of(key)
+            };
+            i = skip_space(b, key_end);
+            if b.get(i) != Some(&b':') {
+                return Err(Unread::Syntax);
+            }
+            let at = skip_space(b, i + 1);
+            // (`Other` is past `seen`'s end: other keys may come twice.)
+            if let Some(seen) = seen.get_mut(member as usize) {
+                odd |= *seen;
+                *seen = true;
+            }
+            i = match (member, b.get(at)) {
+                (Member::Value, Some(b'[')) => {
+                    let (items, end) = list_items(b, at, &mut open).ok_or(Unread::Syntax)?;
+                    outline.items = Some(items);
+                    end
+                }
+                _ => {
+                    let end = value_end(b, at, &mut open).ok_or(Unread::Syntax)?;
+                    let json = body.get(at..end).unwrap_or_default();
+                    match member {
+                        Member::Value => {
+                            outline.items = None;
+                            odd |= json != "null";
+                        }
+                        Member::Count => outline.count = Some(at..end),
+                        Member::NextLink => match serde_json::from_str::<Option<String>>(json) {
+                            Ok(link) => outline.next_link = link,
+                            Err(_) => odd = true,
+                        },
+                        Member::Other => {}
+                    }
+                    end
+                }
+            };
+            i = skip_space(b, i);
+            match b.get(i) {
+                Some(b',') => i = skip_space(b, i + 1),
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return Err(Unread::Syntax),
+            }
+        }
+    }
+    outline.object = start..i;
+    if skip_space(b, i) != b.len() {
+        Err(Unread::Syntax)
+    } else if odd {
+        Err(Unread::Shape)
+    } else {
+        Ok(outline)
+    }
+}
+
+/// The items of the list at `i` (`[`): where each is, and where the list ends.
+fn list_items(b: &[u8], i: usize, open: &mut Vec<u8>) -> Option<(Vec<Range<usize>>, usize)> {
+    let mut items = Vec::new();
+    let mut i = skip_space(b, i + 1);
+    if b.get(i) == Some(&b']') {
+        return Some((items, i + 1));
+    }
+    loop {
+        let end = value_end(b, i, open)?;
+        items.push(i..end);
+        i = skip_space(b, end);
+        match b.get(i)? {
+            b',' => i = skip_space(b, i + 1),
+            b']' => return Some((items, i + 1)),
+            _ => return None,
+        }
+    }
+}
+
+/// Where the JSON value at `i` ends (no whitespace before it); `None` when it is not JSON. `open` is
+/// scratch space for the brackets still open.
+fn value_end(b: &[u8], mut i: usize, open: &mut Vec<u8>) -> Option<usize> {
+    open.clear();
+    loop {
+        // A value starts at `i`.
+        match *b.get(i)? {
+            b'"' => i = string_end(b, i + 1)?,
+            b'{' => {
+                i = skip_space(b, i + 1);
+                if b.get(i) == Some(&b'}') {
+                    i += 1;
+                } else {
+                    open.push(b'}');
+                    i = member_start(b, i)?;
+                    continue;
                 }
             }
-            // Not an object of that shape (an array, a `value` that is not a list, a key twice) or not
-            // JSON at all: the general reading says which, and keeps the last of duplicate keys as
-            // browsers do.
-            None => match serde_json::from_str::<Value>(&shared) {
-                Err(e) => page.syntax = Err(NotJson::from_serde(&e)),
-                Ok(Value::Object(map)) if success => match map.get("value") {
-                    Some(Value::Array(values)) => {
-                        page.collection = true;
-                        page.items = values
-                            .iter()
-                            .map(|v| RawItem::new(&v.to_string()))
-                            .collect();
-                        page.count = map.get("@odata.count").and_then(count_of);
-                        page.next_link = map
-                            .get("@odata.nextLink")
-                            .and_then(Value::as_str)
-                            .map(str::to_string);
-                    }
-                    _ => page.items = vec![RawItem::new(&Value::Object(map).to_string())],
-                },
-                Ok(_) => {}
-            },
+            b'[' => {
+                i = skip_space(b, i + 1);
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                } else {
+                    open.push(b']');
+                    continue;
+                }
+            }
+            b't' => i = word_end(b, i, b"true")?,
+            b'f' => i = word_end(b, i, b"false")?,
+            b'n' => i = word_end(b, i, b"null")?,
+            b'-' | b'0'..=b'9' => i = number_end(b, i)?,
+            _ => return None,
         }
-        page
+        // A value ended at `i`: close what it ends, up to the next value.
+        loop {
+            let Some(&close) = open.last() else {
+                return Some(i);
+            };
+            i = skip_space(b, i);
+            let c = *b.get(i)?;
+            if c == b',' {
+                i = skip_space(b, i + 1);
+                if close == b'}' {
+                    i = member_start(b, i)?;
+                }
+                break;
+            } else if c == close {
+                open.pop();
+                i += 1;
+            } else {
+                return None;
+            }
+        }
     }
+}
+
+/// After `{` or `,` in an object: the key and the colon; where the member's value starts.
+#[inline(always)]
+fn member_start(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let i = skip_space(b, string_end(b, i + 1)?);
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    Some(skip_space(b, i + 1))
+}
+
+/// JSON's whitespace from `i` on: where it ends.
+#[inline(always)]
+fn skip_space(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Where the string whose content starts at `i` ends (after its closing quote): escapes must be JSON's,
+/// control characters must be escaped.
+#[inline(always)]
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i = special_byte(b, i);
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i = escape_end(b, i + 1)?,
+            _ => return None,
+        }
+    }
+}
+
+/// The first `"`, `\` or control character at or after `i` (or the end), sixteen then eight bytes at a
+/// time (see [`special_bytes`]), then byte by byte.
+#[inline(always)]
+fn special_byte(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let (low, high) = chunk.split_at(8);
+        let low = special_bytes(low.try_into().unwrap_or_default());
+        let high = special_bytes(high.try_into().unwrap_or_default());
+        if low != 0 {
+            return i + (low.trailing_zeros() / 8) as usize;
+        }
+        if high != 0 {
+            return i + 8 + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    if let Some(&chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let found = special_bytes(chunk);
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The `"`, `\` and control characters of eight bytes: the high bit of each such byte is set (and maybe
+/// of bytes after it: a byte is flagged when `byte - k` borrows where `byte ^ k`, or the byte itself, is
+/// below k, and a borrow only spreads upwards; the lowest flagged byte is always a true one).
+#[inline(always)]
+fn special_bytes(chunk: [u8; 8]) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let word = u64::from_le_bytes(chunk);
+    let quote = word ^ (ONES * b'"' as u64);
+    let backslash = word ^ (ONES * b'\\' as u64);
+    (word.wrapping_sub(ONES * 0x20) & !word
+        | quote.wrapping_sub(ONES) & !quote
+        | backslash.wrapping_sub(ONES) & !backslash)
+        & (ONES << 7)
+}
+
+/// Where the escape whose letter is at `i` (after `\`) ends.
+fn escape_end(b: &[u8], i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(i + 1),
+        b'u' => b
+            .get(i + 1..i + 5)?
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(i + 5),
+        _ => None,
+    }
+}
+
+/// Where the number at `i` ends: JSON's grammar (no leading zeros, digits after `.` and `e`); its size is
+/// not checked (serde_json does not when it skips, and an entity's decoding refuses it).
+fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match *b.get(i)? {
+        b'0' => {
+            i += 1;
+            if b.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+        }
+        b'1'..=b'9' => i = digits_end(b, i + 1),
+        _ => return None,
+    }
+    if b.get(i) == Some(&b'.') {
+        let end = digits_end(b, i + 1);
+        if end == i + 1 {
+            return None;
+        }
+        i = end;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let end = digits_end(b, i);
+        if end == i {
+            return None;
+        }
+        i = end;
+    }
+    Some(i)
+}
+
+fn digits_end(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// Where the literal `word` at `i` ends.
+fn word_end<const N: usize>(b: &[u8], i: usize, word: &[u8; N]) -> Option<usize> {
+    (b.get(i..)?.first_chunk::<N>()? == word).then_some(i + N)
 }
 
 /// The body as a JSON tree, for the JSON tab; why not, when it is not one.
@@ -214,14 +593,8 @@ fn check_size(body: &str) -> Result<(), NotJson> {
     }
 }
 
-/// Where `part` (a slice of `whole`) sits in `whole`.
-fn offset_in(whole: &str, part: &str) -> Range<usize> {
-    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
-    start..start + part.len()
-}
-
 /// `@odata.count` as a number, or a numeric string as some services send it.
-fn count_of(value: &Value) -> Option<u64> {
+pub(crate) fn count_of(value: &Value) -> Option<u64> {
     value
         .as_u64()
         .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
@@ -232,9 +605,13 @@ mod tests {
     use super::*;
     use crate::model::Alert;
 
+    fn read(body: &str, success: bool) -> Page {
+        Page::read(body.to_string(), success)
+    }
+
     #[test]
     fn a_collection_gives_its_items_count_and_next_page() {
-        let page = Page::read(
+        let page = read(
             r#"{"@odata.count": 1200, "@odata.nextLink": "https://x/alerts?$skip=20", "value": [{"id": "a"}, {"id": "b", "title": "T"}]}"#,
             true,
         );
@@ -248,9 +625,9 @@ mod tests {
         );
         assert_eq!(page.count, Some(1200));
         assert_eq!(page.next_link.as_deref(), Some("https://x/alerts?$skip=20"));
-        let as_text = Page::read(r#"{"@odata.count": "7", "value": []}"#, true);
+        let as_text = read(r#"{"@odata.count": "7", "value": []}"#, true);
         assert_eq!(as_text.count, Some(7), "a count sent as a numeric string");
-        let one = Page::read(
+        let one = read(
             " \n{\"id\": \"zinc\", \"linkToReport\": \"link-to-pdf\"}\n",
             true,
         );
@@ -260,7 +637,7 @@ mod tests {
             one.items[0].text(),
             "{\"id\": \"zinc\", \"linkToReport\": \"link-to-pdf\"}"
         );
-        let error = Page::read(
+        let error = read(
             r#"{"error": {"code": "ResourceNotFound", "message": "no"}}"#,
             false,
         );
@@ -270,38 +647,34 @@ mod tests {
     #[test]
     fn shapes_the_fast_reading_does_not_take_still_read() {
         // A key twice: the last wins, as in a browser's JSON.parse.
-        let duplicates = Page::read(r#"{"id": "first", "id": "second"}"#, true);
+        let duplicates = read(r#"{"id": "first", "id": "second"}"#, true);
         assert_eq!(duplicates.items[0].value().unwrap()["id"], "second");
-        let twice = Page::read(r#"{"value": [{"id": "a"}], "value": [{"id": "b"}]}"#, true);
+        let twice = read(r#"{"value": [{"id": "a"}], "value": [{"id": "b"}]}"#, true);
         assert_eq!(twice.items.len(), 1);
         assert_eq!(twice.items[0].value().unwrap()["id"], "b");
         // An entity whose own field is called `value` is one entity, not a collection.
-        let entity = Page::read(r#"{"id": "x", "value": "not a list"}"#, true);
+        let entity = read(r#"{"id": "x", "value": "not a list"}"#, true);
         assert!(!entity.collection);
         assert_eq!(entity.items[0].value().unwrap()["value"], "not a list");
         // JSON that is not an object has no entities.
-        let list = Page::read("[1, 2]", true);
+        let list = read("[1, 2]", true);
         assert!(list.syntax.is_ok() && list.items.is_empty());
     }
 
     #[test]
     fn hostile_bodies_end_in_a_reason() {
-        let truncated = Page::read("{\"value\": [{\"id\": \"a\"},\n {\"id\": \"b", true);
+        let truncated = read("{\"value\": [{\"id\": \"a\"},\n {\"id\": \"b", true);
         let Err(reason) = truncated.syntax else {
             panic!("truncated JSON is not JSON")
         };
         assert_eq!((reason.line, reason.column > 0), (2, true), "{reason:?}");
         assert!(truncated.items.is_empty());
-        assert!(Page::read("<html>Service Unavailable</html>", true)
+        assert!(read("<html>Service Unavailable</html>", true)
             .syntax
             .is_err());
-        assert!(Page::read("", true)
-            .syntax
-            .unwrap_err()
-            .message
-            .contains("empty"));
+        assert!(read("", true).syntax.unwrap_err().message.contains("empty"));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(Page::read(&deep, true)
+        assert!(read(&deep, true)
             .syntax
             .unwrap_err()
             .message
@@ -312,19 +685,203 @@ mod tests {
             "[".repeat(10_000),
             "]".repeat(10_000)
         );
-        for item in Page::read(&deep_item, true).items {
+        for item in read(&deep_item, true).items {
             assert!(item.value().is_err() && item.decode::<Alert>().is_err());
         }
         let huge_number = r#"{"value": [{"n": 1e400}]}"#;
-        let page = Page::read(huge_number, true);
+        let page = read(huge_number, true);
         assert!(
             page.items.iter().all(|item| item.value().is_err()) && tree(huge_number).is_err(),
             "a number beyond f64 is refused, not turned into infinity"
         );
         let big = format!("{{\"value\": [\"{}\"]}}", "x".repeat(MAX_JSON_BYTES));
-        let page = Page::read(&big, true);
+        let page = read(&big, true);
         assert!(page.syntax.unwrap_err().message.contains("too large"));
         assert!(page.items.is_empty());
         assert!(tree(&big).unwrap_err().message.contains("too large"));
+    }
+
+    #[test]
+    fn the_demo_tenants_answers_read_as_serde_json_reads_them() {
+        use crate::demo::Variant;
+        use crate::Profile;
+        for variant in [Variant::Normal, Variant::Hostile] {
+            let tenant = crate::fuzz::demo_tenant(variant);
+            for url in [
+                "/alerts?$top=100",
+                "/machines",
+                "/alerts/none",
+                "/alerts?$top=2&$expand=machine",
+            ] {
+                let answer = tenant.respond("GET", url, Profile::Wdatp);
+                let page = read(&answer.body, answer.status < 400);
+                assert!(page.syntax.is_ok(), "{url}");
+                crate::fuzz::same_reading(&answer.body, answer.status < 400, &page);
+            }
+        }
+    }
+
+    mod same_as_serde_json {
+        //! The one pass against serde_json on made-up bodies: JSON of every kind (escapes, control
+        //! characters, numbers of every form and size, deep and empty containers, the page's members
+        //! missing, twice, escaped or of another type), then often broken (cut, a byte dropped or
+        //! added). `fuzz::same_reading` holds the syntax to serde_json's and the page to its reading.
+        use super::*;
+        use proptest::prelude::*;
+
+        fn space() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec!["", "", "", "", " ", "\n", "\t", "\r\n  "])
+        }
+
+        fn string() -> impl Strategy<Value = String> {
+            let part = prop_oneof![
+                150 => "[a-zA-Z0-9 .:/_-]{0,24}",
+                50 => prop::sample::select(vec![
+                    "\\n", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\r", "\\t", "\\u00e9", "\\u00E9",
+                    "\\uD83D\\uDE00", "é", "日本", "\u{7f}", "'",
+                ])
+                .prop_map(str::to_string),
+                2 => prop::sample::select(vec![
+                    "\\uD800", "\\uDC00x", "\\u12", "\\x", "\\", "\t", "\n", "\u{1}", "\u{1f}",
+                ])
+                .prop_map(str::to_string),
+            ];
+            prop::collection::vec(part, 0..5).prop_map(|parts| format!("\"{}\"", parts.concat()))
+        }
+
+        fn number() -> impl Strategy<Value = String> {
+            prop_oneof![
+                50 => "-?(0|[1-9][0-9]{0,3})(\\.[0-9]{1,3})?([eE][+-]?[0-9]{1,3})?",
+                2 => prop::sample::select(vec!["1e400", "-1E-400", "18446744073709551616"])
+                    .prop_map(str::to_string),
+                1 => prop::sample::select(vec!["-0", "00", "01", "1.", ".5", "-", "+1", "1e", "1e+", "0x1"])
+                    .prop_map(str::to_string),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = String> {
+            let leaf = prop_oneof![
+                50 => prop::sample::select(vec!["null", "true", "false"]).prop_map(str::to_string),
+                1 => prop::sample::select(vec!["nul", "tru", "NaN", "True"]).prop_map(str::to_string),
+                50 => number(),
+                100 => string(),
+            ];
+            leaf.prop_recursive(5, 48, 5, |inner| {
+                prop_oneof![
+                    1 => list(inner.clone()),
+                    2 => prop::collection::vec((string(), space(), inner), 0..5).prop_map(|members| {
+                        let members: Vec<String> = members
+                            .into_iter()
+                            .map(|(k, s, v)| format!("{s}{k}{s}:{s}{v}"))
+                            .collect();
+                        format!("{{{}}}", members.join(","))
+                    }),
+                ]
+            })
+        }
+
+        fn list(item: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+            prop::collection::vec((space(), item, space()), 0..6).prop_map(|items| {
+                let items: Vec<String> = items
+                    .into_iter()
+                    .map(|(a, v, b)| format!("{a}{v}{b}"))
+                    .collect();
+                format!("[{}]", items.join(","))
+            })
+        }
+
+        /// A response: an object of the page's members (and others) in any order, or another value.
+        fn body() -> impl Strategy<Value = String> {
+            let key = prop_oneof![
+                3 => prop::sample::select(vec![
+                    "\"value\"", "\"@odata.count\"", "\"@odata.nextLink\"", "\"@odata.context\"",
+                    "\"valu\\u0065\"", "\"@odata.count\\u0000\"", "\"\\uD800\"", "\"id\"",
+                ])
+                .prop_map(str::to_string),
+                1 => string(),
+            ];
+            let member = prop_oneof![
+                4 => list(value()).prop_map(|list| ("\"value\"".to_string(), list)),
+                1 => prop::sample::select(vec!["7", "\"7\"", "\" 12 \"", "-1", "1.5", "null", "[]"])
+                    .prop_map(|v| ("\"@odata.count\"".to_string(), v.to_string())),
+                1 => prop_oneof![Just("null".to_string()), string(), number()]
+                    .prop_map(|v| ("\"@odata.nextLink\"".to_string(), v)),
+                3 => (key, value()),
+            ];
+            let object =
+                prop::collection::vec((member, space(), space()), 0..4).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .into_iter()
+                        .map(|((k, v), s, t)| format!("{s}{k}{t}:{s}{v}{t}"))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                });
+            (space(), prop_oneof![6 => object, 1 => value()], space())
+                .prop_map(|(a, v, b)| format!("{a}{v}{b}"))
+        }
+
+        /// The body, maybe broken: cut, a byte dropped, or a character added.
+        fn broken() -> impl Strategy<Value = String> {
+            let noise = prop::sample::select(vec![
+                '{', '}', '[', ']', ',', ':', '"', '\\', ' ', '0', 'e', '-', '.', 'n', 'u', 'l',
+                '\u{1}', 'é', 'x', '\u{a0}',
+            ]);
+            (body(), 0..4u8, any::<prop::sample::Index>(), noise).prop_map(
+                |(mut text, how, at, c)| {
+                    let mut at = at.index(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    match how {
+                        1 => text.truncate(at),
+                        2 if at < text.len() => {
+                            text.remove(at);
+                        }
+                        3 => text.insert(at, c),
+                        _ => {}
+                    }
+                    text
+                },
+            )
+        }
+
+        /// Strings are scanned eight bytes at a time, then byte by byte near the end: a quote, a
+        /// backslash or a control character at every place of strings of every length, before an end of
+        /// the body at every distance.
+        #[test]
+        fn every_byte_of_a_string_is_checked() {
+            for len in 0..20 {
+                for at in 0..len {
+                    for c in [
+                        "\u{1}", "\u{1f}", "\t", "\"", "\\", "\\n", "\u{7f}", " ", "é",
+                    ] {
+                        for end in ["", "]}", "], \"id\": 1}"] {
+                            let mut text = "a".repeat(len);
+                            text.replace_range(at..at + 1, c);
+                            let body = format!("{{\"value\": [\"{text}\"{end}");
+                            for success in [true, false] {
+                                crate::fuzz::same_reading(&body, success, &read(&body, success));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1500))]
+
+            #[test]
+            fn responses(text in body(), success in any::<bool>()) {
+                let page = read(&text, success);
+                crate::fuzz::same_reading(&text, success, &page);
+            }
+
+            #[test]
+            fn broken_responses(text in broken(), success in any::<bool>()) {
+                let page = read(&text, success);
+                crate::fuzz::same_reading(&text, success, &page);
+            }
+        }
     }
 }

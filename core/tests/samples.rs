@@ -15,7 +15,7 @@ fn samples_dir() -> PathBuf {
 }
 
 fn parse<T: DeserializeOwned + serde::Serialize>(name: &str, text: &str, body: &Value) {
-    let page = Page::read(text, true);
+    let page = Page::read(text.to_string(), true);
     assert_eq!(page.syntax, Ok(()), "{name}");
     assert_eq!(page.collection, body.get("value").is_some(), "{name}");
     let expected = body

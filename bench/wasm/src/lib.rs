@@ -34,13 +34,15 @@ pub fn engine_profile() -> Profile {
 
 /// Reads an `/alerts` body as the app does (core's `body::Page::read`, called by src/explorer.rs): the
 /// syntax checked and each alert's JSON found, to be decoded when its card is built; the number of alerts.
-pub fn decode(bytes: &[u8]) -> Result<usize, String> {
+/// The bytes are the body's own (copied into wasm by the caller), as the app's fetch hands it the body's
+/// `String`, which the page shares.
+pub fn decode(bytes: Vec<u8>) -> Result<usize, String> {
     page(bytes).map(|p| p.items.len())
 }
 
 /// The app's reading, then every alert into its typed model, as 10,000 cards would decode them one by
 /// one; the number of alerts.
-pub fn decode_typed(bytes: &[u8]) -> Result<usize, String> {
+pub fn decode_typed(bytes: Vec<u8>) -> Result<usize, String> {
     let page = page(bytes)?;
     for item in &page.items {
         item.decode::<Alert>()
@@ -49,8 +51,9 @@ pub fn decode_typed(bytes: &[u8]) -> Result<usize, String> {
     Ok(page.items.len())
 }
 
-fn page(bytes: &[u8]) -> Result<Page, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the body is not UTF-8: {e}"))?;
+fn page(bytes: Vec<u8>) -> Result<Page, String> {
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("the body is not UTF-8: {}", e.utf8_error()))?;
     let page = Page::read(text, true);
     match &page.syntax {
         Ok(()) => Ok(page),
@@ -98,13 +101,13 @@ mod web {
 
     /// The app's reading of the bytes (see [`decode`]); the number of alerts.
     #[wasm_bindgen]
-    pub fn decode_alerts(bytes: &[u8]) -> Result<usize, JsValue> {
+    pub fn decode_alerts(bytes: Vec<u8>) -> Result<usize, JsValue> {
         decode(bytes).map_err(fail)
     }
 
     /// The app's reading, then every alert typed (see [`decode_typed`]); the number of alerts.
     #[wasm_bindgen]
-    pub fn decode_alerts_typed(bytes: &[u8]) -> Result<usize, JsValue> {
+    pub fn decode_alerts_typed(bytes: Vec<u8>) -> Result<usize, JsValue> {
         decode_typed(bytes).map_err(fail)
     }
 
