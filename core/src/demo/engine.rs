@@ -12,6 +12,7 @@ use super::{AlertLinks, Dataset, DemoTenant};
 use crate::catalogue::{Api, ParamKind, Profile, QueryOption, Route};
 use crate::model::{Evidence, Prevalence, Stats, Timestamp};
 use crate::odata::{compile_orderby, order_cmp, Filter, OrderKey, Record};
+use crate::order::{smallest_ids, sorted_by};
 use crate::query::{Query, QueryError, UrlError};
 
 /// Results per page when `$top` is not given.
@@ -774,17 +775,12 @@ impl DemoTenant {
         if let Some(text) = &options.orderby {
             let keys: Vec<OrderKey> = compile_orderby::<R>(text, entity)
                 .map_err(|e| odata(format!("Invalid $orderby: {e}")))?;
-            let cmp = |a: &u32, b: &u32| {
-                order_cmp(&keys, &record(*a as usize), &record(*b as usize)).then(a.cmp(b))
-            };
             let need = options
                 .skip
                 .saturating_add(options.top.unwrap_or(DEFAULT_PAGE_SIZE));
-            if need < ids.len() {
-                ids.select_nth_unstable_by(need, cmp);
-                ids.truncate(need);
-            }
-            ids.sort_unstable_by(cmp);
+            smallest_ids(&mut ids, need, &mut |a, b| {
+                order_cmp(&keys, &record(a as usize), &record(b as usize)).then(a.cmp(&b))
+            });
         }
         Ok((ids, total))
     }
@@ -816,7 +812,7 @@ impl DemoTenant {
                 stats.global_first_observed = file.global_first_observed;
                 stats.global_last_observed = file.global_last_observed;
                 let names = &data.file_names[id as usize];
-                let mut counted: Vec<(usize, &String)> = seen
+                let counted: Vec<(usize, &String)> = seen
                     .as_ref()
                     .map(|o| {
                         o.names
@@ -825,7 +821,7 @@ impl DemoTenant {
                             .collect()
                     })
                     .unwrap_or_default();
-                counted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                let counted = sorted_by(counted, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
                 stats.top_file_names = Some(counted.into_iter().map(|(_, s)| s.clone()).collect());
             }
         }
