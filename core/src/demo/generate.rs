@@ -560,7 +560,7 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
             }),
             ip_addresses: Some(vec![MachineIpAddress {
                 ip_address: Some(ip),
-                mac_address: Some(rng.hex(12).to_uppercase()),
+                mac_address: Some(rng.hex(12).to_ascii_uppercase()),
                 operational_status: Some("Up".into()),
                 ..MachineIpAddress::default()
             }]),
@@ -692,7 +692,7 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
     let mut actors = Vec::with_capacity(ACTORS.len());
     let mut campaigns = Vec::with_capacity(ACTORS.len());
     for seed in &ACTORS {
-        let upper = seed.id.to_uppercase();
+        let upper = seed.id.to_ascii_uppercase();
         let first = at(Duration::days(365 * 2 + rng.below(365 * 6) as i64));
         actors.push(Actor {
             id: seed.id.into(),
