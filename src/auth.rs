@@ -7,7 +7,7 @@ use std::fmt;
 
 use atp_core::auth::{
     begin_sign_in, explain_auth_error, id_token_account, read_callback, token_client, Account,
-    Callback, Discovery, PendingSignIn, TokenResponse,
+    Callback, Discovery, PendingSignIn, TokenResponse, SIGN_IN_RANDOM_BYTES,
 };
 use leptos::prelude::*;
 use oauth2::basic::BasicErrorResponseType;
@@ -18,6 +18,17 @@ use oauth2::{
 use crate::settings::Settings;
 
 const PENDING_KEY: &str = "atp-explorer.pending-sign-in";
+
+/// Fresh bytes for the PKCE verifier and the state, from the browser's cryptographic generator.
+fn random_bytes() -> Option<[u8; SIGN_IN_RANDOM_BYTES]> {
+    let mut bytes = [0; SIGN_IN_RANDOM_BYTES];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
 
 /// The signed-in session: in memory only, gone on reload or sign-out.
 struct Session {
@@ -101,12 +112,20 @@ pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (Strin
             "Check Authority in Settings.".to_string(),
         )
     })?;
+    let random = random_bytes().ok_or_else(|| {
+        (
+            "The browser gave no random numbers (crypto.getRandomValues) to secure the sign-in."
+                .to_string(),
+            "Use a current browser, then sign in again.".to_string(),
+        )
+    })?;
     let (url, pending) = begin_sign_in(
         &settings.auth,
         &discovery,
         &settings.redirect_uri(),
         &return_to,
         true,
+        &random,
     )
     .map_err(|e| {
         (
