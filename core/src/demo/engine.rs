@@ -12,7 +12,7 @@ use super::{AlertLinks, Dataset, DemoTenant};
 use crate::catalogue::{Api, ParamKind, Profile, QueryOption, Route};
 use crate::model::{Evidence, Prevalence, Stats, Timestamp};
 use crate::odata::{compile_orderby, order_cmp, Filter, OrderKey, Record};
-use crate::order::{smallest_ids, sorted_by};
+use crate::order::{smallest_ids, sort_ids, sorted_by};
 use crate::query::{Query, QueryError, UrlError};
 
 /// Results per page when `$top` is not given.
@@ -564,11 +564,14 @@ impl DemoTenant {
                 .collect()
         };
         let machines_of = |alerts: &[u32]| -> Vec<u32> {
-            let set: BTreeSet<u32> = alerts
+            // Sorted and unique, as a `BTreeSet` would give them (whose `collect` brings its own sort).
+            let mut machines: Vec<u32> = alerts
                 .iter()
                 .map(|&a| data.links[a as usize].machine)
                 .collect();
-            set.into_iter().collect()
+            sort_ids(&mut machines, &mut |a, b| a.cmp(&b));
+            machines.dedup();
+            machines
         };
         let missing = |what: &str| not_found(format!("{what} {id:?} was not found."));
         let alert = || {
