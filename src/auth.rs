@@ -7,7 +7,7 @@ use std::fmt;
 
 use atp_core::auth::{
     begin_sign_in, explain_auth_error, id_token_account, read_callback, token_client, Account,
-    Callback, Discovery, PendingSignIn, TokenResponse,
+    Callback, Discovery, PendingSignIn, TokenResponse, SIGN_IN_RANDOM_BYTES,
 };
 use leptos::prelude::*;
 use oauth2::basic::BasicErrorResponseType;
@@ -18,6 +18,17 @@ use oauth2::{
 use crate::settings::Settings;
 
 const PENDING_KEY: &str = "atp-explorer.pending-sign-in";
+
+/// Fresh bytes for the PKCE verifier and the state, from the browser's cryptographic generator.
+fn random_bytes() -> Option<[u8; SIGN_IN_RANDOM_BYTES]> {
+    let mut bytes = [0; SIGN_IN_RANDOM_BYTES];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
 
 /// The signed-in session: in memory only, gone on reload or sign-out.
 struct Session {
@@ -101,12 +112,20 @@ pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (Strin
             "Check Authority in Settings.".to_string(),
         )
     })?;
+    let random = random_bytes().ok_or_else(|| {
+        (
+            "The browser gave no random numbers (crypto.getRandomValues) to secure the sign-in."
+                .to_string(),
+            "Use a current browser, then sign in again.".to_string(),
+        )
+    })?;
     let (url, pending) = begin_sign_in(
         &settings.auth,
         &discovery,
         &settings.redirect_uri(),
         &return_to,
         true,
+        &random,
     )
     .map_err(|e| {
         (
@@ -309,9 +328,16 @@ async fn oauth_http(request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse
         _ => gloo_net::http::Method::POST,
     };
     let mut builder = gloo_net::http::RequestBuilder::new(&parts.uri.to_string()).method(method);
-    for (name, value) in &parts.headers {
-        if let Ok(value) = value.to_str() {
-            builder = builder.header(name.as_str(), value);
+    // The headers `oauth2` sets, by names written out here: `HeaderName::as_str` would bring the `http`
+    // crate's table of every standard header name into the wasm (3 KB gzip).
+    use oauth2::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+    for (name, text) in [
+        (ACCEPT, "accept"),
+        (CONTENT_TYPE, "content-type"),
+        (AUTHORIZATION, "authorization"),
+    ] {
+        if let Some(value) = parts.headers.get(name).and_then(|v| v.to_str().ok()) {
+            builder = builder.header(text, value);
         }
     }
     let request = builder
@@ -324,9 +350,8 @@ async fn oauth_http(request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse
     let mut answer = oauth2::http::Response::builder().status(response.status());
     // The only header `oauth2` reads. Copying every header by name would parse each name, and that parser
     // (the `http` crate's `HeaderName::from_bytes`) cost 5 KB gzip of wasm.
-    let content_type = oauth2::http::header::CONTENT_TYPE;
-    if let Some(value) = response.headers().get(content_type.as_str()) {
-        answer = answer.header(content_type, value);
+    if let Some(value) = response.headers().get("content-type") {
+        answer = answer.header(CONTENT_TYPE, value);
     }
     let bytes = response
         .binary()

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
+use crate::time::minutes;
 pub use state::{
     canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name,
     set_canvas_size, use_graph, GraphState,
@@ -882,9 +883,9 @@ fn AlertTimeline() -> impl IntoView {
                 let width = (at(item.last.0) - left).max(0.6);
                 let (k1, k2, k3, k4) = (item.key.clone(), item.key.clone(), item.key.clone(), item.key.clone());
                 let when = format!(
-                    "{} to {}",
-                    item.first.0.format("%Y-%m-%d %H:%M"),
-                    item.last.0.format("%Y-%m-%d %H:%M UTC")
+                    "{} to {} UTC",
+                    minutes(item.first.0.naive_utc()),
+                    minutes(item.last.0.naive_utc())
                 );
                 let name = format!("Alert: {}, {when}", item.label);
                 let hovered = move || state.hovered.with(|h| h.as_ref() == Some(&k4));
@@ -911,8 +912,8 @@ fn AlertTimeline() -> impl IntoView {
             <section class="graph-timeline" aria-labelledby="graph-timeline-title">
                 <h3 id="graph-timeline-title">"Alert timeline"</h3>
                 <div class="tl-axis">
-                    <span>{lo.format("%Y-%m-%d %H:%M").to_string()}</span>
-                    <span>{hi.format("%Y-%m-%d %H:%M UTC").to_string()}</span>
+                    <span>{minutes(lo.naive_utc())}</span>
+                    <span>{format!("{} UTC", minutes(hi.naive_utc()))}</span>
                 </div>
                 <ol class="tl-items">{rows}</ol>
                 {(hidden > 0).then(|| view! { <p class="hint">{format!("{hidden} more alerts not shown.")}</p> })}

@@ -11,7 +11,7 @@ use oauth2::basic::{
 };
 use oauth2::{
     AuthUrl, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields, PkceCodeChallenge,
-    RedirectUrl, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
+    PkceCodeVerifier, RedirectUrl, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
 };
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
@@ -266,13 +266,21 @@ pub struct PendingSignIn {
     pub scopes: String,
 }
 
-/// Builds the authorize URL (code flow, PKCE S256, fresh state) and what to keep until the callback.
+/// The random bytes a sign-in takes: 32 for the PKCE verifier, 16 for the state (what oauth2's
+/// `new_random` functions draw).
+pub const SIGN_IN_RANDOM_BYTES: usize = 48;
+
+/// Builds the authorize URL (code flow, PKCE S256, the state) and what to keep until the callback.
+///
+/// `random` must be fresh from a cryptographic source: the app passes `crypto.getRandomValues`'. (oauth2's
+/// own `new_random` draws through `rand`'s ChaCha generator, which would add it to the wasm.)
 pub fn begin_sign_in(
     settings: &AuthSettings,
     discovery: &Discovery,
     redirect_uri: &str,
     return_to: &str,
     select_account: bool,
+    random: &[u8; SIGN_IN_RANDOM_BYTES],
 ) -> Result<(String, PendingSignIn), String> {
     let client = BasicClient::new(ClientId::new(settings.client_id.trim().to_string()))
         .set_auth_uri(
@@ -282,10 +290,13 @@ pub fn begin_sign_in(
         .set_redirect_uri(
             RedirectUrl::new(redirect_uri.to_string()).map_err(|e| format!("Redirect URI: {e}"))?,
         );
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (pkce, state) = random.split_at(32);
+    let base64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let verifier = PkceCodeVerifier::new(base64.encode(pkce));
+    let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
     let scopes = settings.scopes_or_default();
     let mut request = client
-        .authorize_url(CsrfToken::new_random)
+        .authorize_url(|| CsrfToken::new(base64.encode(state)))
         .add_scopes(scopes.split_whitespace().map(|s| Scope::new(s.to_string())))
         .set_pkce_challenge(challenge);
     // The code in the fragment never reaches a server's logs.
@@ -488,6 +499,7 @@ mod tests {
             "https://app.example/atp/",
             "?q=/alerts",
             true,
+            &[7; SIGN_IN_RANDOM_BYTES],
         )
         .unwrap();
         for part in [
@@ -506,11 +518,26 @@ mod tests {
             !url.contains(&pending.verifier),
             "the verifier never leaves the page"
         );
-        assert!(pending.verifier.len() >= 43);
+        // 32 random bytes make RFC 7636's shortest verifier, 43 characters; the state has the other 16.
+        assert_eq!(
+            pending.verifier,
+            "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc"
+        );
+        assert_eq!(pending.state, "BwcHBwcHBwcHBwcHBwcHBw");
         assert_eq!(pending.return_to, "?q=/alerts");
-        let (_, other) =
-            begin_sign_in(&settings, &discovery(), "https://app.example/", "", false).unwrap();
-        assert_ne!(other.state, pending.state, "a fresh state each time");
+        let mut random = [7; SIGN_IN_RANDOM_BYTES];
+        random[40] = 8;
+        let (_, other) = begin_sign_in(
+            &settings,
+            &discovery(),
+            "https://app.example/",
+            "",
+            false,
+            &random,
+        )
+        .unwrap();
+        assert_eq!(other.verifier, pending.verifier);
+        assert_ne!(other.state, pending.state, "the state is the last 16 bytes");
     }
 
     #[test]

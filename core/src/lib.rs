@@ -7,6 +7,7 @@ pub mod body;
 pub mod catalogue;
 pub mod link;
 pub mod odata;
+pub mod order;
 pub mod query;
 pub mod snippet;
 pub mod text;

@@ -358,8 +358,10 @@ fn template_segments(template: &str) -> impl Iterator<Item = TemplateSegment<'_>
 ///
 /// Function calls and literals win over placeholders: `/machines/find(…)` is Find, not a machine id.
 fn match_route(api: Api, path: &str) -> Result<Option<(&'static Route, Vec<String>)>, UrlError> {
-    let mut routes: Vec<&'static Route> = api.routes().collect();
-    routes.sort_by_key(|r| (!r.template.contains('('), r.params.len()));
+    let routes = crate::order::sorted_by(api.routes().collect(), |a: &&Route, b: &&Route| {
+        (!a.template.contains('('), a.params.len())
+            .cmp(&(!b.template.contains('('), b.params.len()))
+    });
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     'routes: for route in routes {
         let template: Vec<TemplateSegment> = template_segments(route.template).collect();

@@ -826,3 +826,24 @@ fn small_tenants_answer_every_route_too() {
         }
     }
 }
+
+#[test]
+fn demo_names_upper_case_as_ascii() {
+    // The engine and generator upper-case with `to_ascii_uppercase` (Unicode's case tables are kept out
+    // of the wasm): it must agree with `to_uppercase` on every string they upper-case.
+    for variant in [Variant::Normal, Variant::Hostile] {
+        let t = tenant_of(variant);
+        let data = &t.dataset;
+        let domains = data
+            .users
+            .iter()
+            .filter_map(|u| u.account_domain.as_deref());
+        for s in domains.chain(data.actors.iter().map(|a| a.id.as_str())) {
+            assert_eq!(
+                s.to_ascii_uppercase(),
+                s.to_uppercase(),
+                "{variant:?}: {s:?}"
+            );
+        }
+    }
+}

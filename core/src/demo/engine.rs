@@ -12,6 +12,7 @@ use super::{AlertLinks, Dataset, DemoTenant};
 use crate::catalogue::{Api, ParamKind, Profile, QueryOption, Route};
 use crate::model::{Evidence, Prevalence, Stats, Timestamp};
 use crate::odata::{compile_orderby, order_cmp, Filter, OrderKey, Record};
+use crate::order::{smallest_ids, sort_ids, sorted_by};
 use crate::query::{Query, QueryError, UrlError};
 
 /// Results per page when `$top` is not given.
@@ -563,11 +564,14 @@ impl DemoTenant {
                 .collect()
         };
         let machines_of = |alerts: &[u32]| -> Vec<u32> {
-            let set: BTreeSet<u32> = alerts
+            // Sorted and unique, as a `BTreeSet` would give them (whose `collect` brings its own sort).
+            let mut machines: Vec<u32> = alerts
                 .iter()
                 .map(|&a| data.links[a as usize].machine)
                 .collect();
-            set.into_iter().collect()
+            sort_ids(&mut machines, &mut |a, b| a.cmp(&b));
+            machines.dedup();
+            machines
         };
         let missing = |what: &str| not_found(format!("{what} {id:?} was not found."));
         let alert = || {
@@ -774,17 +778,12 @@ impl DemoTenant {
         if let Some(text) = &options.orderby {
             let keys: Vec<OrderKey> = compile_orderby::<R>(text, entity)
                 .map_err(|e| odata(format!("Invalid $orderby: {e}")))?;
-            let cmp = |a: &u32, b: &u32| {
-                order_cmp(&keys, &record(*a as usize), &record(*b as usize)).then(a.cmp(b))
-            };
             let need = options
                 .skip
                 .saturating_add(options.top.unwrap_or(DEFAULT_PAGE_SIZE));
-            if need < ids.len() {
-                ids.select_nth_unstable_by(need, cmp);
-                ids.truncate(need);
-            }
-            ids.sort_unstable_by(cmp);
+            smallest_ids(&mut ids, need, &mut |a, b| {
+                order_cmp(&keys, &record(a as usize), &record(b as usize)).then(a.cmp(&b))
+            });
         }
         Ok((ids, total))
     }
@@ -816,7 +815,7 @@ impl DemoTenant {
                 stats.global_first_observed = file.global_first_observed;
                 stats.global_last_observed = file.global_last_observed;
                 let names = &data.file_names[id as usize];
-                let mut counted: Vec<(usize, &String)> = seen
+                let counted: Vec<(usize, &String)> = seen
                     .as_ref()
                     .map(|o| {
                         o.names
@@ -825,7 +824,7 @@ impl DemoTenant {
                             .collect()
                     })
                     .unwrap_or_default();
-                counted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                let counted = sorted_by(counted, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
                 stats.top_file_names = Some(counted.into_iter().map(|(_, s)| s.clone()).collect());
             }
         }
@@ -960,7 +959,9 @@ impl DemoTenant {
                 entity_type: Some("User".into()),
                 evidence_creation_time: at,
                 account_name: user.account_name.clone(),
-                domain_name: user.account_domain.as_ref().map(|d| d.to_uppercase()),
+                // ASCII upper case: Unicode's tables cost the wasm about 12 KB, and no letter of the demo
+                // tenant's domains has a case outside ASCII (core/tests/demo_engine.rs checks).
+                domain_name: user.account_domain.as_ref().map(|d| d.to_ascii_uppercase()),
                 user_sid: user.account_sid.clone(),
                 ..Evidence::default()
             });

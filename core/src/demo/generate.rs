@@ -15,6 +15,7 @@ use crate::model::{
     Actor, Alert, Comment, Domain, File, Ip, Machine, MachineIpAddress, Prevalence, RelatedUser,
     Timestamp, User,
 };
+use crate::order::stable_order;
 
 /// splitmix64: small, fast, good enough for demo data, and the same on every target.
 pub(crate) struct Rng(u64);
@@ -559,7 +560,7 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
             }),
             ip_addresses: Some(vec![MachineIpAddress {
                 ip_address: Some(ip),
-                mac_address: Some(rng.hex(12).to_uppercase()),
+                mac_address: Some(rng.hex(12).to_ascii_uppercase()),
                 operational_status: Some("Up".into()),
                 ..MachineIpAddress::default()
             }]),
@@ -691,7 +692,7 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
     let mut actors = Vec::with_capacity(ACTORS.len());
     let mut campaigns = Vec::with_capacity(ACTORS.len());
     for seed in &ACTORS {
-        let upper = seed.id.to_uppercase();
+        let upper = seed.id.to_ascii_uppercase();
         let first = at(Duration::days(365 * 2 + rng.below(365 * 6) as i64));
         actors.push(Actor {
             id: seed.id.into(),
@@ -967,18 +968,19 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
     }
 
     // Order: the source's example first, then newest first.
-    let mut order: Vec<usize> = (1..alerts.len()).collect();
-    order.sort_by(|&a, &b| {
-        alerts[b]
+    let mut order = stable_order(alerts.len().saturating_sub(1), |a, b| {
+        alerts[b + 1]
             .alert_creation_time
-            .cmp(&alerts[a].alert_creation_time)
-            .then(a.cmp(&b))
+            .cmp(&alerts[a + 1].alert_creation_time)
     });
+    order.iter_mut().for_each(|i| *i += 1);
     order.insert(0, 0);
     let mut slots: Vec<Option<(Alert, AlertLinks)>> =
         alerts.into_iter().zip(links).map(Some).collect();
-    let (alerts, links): (Vec<Alert>, Vec<AlertLinks>) =
-        order.iter().filter_map(|&i| slots[i].take()).unzip();
+    let (alerts, links): (Vec<Alert>, Vec<AlertLinks>) = order
+        .iter()
+        .filter_map(|&i| slots[i as usize].take())
+        .unzip();
 
     let mut data = Dataset {
         now,

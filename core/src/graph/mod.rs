@@ -798,7 +798,7 @@ impl Graph {
 
     /// The alerts with a known time span, earliest first.
     pub fn timeline(&self) -> Vec<TimelineItem> {
-        let mut items: Vec<TimelineItem> = self
+        let items: Vec<TimelineItem> = self
             .nodes
             .iter()
             .filter_map(|n| {
@@ -811,8 +811,9 @@ impl Graph {
                 })
             })
             .collect();
-        items.sort_by(|a, b| (a.first, a.last, &a.key).cmp(&(b.first, b.last, &b.key)));
-        items
+        crate::order::sorted_by(items, |a, b| {
+            (a.first, a.last, &a.key).cmp(&(b.first, b.last, &b.key))
+        })
     }
 
     /// Whether the layout has nothing left to do.
