@@ -27,15 +27,13 @@ const CONNECT: &[&str] = &[
     "http://localhost:*",
 ];
 
-/// Adds the policy to `$TRUNK_STAGING_DIR/index.html` in release builds (a dev build's autoreload script
-/// would be blocked).
-pub fn run() -> Result<(), String> {
+/// Adds the policy to the staging directory's `index.html` in release builds (a dev build's autoreload
+/// script would be blocked).
+pub fn run(staging: &Path) -> Result<(), String> {
     if env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
         return Ok(());
     }
-    let staging = env::var_os("TRUNK_STAGING_DIR")
-        .ok_or("csp runs as Trunk's post_build hook (no TRUNK_STAGING_DIR)")?;
-    let index = Path::new(&staging).join("index.html");
+    let index = staging.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
     let extra = env::var("ATP_CONNECT_SRC").unwrap_or_default();
     let with_policy = add_policy(&html, &extra)?;

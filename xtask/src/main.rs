@@ -16,6 +16,7 @@ use std::time::Instant;
 mod bench;
 mod csp;
 mod fuzz;
+mod glue;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
         Some("tools") => Tools::ensure(true).map(|_| ()),
         Some("screenshots") => screenshots(),
         Some("bench") => bench::bench(&args[1..]),
-        Some("csp") => csp::run(),
+        Some("post-build") => post_build(),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
@@ -57,6 +58,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Trunk's post_build hook (`Trunk.toml`): the glue's short-string decoder, then (release builds) the
+/// Content-Security-Policy.
+fn post_build() -> Result<()> {
+    let staging = env::var_os("TRUNK_STAGING_DIR")
+        .ok_or("post-build runs as Trunk's post_build hook (no TRUNK_STAGING_DIR)")?;
+    glue::run(Path::new(&staging))?;
+    csp::run(Path::new(&staging))
 }
 
 fn root() -> PathBuf {
