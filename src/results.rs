@@ -304,6 +304,9 @@ struct CardWindow {
     focused: StoredValue<Option<usize>>,
     /// The guess the stand-ins use now (`--card-block-guess` on the list).
     guess_shown: StoredValue<Option<f64>>,
+    /// Where the view landed, last frame, on blocks not built (the first block on screen); cards are built
+    /// there once the view stays.
+    landed: StoredValue<Option<usize>>,
     /// An update is waiting for the next frame.
     pending: StoredValue<bool>,
     list: NodeRef<leptos::html::Div>,
@@ -332,6 +335,7 @@ impl CardWindow {
             leftover: StoredValue::new(Vec::new()),
             focused: StoredValue::new(None),
             guess_shown: StoredValue::new(None),
+            landed: StoredValue::new(None),
             pending: StoredValue::new(false),
             list: NodeRef::new(),
         };
@@ -458,6 +462,16 @@ impl CardWindow {
         // block built by halves (the screen's first), else the first half of one more: the rest of the
         // screen's, then a screen to spare each way.
         let jumped = now.end <= visible.start || visible.end <= now.start;
+        // A view that lands on blocks not built is given a frame to stay before anything is built there: a
+        // scrollbar dragged fast lands somewhere new every frame, and three cards built each time, gone the
+        // frame after, made one frame in seven late (measured on 100,000 alerts) without showing anything
+        // the eye could read. The page does not change while the drag goes on; the cards come when it stops.
+        let landed = self.landed.get_value();
+        self.landed.set_value(jumped.then_some(visible.start));
+        if jumped && landed != Some(visible.start) {
+            self.schedule();
+            return;
+        }
         let mut next = if jumped {
             visible.start..visible.start + 1
         } else {
