@@ -268,6 +268,7 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
             aria-busy=loading_more.to_string()
             node_ref=window.list
             on:focusin=move |ev| window.focus_moved(&ev)
+            on:focusout=move |ev| window.focus_left(&ev)
         >
             {sections}
         </div>
@@ -362,7 +363,8 @@ impl CardWindow {
     }
 
     fn update(self) {
-        let Some(list) = self.list.get_untracked() else {
+        // The list may be gone by the frame (another tab, Load more, a new query): nothing to do then.
+        let Some(list) = self.list.try_get_untracked().flatten() else {
             return;
         };
         if self.built.with_value(Vec::is_empty) {
@@ -544,11 +546,15 @@ impl CardWindow {
         });
         // A section is in the page while one of its blocks is built.
         let sections = |blocks: std::ops::Range<usize>, others: &[usize]| {
-            let mut sections: Vec<usize> = ((blocks.start / SECTION)..blocks.end.div_ceil(SECTION))
+            // A few dozen at most: a search each beats a sort (and keeps a second sort out of the wasm).
+            let mut sections: Vec<usize> = Vec::new();
+            for s in ((blocks.start / SECTION)..blocks.end.div_ceil(SECTION))
                 .chain(others.iter().map(|b| b / SECTION))
-                .collect();
-            sections.sort_unstable();
-            sections.dedup();
+            {
+                if !sections.contains(&s) {
+                    sections.push(s);
+                }
+            }
             sections
         };
         let (before, after) = (sections(now, &leftover), sections(next.clone(), &left));
@@ -591,6 +597,22 @@ impl CardWindow {
             .and_then(|b| b.parse::<usize>().ok());
         self.focused.set_value(block);
         self.schedule();
+    }
+
+    /// Focus moved to something else in the page: the block it left need not stay built. (Focus that leaves
+    /// the window comes back to the same card, so that block is kept.)
+    fn focus_left(self, ev: &web_sys::FocusEvent) {
+        let Some(to) = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+        else {
+            return;
+        };
+        let list = self.list.try_get_untracked().flatten();
+        if !list.is_some_and(|list| list.contains(Some(&to))) {
+            self.focused.set_value(None);
+            self.schedule();
+        }
     }
 
     /// A block's element, when its section is in the page.

@@ -417,6 +417,30 @@ async fn a_long_result_builds_only_the_cards_near_the_screen() {
 }
 
 #[tokio::test]
+async fn leaving_the_cards_while_the_list_catches_up_keeps_the_app_running() {
+    let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=10000&dataset=large").await;
+    browser.wait_for_text("10000 results").await;
+    browser.wait_for_at_least_cards(1).await;
+    // A jump to the middle, and the JSON tab clicked a frame later, while the list still has frames of
+    // work queued: the list is gone when they run.
+    browser
+        .script(
+            "const feed = document.querySelector('[role=feed]').getBoundingClientRect();
+             window.scrollTo(0, window.scrollY + feed.top + feed.height / 2);
+             requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById('tab-json').click()));
+             return 1;",
+        )
+        .await;
+    browser.wait_for_text("Copy body").await;
+    // Frames later the app has not stopped, and still answers.
+    let stopped = "return document.getElementById('atp-stopped')?.textContent ?? '';";
+    assert_eq!(browser.script(stopped).await, "", "the app stopped");
+    browser.click_button("Response").await;
+    browser.wait_for_text("Response headers").await;
+    assert_eq!(browser.script(stopped).await, "", "the app stopped");
+}
+
+#[tokio::test]
 async fn a_jump_through_ten_thousand_alerts_shows_the_cards_there() {
     let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=10000&dataset=large").await;
     browser.wait_for_text("10000 results").await;
