@@ -15,7 +15,7 @@ use crate::model::{
     Actor, Alert, Comment, Domain, File, Ip, Machine, MachineIpAddress, Prevalence, RelatedUser,
     Timestamp, User,
 };
-use crate::order::stable_order;
+use crate::order::sorted_by;
 
 /// splitmix64: small, fast, good enough for demo data, and the same on every target.
 pub(crate) struct Rng(u64);
@@ -968,19 +968,13 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
     }
 
     // Order: the source's example first, then newest first.
-    let mut order = stable_order(alerts.len().saturating_sub(1), |a, b| {
-        alerts[b + 1]
-            .alert_creation_time
-            .cmp(&alerts[a + 1].alert_creation_time)
+    let mut pairs = alerts.into_iter().zip(links);
+    let example = pairs.next();
+    let newest_first = sorted_by(pairs.collect(), |(a, _), (b, _)| {
+        b.alert_creation_time.cmp(&a.alert_creation_time)
     });
-    order.iter_mut().for_each(|i| *i += 1);
-    order.insert(0, 0);
-    let mut slots: Vec<Option<(Alert, AlertLinks)>> =
-        alerts.into_iter().zip(links).map(Some).collect();
-    let (alerts, links): (Vec<Alert>, Vec<AlertLinks>) = order
-        .iter()
-        .filter_map(|&i| slots[i as usize].take())
-        .unzip();
+    let (alerts, links): (Vec<Alert>, Vec<AlertLinks>) =
+        example.into_iter().chain(newest_first).unzip();
 
     let mut data = Dataset {
         now,
