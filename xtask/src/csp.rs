@@ -7,8 +7,6 @@
 //! OpenID provider of your own: `ATP_CONNECT_SRC="https://relay.contoso.com" cargo xtask dist`).
 
 use std::env;
-use std::fs;
-use std::path::Path;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -27,17 +25,12 @@ const CONNECT: &[&str] = &[
     "http://localhost:*",
 ];
 
-/// Adds the policy to the staging directory's `index.html` in release builds (a dev build's autoreload
-/// script would be blocked).
-pub fn run(staging: &Path) -> Result<(), String> {
+/// `index.html` with the policy, in release builds (a dev build's autoreload script would be blocked).
+pub fn run(html: String) -> Result<String, String> {
     if env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
-        return Ok(());
+        return Ok(html);
     }
-    let index = staging.join("index.html");
-    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let extra = env::var("ATP_CONNECT_SRC").unwrap_or_default();
-    let with_policy = add_policy(&html, &extra)?;
-    fs::write(&index, with_policy).map_err(|e| format!("{}: {e}", index.display()))
+    add_policy(&html, &env::var("ATP_CONNECT_SRC").unwrap_or_default())
 }
 
 /// The SHA-256 sources of every inline `<script>` (one without `src`).

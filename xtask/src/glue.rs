@@ -44,11 +44,8 @@ fn short_ascii_decode() -> String {
     )
 }
 
-/// Patches the app's glue in Trunk's staging directory and the integrity hash `index.html` gives it.
-pub fn run(staging: &Path) -> Result<(), String> {
-    let read = |p: &Path| fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
-    let index_path = staging.join("index.html");
-    let mut index = read(&index_path)?;
+/// Patches the app's glue in Trunk's staging directory; gives `index` with the glue's new integrity hash.
+pub fn run(staging: &Path, mut index: String) -> Result<String, String> {
     let entries = fs::read_dir(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
     let mut patched = 0;
     for entry in entries.flatten() {
@@ -56,7 +53,7 @@ pub fn run(staging: &Path) -> Result<(), String> {
         if path.extension().and_then(|e| e.to_str()) != Some("js") {
             continue;
         }
-        let js = read(&path)?;
+        let js = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if !js.contains("function getStringFromWasm0") {
             continue;
         }
@@ -80,7 +77,7 @@ pub fn run(staging: &Path) -> Result<(), String> {
             staging.display()
         ));
     }
-    fs::write(&index_path, index).map_err(|e| format!("{}: {e}", index_path.display()))
+    Ok(index)
 }
 
 /// The glue with the short-string decoder, or `None` when the function is not there as expected.
@@ -103,9 +100,8 @@ fn with_integrity(index: &str, file: &str, content: &[u8]) -> String {
         };
         let tag = &rest[start..start + len];
         out.push_str(&rest[..start]);
-        let names_file = tag.contains(&format!("href=\"./{file}\""))
-            || tag.contains(&format!("href=\"{file}\""))
-            || tag.contains(&format!("/{file}\""));
+        let names_file =
+            tag.contains(&format!("\"{file}\"")) || tag.contains(&format!("/{file}\""));
         match (names_file, tag.find("integrity=\"")) {
             (true, Some(at)) => {
                 let value = at + "integrity=\"".len();

@@ -60,13 +60,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Trunk's post_build hook (`Trunk.toml`): the glue's short-string decoder, then (release builds) the
-/// Content-Security-Policy.
+/// Trunk's post_build hook (`Trunk.toml`), on its staging directory: the glue's short-string decoder (and
+/// its integrity hash in `index.html`), then (release builds) the Content-Security-Policy.
 fn post_build() -> Result<()> {
-    let staging = env::var_os("TRUNK_STAGING_DIR")
-        .ok_or("post-build runs as Trunk's post_build hook (no TRUNK_STAGING_DIR)")?;
-    glue::run(Path::new(&staging))?;
-    csp::run(Path::new(&staging))
+    let staging = PathBuf::from(
+        env::var_os("TRUNK_STAGING_DIR")
+            .ok_or("post-build runs as Trunk's post_build hook (no TRUNK_STAGING_DIR)")?,
+    );
+    let index = staging.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let html = csp::run(glue::run(&staging, html)?)?;
+    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
 }
 
 fn root() -> PathBuf {
