@@ -33,11 +33,11 @@ impl CardKind {
     }
 }
 
-/// A card's place in a list of results: `index` (from 0) of `of`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A card's place in a list of results: `index` (from 0) of `of` (which grows as pages come).
+#[derive(Clone, Copy)]
 pub struct CardPosition {
     pub index: usize,
-    pub of: usize,
+    pub of: Signal<usize>,
 }
 
 /// A unique element id, for headings that name their card.
@@ -142,7 +142,7 @@ fn Card(
             class=format!("card {class}")
             aria-labelledby=labelled_by
             aria-posinset=position.map(|p| (p.index + 1).to_string())
-            aria-setsize=position.map(|p| p.of.to_string())
+            aria-setsize=position.map(|p| move || p.of.get().to_string())
         >
             <header>
                 <span class="kind">{kind}</span>

@@ -30,6 +30,9 @@ pub enum Shown {
 /// One run and its "Load more" pages.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
+    /// Which run this is: a page appended keeps it, a new run does not (the result area keeps its views,
+    /// and with them the focus and the cards built, while it stays).
+    pub run: u64,
     pub query: Query,
     /// The last exchange: the Response and JSON tabs show it.
     pub exchange: Exchange,
@@ -192,17 +195,18 @@ impl Explorer {
                 return;
             }
             this.shown
-                .set(Shown::Done(Arc::new(Loaded::new(query, exchange))));
+                .set(Shown::Done(Arc::new(Loaded::new(id, query, exchange))));
             mark_when_painted("atp-result-painted");
         });
     }
 
-    /// Follows `@odata.nextLink` and appends its entities.
+    /// Follows `@odata.nextLink` and appends its entities (once: a click while a page is on its way does
+    /// nothing more).
     pub fn load_more(&self) {
         let Shown::Done(result) = self.shown.get_untracked() else {
             return;
         };
-        let Some(next) = result.next_link.clone() else {
+        let Some(next) = result.next_link.clone().filter(|_| !result.loading_more) else {
             return;
         };
         let id = self.run_id.get_value();
@@ -246,8 +250,9 @@ impl Loaded {
             })
     }
 
-    fn new(query: Query, exchange: Exchange) -> Loaded {
+    fn new(run: u64, query: Query, exchange: Exchange) -> Loaded {
         let mut result = Loaded {
+            run,
             query,
             exchange: exchange.clone(),
             syntax: Ok(()),
@@ -275,7 +280,11 @@ impl Loaded {
         } else if !page.items.is_empty() {
             self.items = page.items;
         }
-        self.next_link = page.next_link;
+        // A page that failed leaves the list as it was, "Load more" with it: the problem shown says what
+        // to do, then the button asks again.
+        if exchange.error().is_none() {
+            self.next_link = page.next_link;
+        }
         self.syntax = page.syntax;
         self.exchange = exchange;
     }

@@ -49,21 +49,40 @@ pub fn Results() -> impl IntoView {
     // The chosen tab outlives each answer; the Graph tab's panel outlives them too.
     let tab = RwSignal::new(Tab::Cards);
     let graph = use_graph();
+    // A page that "Load more" appends changes the answer shown, not which one: its views stay (and with them
+    // the focus, the scroll position and the cards built). A new run builds them anew.
+    let screen = Memo::new(move |_| {
+        shown.with(|s| match s {
+            Shown::Done(loaded) => Screen::Answer(loaded.run),
+            other => Screen::Other(other.clone()),
+        })
+    });
     view! {
         <section class="results" aria-labelledby="results-title" aria-busy=move || matches!(shown.get(), Shown::Running(_)).to_string()>
             <h2 id="results-title">"Result"</h2>
-            {move || match shown.get() {
-                Shown::Nothing => view! { <p class="hint">"Run a query, or pick a sample."</p> }.into_any(),
-                Shown::Refused(problems) => view! {
-                    <div class="problem" role="alert">
-                        <p><strong>"Nothing was sent."</strong>" Fix what is marked in the query above:"</p>
-                        <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                    </div>
+            {move || {
+                // Read for its changes alone (`track` does not bring a memo up to date).
+                let _ = screen.get();
+                match shown.get_untracked() {
+                    Shown::Nothing => view! { <p class="hint">"Run a query, or pick a sample."</p> }.into_any(),
+                    Shown::Refused(problems) => view! {
+                        <div class="problem" role="alert">
+                            <p><strong>"Nothing was sent."</strong>" Fix what is marked in the query above:"</p>
+                            <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                        </div>
+                    }
+                    .into_any(),
+                    Shown::Running(query) => view! { <p class="hint" role="status">"Running " <code>{query.url()}</code> "…"</p> }.into_any(),
+                    Shown::Throttled { retry_at_ms, .. } => view! { <Countdown retry_at_ms/> }.into_any(),
+                    Shown::Done(first) => {
+                        // The answer as it grows; `first` only stands in between a new run and this view's end.
+                        let loaded = Signal::derive(move || match shown.get() {
+                            Shown::Done(loaded) => loaded,
+                            _ => first.clone(),
+                        });
+                        view! { <LoadedView loaded tab/> }.into_any()
+                    }
                 }
-                .into_any(),
-                Shown::Running(query) => view! { <p class="hint" role="status">"Running " <code>{query.url()}</code> "…"</p> }.into_any(),
-                Shown::Throttled { retry_at_ms, .. } => view! { <Countdown retry_at_ms/> }.into_any(),
-                Shown::Done(loaded) => view! { <LoadedView loaded tab/> }.into_any(),
             }}
             {move || graph.opened.get().then(|| view! {
                 <div id="graph-panel" role="tabpanel" aria-labelledby="tab-graph" class:hidden=move || !graph.shown.get()>
@@ -74,12 +93,30 @@ pub fn Results() -> impl IntoView {
     }
 }
 
+/// Which view the result area has: an answer (by its run, whatever pages it has), or another state.
+#[derive(Clone, PartialEq)]
+enum Screen {
+    Answer(u64),
+    Other(Shown),
+}
+
 #[component]
-fn LoadedView(loaded: Arc<Loaded>, tab: RwSignal<Tab>) -> impl IntoView {
+fn LoadedView(loaded: Signal<Arc<Loaded>>, tab: RwSignal<Tab>) -> impl IntoView {
     let graph = use_graph();
-    let entity = loaded.query.entity();
-    let problem = loaded.error().map(|e| e.problem(entity));
-    let summary = summary(&loaded);
+    let entity = loaded.with_untracked(|l| l.query.entity());
+    // A page that failed says so here, above the cards already loaded.
+    let problem = Memo::new(move |_| {
+        loaded.with(|l| {
+            let mut problem = l.error()?.problem(entity);
+            if !l.items.is_empty() && l.next_link.is_some() {
+                problem.advice.push_str(&format!(
+                    " The {} results loaded stay; \"Load more\" asks for the next page again.",
+                    l.items.len()
+                ));
+            }
+            Some(problem)
+        })
+    });
     let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
         view! {
             <button
@@ -98,23 +135,21 @@ fn LoadedView(loaded: Arc<Loaded>, tab: RwSignal<Tab>) -> impl IntoView {
             </button>
         }
     };
-    let panel = {
-        let loaded = loaded.clone();
-        move || match tab.get() {
-            _ if graph.shown.get() => ().into_any(),
-            Tab::Cards => view! { <CardList loaded=loaded.clone()/> }.into_any(),
-            Tab::Json => view! { <JsonPanel loaded=loaded.clone()/> }.into_any(),
-            Tab::Response => view! { <ResponsePanel loaded=loaded.clone()/> }.into_any(),
-        }
+    // The cards follow the answer as it grows; the JSON and Response tabs show its last page.
+    let panel = move || match tab.get() {
+        _ if graph.shown.get() => ().into_any(),
+        Tab::Cards => view! { <CardList loaded/> }.into_any(),
+        Tab::Json => view! { <JsonPanel loaded=loaded.get()/> }.into_any(),
+        Tab::Response => view! { <ResponsePanel loaded=loaded.get()/> }.into_any(),
     };
     view! {
-        {problem.map(|p| view! {
+        {move || problem.get().map(|p| view! {
             <div class="problem" role="alert">
                 <p><strong>{p.title}</strong></p>
                 <p>{p.advice}</p>
             </div>
         })}
-        <p class="summary" role="status">{summary}</p>
+        <p class="summary" role="status">{move || loaded.with(|l| summary(l))}</p>
         <div class="tabs" role="tablist" aria-label="Result views">
             {tab_button(Tab::Cards, "Cards", "tab-cards")}
             {tab_button(Tab::Json, "JSON", "tab-json")}
@@ -173,29 +208,23 @@ fn size(bytes: usize) -> String {
 }
 
 #[component]
-fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
+fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
     let explorer = use_explorer();
-    let kind = CardKind::of(loaded.query.route);
-    let profile = loaded.query.profile;
-    let total = loaded.items.len();
-    let has_more = loaded.next_link.is_some();
-    let loading_more = loaded.loading_more;
-    let empty = loaded.items.is_empty()
-        && loaded
-            .exchange
-            .outcome
-            .as_ref()
-            .is_ok_and(|a| a.status < 400);
-    let add_all = match kind {
-        CardKind::Entity(entity) if total > 1 => {
+    let (kind, profile) = loaded.with_untracked(|l| (CardKind::of(l.query.route), l.query.profile));
+    let total = Memo::new(move |_| loaded.with(|l| l.items.len()));
+    let has_more = Memo::new(move |_| loaded.with(|l| l.next_link.is_some()));
+    let loading_more = Memo::new(move |_| loaded.with(|l| l.loading_more));
+    let empty = Memo::new(move |_| {
+        loaded.with(|l| {
+            l.items.is_empty() && l.exchange.outcome.as_ref().is_ok_and(|a| a.status < 400)
+        })
+    });
+    let add_all = move || match kind {
+        CardKind::Entity(entity) if total.get() > 1 => {
             let graph = crate::graph_view::use_graph();
-            let everything = loaded.clone();
             let add_all = move |_| {
-                let values: Vec<_> = everything
-                    .items
-                    .iter()
-                    .filter_map(|i| i.value().ok())
-                    .collect();
+                let values: Vec<_> = loaded
+                    .with_untracked(|l| l.items.iter().filter_map(|i| i.value().ok()).collect());
                 graph.add_starts(entity, &values, profile);
             };
             Some(view! {
@@ -206,26 +235,36 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
         }
         _ => None,
     };
-    let window = CardWindow::new(total);
-    let items = loaded.clone();
+    let window = CardWindow::new(total.get_untracked());
+    // Pages "Load more" appends add blocks and sections after those there; nothing there is built again.
+    Effect::new(move |_| window.grow(total.get()));
+    let of = Signal::from(total);
     // Every section and block has its element from the start, built or standing in at its height: they
     // only ever fill and empty in place, so nothing moves in the page (a moved element would lose the focus).
     let block = move |block: usize| {
         let built = window.built.with_value(|b| b[block]);
         let whole = window.whole.with_value(|w| w[block]);
         let start = block * CARD_BLOCK;
-        let cards = |shown: RwSignal<bool>, range: std::ops::Range<usize>| {
-            let items = items.clone();
+        let cards = move |shown: RwSignal<bool>, range: std::ops::Range<usize>| {
             move || {
                 shown.get().then(|| {
-                    range
-                        .clone()
-                        .filter(|&i| i < total)
-                        .map(|i| {
-                            let position = CardPosition { index: i, of: total };
-                            view! { <EntityCard kind item=items.items[i].clone() profile position/> }
-                        })
-                        .collect_view()
+                    // The last block may be short: it fills up as pages come.
+                    let total = if range.end > total.get_untracked() {
+                        total.get()
+                    } else {
+                        range.end
+                    };
+                    loaded.with_untracked(|l| {
+                        range
+                            .clone()
+                            .filter(|&i| i < total)
+                            .filter_map(|i| l.items.get(i).cloned().map(|item| (i, item)))
+                            .map(|(index, item)| {
+                                let position = CardPosition { index, of };
+                                view! { <EntityCard kind item profile position/> }
+                            })
+                            .collect_view()
+                    })
                 })
             }
         };
@@ -236,45 +275,43 @@ fn CardList(loaded: Arc<Loaded>) -> impl IntoView {
             </div>
         }
     };
-    let sections = window
-        .open
-        .get_value()
-        .into_iter()
-        .enumerate()
-        .map(|(section, open)| {
-            let block = block.clone();
-            let blocks = move || {
-                open.get().then(|| {
-                    window
-                        .blocks_of(section)
-                        .map(&block)
-                        .collect_view()
-                })
-            };
-            view! {
-                <div class="card-section" style:height=move || window.section_stand_in(section, open.get())>
-                    {blocks}
-                </div>
-            }
-        })
-        .collect_view();
+    let section = move |section: usize| {
+        let open = window.open.with_value(|o| o[section]);
+        // The last section gains blocks as pages come.
+        let blocks = Memo::new(move |_| window.blocks_of(section, window.blocks.get()));
+        let height = move || window.section_stand_in(blocks.get(), open.get());
+        view! {
+            <div class="card-section" style:height=height>
+                {move || open.get().then(|| view! {
+                    <For each=move || blocks.get() key=|b| *b children=block/>
+                })}
+            </div>
+        }
+    };
     view! {
-        {empty.then(|| view! { <p class="hint">"No results."</p> })}
+        {move || empty.get().then(|| view! { <p class="hint">"No results."</p> })}
         {add_all}
         <div
             class="card-feed"
             role="feed"
             aria-label="Result cards"
-            aria-busy=loading_more.to_string()
+            aria-busy=move || loading_more.get().to_string()
             node_ref=window.list
             on:focusin=move |ev| window.focus_moved(&ev)
             on:focusout=move |ev| window.focus_left(&ev)
         >
-            {sections}
+            <For each=move || 0..window.blocks.get().div_ceil(SECTION) key=|s| *s children=section/>
         </div>
-        {has_more.then(|| view! {
-            <button type="button" class="primary" disabled=loading_more on:click=move |_| explorer.load_more()>
-                {if loading_more { "Loading…" } else { "Load more" }}
+        // The button stays the same element while pages come (the focus stays on it), and says it is busy
+        // rather than being disabled, which would send the focus away.
+        {move || has_more.get().then(|| view! {
+            <button
+                type="button"
+                class="primary"
+                aria-disabled=move || loading_more.get().then_some("true")
+                on:click=move |_| explorer.load_more()
+            >
+                {move || if loading_more.get() { "Loading…" } else { "Load more" }}
             </button>
         })}
     }
@@ -310,6 +347,10 @@ struct CardWindow {
     landed: StoredValue<Option<usize>>,
     /// An update is waiting for the next frame.
     pending: StoredValue<bool>,
+    /// How many blocks the list has (it grows as pages come).
+    blocks: RwSignal<usize>,
+    /// The list's owner, which the signals of blocks added later belong to.
+    owner: StoredValue<Owner>,
     list: NodeRef<leptos::html::Div>,
 }
 
@@ -338,6 +379,8 @@ impl CardWindow {
             guess_shown: StoredValue::new(None),
             landed: StoredValue::new(None),
             pending: StoredValue::new(false),
+            blocks: RwSignal::new(count),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
             list: NodeRef::new(),
         };
         let scroll = window_event_listener(leptos::ev::scroll, move |_| window.schedule());
@@ -350,6 +393,29 @@ impl CardWindow {
         Effect::new(move |_| window.schedule());
         window
     }
+    /// Makes room for `total` cards: blocks and sections for the cards added, standing in until built.
+    fn grow(self, total: usize) {
+        let (count, had) = (total.div_ceil(CARD_BLOCK), self.blocks.get_untracked());
+        if count <= had {
+            return;
+        }
+        self.owner.with_value(|owner| {
+            owner.with(|| {
+                let more = || (had..count).map(|_| RwSignal::new(false));
+                self.built.update_value(|b| b.extend(more()));
+                self.whole.update_value(|w| w.extend(more()));
+                self.open.update_value(|open| {
+                    let sections = open.len()..count.div_ceil(SECTION);
+                    open.extend(sections.map(|_| RwSignal::new(false)));
+                });
+            })
+        });
+        self.heights.update_value(|h| h.resize(count, None));
+        self.stand_ins.update_value(|h| h.resize(count, None));
+        self.blocks.set(count);
+        self.schedule();
+    }
+
     /// Runs [`CardWindow::update`] at the next frame (once, however many events ask).
     fn schedule(self) {
         if self.pending.get_value() {
@@ -629,19 +695,18 @@ impl CardWindow {
             .ok()
     }
 
-    /// The blocks of a section.
-    fn blocks_of(self, section: usize) -> std::ops::Range<usize> {
-        let count = self.built.with_value(Vec::len);
+    /// The blocks of a section, of `count` blocks in all.
+    fn blocks_of(self, section: usize, count: usize) -> std::ops::Range<usize> {
         (section * SECTION).min(count)..((section + 1) * SECTION).min(count)
     }
 
-    /// The height a section none of whose blocks is built stands in at: the sum of its blocks'.
-    fn section_stand_in(self, section: usize, open: bool) -> Option<String> {
+    /// The height a section none of whose `blocks` is built stands in at: the sum of its blocks'.
+    fn section_stand_in(self, blocks: std::ops::Range<usize>, open: bool) -> Option<String> {
         if open {
             return None;
         }
         let (known, unseen) = self.stand_ins.with_value(|h| {
-            h.get(self.blocks_of(section))
+            h.get(blocks)
                 .unwrap_or_default()
                 .iter()
                 .fold((0.0, 0usize), |(sum, n), h| match h {

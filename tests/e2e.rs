@@ -94,10 +94,39 @@ async fn the_source_example_pages_with_load_more() {
         .await
         .ends_with("?profile=wdatp&q=/alerts?$top=20%26$expand=machine"));
 
-    browser.click_button("Load more").await;
-    browser.wait_for_cards(40).await;
-    browser.wait_for_text("40 results").await;
+    // "Load more" from the keyboard: the page comes below the cards there, the focus stays on the button
+    // (Enter again brings the next), and each card tells screen readers the new total.
+    browser
+        .script("[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more').focus(); return 1;")
+        .await;
+    for total in [40, 60] {
+        press_enter(&browser).await;
+        browser.wait_for_cards(total).await;
+        browser.wait_for_text(&format!("{total} results")).await;
+        let focused = browser
+            .script("const a = document.activeElement; return a.tagName === 'BUTTON' ? a.textContent.trim() : a.tagName;")
+            .await;
+        assert_eq!(
+            focused, "Load more",
+            "the focus after loading {total} cards"
+        );
+        let set_size = browser
+            .script("return document.querySelector('[role=feed] article').getAttribute('aria-setsize');")
+            .await;
+        assert_eq!(set_size, total.to_string());
+    }
     browser.close().await;
+}
+
+async fn press_enter(browser: &Browser) {
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("the focused element")
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("press Enter");
 }
 
 #[tokio::test]

@@ -209,6 +209,31 @@ async fn throttling_counts_down_then_succeeds_and_403_and_cors_are_explained() {
 }
 
 #[tokio::test]
+async fn a_page_that_fails_keeps_the_cards_and_load_more_asks_again() {
+    let s = setup("/alerts?$top=3").await;
+    s.sign_in().await;
+    s.browser.wait_for_cards(3).await;
+
+    s.tenant.inject(Fault::times(FaultKind::ServerError, 1));
+    s.browser.click_button("Load more").await;
+    s.browser.wait_for_text("The API failed").await;
+    s.browser
+        .wait_for_text("The 3 results loaded stay; \"Load more\" asks for the next page again.")
+        .await;
+    assert_eq!(s.browser.cards().await.len(), 3);
+
+    s.browser.click_button("Load more").await;
+    s.browser.wait_for_cards(6).await;
+    s.browser.wait_for_text("6 results").await;
+    let problems = s
+        .browser
+        .script("return document.querySelectorAll('.results [role=alert]').length;")
+        .await;
+    assert_eq!(problems, 0, "the problem stays after the page came");
+    s.browser.close().await;
+}
+
+#[tokio::test]
 async fn throttling_retries_again_then_gives_up_with_a_message() {
     let s = setup("/alerts?$top=2").await;
     s.sign_in().await;
