@@ -224,8 +224,9 @@ fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
             l.items.is_empty() && l.exchange.outcome.as_ref().is_ok_and(|a| a.status < 400)
         })
     });
+    let many = Memo::new(move |_| total.get() > 1);
     let add_all = move || match kind {
-        CardKind::Entity(entity) if total.get() > 1 => {
+        CardKind::Entity(entity) if many.get() => {
             let graph = crate::graph_view::use_graph();
             let add_all = move |_| {
                 let values: Vec<_> = loaded
