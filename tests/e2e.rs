@@ -446,6 +446,37 @@ async fn a_long_result_builds_only_the_cards_near_the_screen() {
 }
 
 #[tokio::test]
+async fn rows_of_cards_are_full_at_every_width() {
+    let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=60").await;
+    browser.wait_for_cards(60).await;
+    // Cards per row, top to bottom.
+    let rows = "const tops = new Map();
+        for (const a of document.querySelectorAll('[role=feed] article')) {
+            const top = Math.round(a.getBoundingClientRect().top + scrollY);
+            tops.set(top, (tops.get(top) ?? 0) + 1);
+        }
+        return [...tops.keys()].sort((a, b) => a - b).map((t) => tops.get(t));";
+    for width in [700, 1300, 1905, 2100, 2400, 2800, 3400] {
+        browser
+            .client
+            .set_window_size(width, 900)
+            .await
+            .expect("resize the window");
+        browser
+            .wait_until(&format!("full rows of cards at {width} px"), || async {
+                let rows: Vec<u64> =
+                    serde_json::from_value(browser.script(rows).await).unwrap_or_default();
+                let full = rows.first().is_some_and(|&n| {
+                    rows[..rows.len() - 1].iter().all(|&r| r == n) && rows.iter().sum::<u64>() == 60
+                });
+                (full, format!("cards per row: {rows:?}"))
+            })
+            .await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn leaving_the_cards_while_the_list_catches_up_keeps_the_app_running() {
     let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=10000&dataset=large").await;
     browser.wait_for_text("10000 results").await;
