@@ -33,11 +33,12 @@ impl CardKind {
     }
 }
 
-/// A card's place in a list of results: `index` (from 0) of `of` (which grows as pages come).
+/// A card's place in a list of results: `index` (from 0) of `of` (-1 while unknown; it changes as pages
+/// come).
 #[derive(Clone, Copy)]
 pub struct CardPosition {
     pub index: usize,
-    pub of: Signal<usize>,
+    pub of: Signal<i64>,
 }
 
 /// A unique element id, for headings that name their card.

@@ -48,6 +48,8 @@ pub struct Loaded {
     pub collection: bool,
     /// A "Load more" under way.
     pub loading_more: bool,
+    /// The pages taken in (the JSON and Response tabs show the last).
+    pub pages: u32,
 }
 
 /// The state every component reaches through [`use_explorer`].
@@ -261,6 +263,7 @@ impl Loaded {
             next_link: None,
             collection: false,
             loading_more: false,
+            pages: 0,
         };
         result.append(exchange);
         result
@@ -269,21 +272,23 @@ impl Loaded {
     /// Takes in one page: the tabs show it, its entities join the list.
     fn append(&mut self, exchange: Exchange) {
         self.loading_more = false;
+        self.pages += 1;
         let page = match &exchange.outcome {
             Ok(answer) => Page::read(answer.body.clone(), answer.status < 400),
             Err(_) => Page::read(String::new(), false),
         };
-        if page.collection {
+        // A later page that failed, or is not a whole collection, leaves the list as it was, "Load more"
+        // with it: the problem shown says what to do, then the button asks again.
+        let failed = exchange.error().is_some() || page.syntax.is_err() || !page.collection;
+        if self.collection && failed {
+            // Kept as it was.
+        } else if page.collection {
             self.collection = true;
             self.items.extend(page.items);
             self.count = page.count.or(self.count);
+            self.next_link = page.next_link;
         } else if !page.items.is_empty() {
             self.items = page.items;
-        }
-        // A page that failed leaves the list as it was, "Load more" with it: the problem shown says what
-        // to do, then the button asks again.
-        if exchange.error().is_none() {
-            self.next_link = page.next_link;
         }
         self.syntax = page.syntax;
         self.exchange = exchange;

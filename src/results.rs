@@ -1,5 +1,6 @@
 //! The result area: what happened, then the tabs Cards, JSON and Response.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -55,11 +56,16 @@ pub fn Results() -> impl IntoView {
     let tab = RwSignal::new(Tab::Cards);
     let graph = use_graph();
     // A page that "Load more" appends changes the answer shown, not which one: its views stay (and with them
-    // the focus, the scroll position and the cards built). A new run builds them anew.
+    // the focus, the scroll position and the cards built). Anything else shown is built anew (a refusal
+    // the same as the last is announced again).
+    let changes = StoredValue::new(0u64);
     let screen = Memo::new(move |_| {
         shown.with(|s| match s {
             Shown::Done(loaded) => Screen::Answer(loaded.run),
-            other => Screen::Other(other.clone()),
+            _ => {
+                changes.update_value(|n| *n += 1);
+                Screen::Other(changes.get_value())
+            }
         })
     });
     view! {
@@ -81,8 +87,9 @@ pub fn Results() -> impl IntoView {
                     Shown::Throttled { retry_at_ms, .. } => view! { <Countdown retry_at_ms/> }.into_any(),
                     Shown::Done(first) => {
                         // The answer as it grows; `first` only stands in between a new run and this view's end.
+                        let run = first.run;
                         let loaded = Signal::derive(move || match shown.get() {
-                            Shown::Done(loaded) => loaded,
+                            Shown::Done(loaded) if loaded.run == run => loaded,
                             _ => first.clone(),
                         });
                         view! { <LoadedView loaded tab/> }.into_any()
@@ -98,11 +105,11 @@ pub fn Results() -> impl IntoView {
     }
 }
 
-/// Which view the result area has: an answer (by its run, whatever pages it has), or another state.
+/// Which view the result area has: an answer (by its run, whatever pages it has), or the n-th other.
 #[derive(Clone, PartialEq)]
 enum Screen {
     Answer(u64),
-    Other(Shown),
+    Other(u64),
 }
 
 #[component]
@@ -140,12 +147,20 @@ fn LoadedView(loaded: Signal<Arc<Loaded>>, tab: RwSignal<Tab>) -> impl IntoView 
             </button>
         }
     };
-    // The cards follow the answer as it grows; the JSON and Response tabs show its last page.
+    // The cards follow the answer as it grows; the JSON and Response tabs show its last page, built again
+    // when a page comes.
+    let pages = Memo::new(move |_| loaded.with(|l| l.pages));
     let panel = move || match tab.get() {
         _ if graph.shown.get() => ().into_any(),
         Tab::Cards => view! { <CardList loaded/> }.into_any(),
-        Tab::Json => view! { <JsonPanel loaded=loaded.get()/> }.into_any(),
-        Tab::Response => view! { <ResponsePanel loaded=loaded.get()/> }.into_any(),
+        Tab::Json => {
+            let _ = pages.get();
+            view! { <JsonPanel loaded=loaded.get_untracked()/> }.into_any()
+        }
+        Tab::Response => {
+            let _ = pages.get();
+            view! { <ResponsePanel loaded=loaded.get_untracked()/> }.into_any()
+        }
     };
     view! {
         {move || problem.get().map(|p| view! {
@@ -219,6 +234,9 @@ fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
     let total = Memo::new(move |_| loaded.with(|l| l.items.len()));
     let has_more = Memo::new(move |_| loaded.with(|l| l.next_link.is_some()));
     let loading_more = Memo::new(move |_| loaded.with(|l| l.loading_more));
+    // Whether the answer came in pages: once it has, the button stays.
+    let paged =
+        Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || has_more.get());
     let empty = Memo::new(move |_| {
         loaded.with(|l| {
             l.items.is_empty() && l.exchange.outcome.as_ref().is_ok_and(|a| a.status < 400)
@@ -244,33 +262,44 @@ fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
     let window = CardWindow::new(total.get_untracked());
     // Pages "Load more" appends add blocks and sections after those there; nothing there is built again.
     Effect::new(move |_| window.grow(total.get()));
-    let of = Signal::from(total);
+    // The list's size for screen readers: unknown (-1) while more pages may come, unless the API counted it.
+    let of = Signal::from(Memo::new(move |_| {
+        loaded.with(|l| match (&l.next_link, l.count) {
+            (None, _) => l.items.len() as i64,
+            (Some(_), Some(count)) => i64::try_from(count).unwrap_or(-1),
+            (Some(_), None) => -1,
+        })
+    }));
     // Every section and block has its element from the start, built or standing in at its height: they
     // only ever fill and empty in place, so nothing moves in the page (a moved element would lose the focus).
     let block = move |block: usize| {
         let built = window.built.with_value(|b| b[block]);
         let whole = window.whole.with_value(|w| w[block]);
         let start = block * CARD_BLOCK;
+        let card = move |index: usize| {
+            let item = loaded.with_untracked(|l| l.items.get(index).cloned());
+            item.map(|item| {
+                let position = CardPosition { index, of };
+                view! { <EntityCard kind item profile position/> }
+            })
+        };
         let cards = move |shown: RwSignal<bool>, range: std::ops::Range<usize>| {
             move || {
                 shown.get().then(|| {
-                    // The last block may be short: it fills up as pages come.
-                    let total = if range.end > total.get_untracked() {
-                        total.get()
-                    } else {
-                        range.end
-                    };
-                    loaded.with_untracked(|l| {
-                        range
-                            .clone()
-                            .filter(|&i| i < total)
-                            .filter_map(|i| l.items.get(i).cloned().map(|item| (i, item)))
-                            .map(|(index, item)| {
-                                let position = CardPosition { index, of };
-                                view! { <EntityCard kind item profile position/> }
-                            })
-                            .collect_view()
-                    })
+                    // The last block may be short: its places still empty fill as pages come, each once,
+                    // and the cards there stay as they are.
+                    let now = total.get_untracked();
+                    range
+                        .clone()
+                        .map(|i| {
+                            if i < now {
+                                Either::Left(card(i))
+                            } else {
+                                let came = Memo::new(move |_| i < total.get());
+                                Either::Right(move || came.get().then(|| card(i)))
+                            }
+                        })
+                        .collect_view()
                 })
             }
         };
@@ -308,16 +337,20 @@ fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
         >
             <For each=move || 0..window.blocks.get().div_ceil(SECTION) key=|s| *s children=section/>
         </div>
-        // The button stays the same element while pages come (the focus stays on it), and says it is busy
-        // rather than being disabled, which would send the focus away.
-        {move || has_more.get().then(|| view! {
+        // The button stays the same element while pages come, and after the last (the focus stays on it): it
+        // says it is busy, or done, rather than being disabled or removed, which would send the focus away.
+        {move || paged.get().then(|| view! {
             <button
                 type="button"
                 class="primary"
-                aria-disabled=move || loading_more.get().then_some("true")
+                aria-disabled=move || (loading_more.get() || !has_more.get()).then_some("true")
                 on:click=move |_| explorer.load_more()
             >
-                {move || if loading_more.get() { "Loading…" } else { "Load more" }}
+                {move || match (loading_more.get(), has_more.get()) {
+                    (true, _) => "Loading…",
+                    (false, true) => "Load more",
+                    (false, false) => "All results loaded",
+                }}
             </button>
         })}
     }
@@ -353,7 +386,8 @@ struct CardWindow {
     landed: StoredValue<Option<usize>>,
     /// An update is waiting for the next frame.
     pending: StoredValue<bool>,
-    /// How many blocks the list has (it grows as pages come).
+    /// How many cards and blocks the list has (they grow as pages come).
+    cards: StoredValue<usize>,
     blocks: RwSignal<usize>,
     /// The list's owner, which the signals of blocks added later belong to.
     owner: StoredValue<Owner>,
@@ -389,6 +423,7 @@ impl CardWindow {
             guess_shown: StoredValue::new(None),
             landed: StoredValue::new(None),
             pending: StoredValue::new(false),
+            cards: StoredValue::new(total),
             blocks: RwSignal::new(count),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
             list: NodeRef::new(),
@@ -405,8 +440,22 @@ impl CardWindow {
     }
     /// Makes room for `total` cards: blocks and sections for the cards added, standing in until built.
     fn grow(self, total: usize) {
+        let had_cards = self.cards.get_value();
+        if total <= had_cards {
+            return;
+        }
+        self.cards.set_value(total);
+        // A short last block has more cards now: its height as measured no longer holds.
+        if !had_cards.is_multiple_of(CARD_BLOCK) {
+            self.heights.update_value(|h| {
+                if let Some(h) = h.get_mut(had_cards / CARD_BLOCK) {
+                    *h = None;
+                }
+            });
+        }
         let (count, had) = (total.div_ceil(CARD_BLOCK), self.blocks.get_untracked());
         if count <= had {
+            self.schedule();
             return;
         }
         self.owner.with_value(|owner| {
@@ -543,7 +592,8 @@ impl CardWindow {
         // jumped, the first half of the block at the top of the screen alone; then the second half of a
         // block built by halves (the screen's first), else the first half of one more: the rest of the
         // screen's, then a screen to spare each way.
-        let jumped = now.end <= visible.start || visible.end <= now.start;
+        let jumped =
+            in_page.len() > WHOLE_LIST && (now.end <= visible.start || visible.end <= now.start);
         // A view that lands on blocks not built is given a frame to stay before anything is built there: a
         // scrollbar dragged fast lands somewhere new every frame, and three cards built each time, gone the
         // frame after, made one frame in seven late (measured on 100,000 alerts) without showing anything

@@ -222,9 +222,28 @@ async fn a_page_that_fails_keeps_the_cards_and_load_more_asks_again() {
         .await;
     assert_eq!(s.browser.cards().await.len(), 3);
 
-    s.browser.click_button("Load more").await;
+    // While a slow page is on its way the button says so, keeps the focus, and a second press asks nothing
+    // more.
+    s.tenant
+        .inject(Fault::times(FaultKind::Slow { delay_ms: 1500 }, 1));
+    let press = "const b = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more');
+        b.focus(); b.click(); return 1;";
+    s.browser.script(press).await;
+    s.browser.wait_for_text("Loading…").await;
+    let busy = "const a = document.activeElement; return [a.textContent.trim(), a.getAttribute('aria-disabled')];";
+    assert_eq!(
+        s.browser.script(busy).await,
+        serde_json::json!(["Loading…", "true"])
+    );
+    s.browser
+        .script("document.activeElement.click(); return 1;")
+        .await;
     s.browser.wait_for_cards(6).await;
     s.browser.wait_for_text("6 results").await;
+    assert_eq!(
+        s.browser.script(busy).await,
+        serde_json::json!(["Load more", null])
+    );
     let problems = s
         .browser
         .script("return document.querySelectorAll('.results [role=alert]').length;")
