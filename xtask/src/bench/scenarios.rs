@@ -383,7 +383,7 @@ async fn cards(b: &Browser, app: &str, bench: &str, runs: usize) -> Result<Vec<R
 /// drag, the hardest case for a windowed list).
 async fn scroll_large(b: &Browser, app: &str, runs: usize) -> Result<Vec<Row>> {
     let (mut p95, mut worst, mut frames_seen, mut loads) = (Vec::new(), Vec::new(), 0, Vec::new());
-    let mut heights = Vec::new();
+    let (mut heights, mut late) = (Vec::new(), Vec::new());
     for _ in 0..runs.clamp(1, 3) {
         b.goto(&format!("{app}{LARGE}")).await?;
         b.wait_for("the first 10,000 of 100,000 alerts", PAINTED, PATIENCE)
@@ -431,6 +431,14 @@ async fn scroll_large(b: &Browser, app: &str, runs: usize) -> Result<Vec<Row>> {
         frames_seen += deltas.len();
         p95.extend(percentile(&deltas, 95.0));
         worst.extend(deltas.iter().copied().reduce(f64::max));
+        late.push(
+            deltas
+                .iter()
+                .enumerate()
+                .filter(|(_, &d)| d > 20.0)
+                .map(|(i, d)| format!("{d:.0} ms at {i}"))
+                .collect::<Vec<_>>(),
+        );
         heights.push(number(&seen, "height")?);
     }
     let what = format!(
@@ -452,7 +460,9 @@ async fn scroll_large(b: &Browser, app: &str, runs: usize) -> Result<Vec<Row>> {
             worst,
             Budget::EveryAtMost(32.0),
         )
-        .note("the longest frame of each run; the budget holds for every run"),
+        .note(format!(
+            "the longest frame of each run; the budget holds for every run; frames over 20 ms (of 600, by index) in each run: {late:?}"
+        )),
     ])
 }
 
