@@ -365,3 +365,73 @@ fn follow_app_links(explorer: Explorer) {
     });
     on_cleanup(move || handle.remove());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Answer;
+
+    const NEXT: &str = "https://graph.microsoft.com/testwdatp/alerts?$skip=2";
+
+    fn answer(status: u16, body: &str) -> Exchange {
+        Exchange {
+            url: "https://graph.microsoft.com/testwdatp/alerts".to_string(),
+            elapsed_ms: 1.0,
+            outcome: Ok(Answer {
+                status,
+                headers: Vec::new(),
+                body: Arc::new(body.to_string()),
+            }),
+            retries: 0,
+        }
+    }
+
+    #[test]
+    fn pages_append_and_one_that_fails_keeps_the_list_and_the_next_link() {
+        let first =
+            format!(r#"{{"value":[{{"id":"a"}},{{"id":"b"}}],"@odata.nextLink":"{NEXT}"}}"#);
+        let mut loaded = Loaded::new(7, Query::source_example(), answer(200, &first));
+        assert_eq!((loaded.run, loaded.items.len()), (7, 2));
+        assert_eq!(loaded.next_link.as_deref(), Some(NEXT));
+
+        let no_answer = Exchange {
+            outcome: Err(RequestError::Network {
+                host: "graph.microsoft.com".to_string(),
+                detail: "connection reset".to_string(),
+            }),
+            ..answer(200, "")
+        };
+        let failures = [
+            answer(
+                500,
+                r#"{"error":{"code":"InternalServerError","message":"boom"}}"#,
+            ),
+            answer(200, r#"{"value":[{"id":"c"}"#),
+            no_answer,
+        ];
+        for failed in failures {
+            loaded.append(failed);
+            assert!(loaded.error().is_some());
+            assert_eq!(loaded.items.len(), 2);
+            assert_eq!(loaded.next_link.as_deref(), Some(NEXT));
+        }
+        // A page that is not a collection does not replace the list either.
+        loaded.append(answer(200, r#"{"id":"c"}"#));
+        assert_eq!(loaded.items.len(), 2);
+        assert_eq!(loaded.next_link.as_deref(), Some(NEXT));
+
+        loaded.append(answer(200, r#"{"value":[{"id":"c"}]}"#));
+        assert!(loaded.error().is_none());
+        assert_eq!(loaded.items.len(), 3);
+        assert_eq!(loaded.next_link, None);
+        assert_eq!(loaded.pages, 6);
+    }
+
+    #[test]
+    fn one_entity_is_one_item_with_no_next_link() {
+        let loaded = Loaded::new(1, Query::source_example(), answer(200, r#"{"id":"a"}"#));
+        assert!(!loaded.collection);
+        assert_eq!(loaded.items.len(), 1);
+        assert_eq!(loaded.next_link, None);
+    }
+}
