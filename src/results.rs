@@ -261,7 +261,13 @@ fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
     };
     let window = CardWindow::new(total.get_untracked());
     // Pages "Load more" appends add blocks and sections after those there; nothing there is built again.
-    Effect::new(move |_| window.grow(total.get()));
+    Effect::new(move |had: Option<usize>| {
+        let now = total.get();
+        if let Some(had) = had {
+            window.grow(had, now);
+        }
+        now
+    });
     // The list's size for screen readers: unknown (-1) while more pages may come, unless the API counted it.
     let of = Signal::from(Memo::new(move |_| {
         loaded.with(|l| match (&l.next_link, l.count) {
@@ -313,7 +319,7 @@ fn CardList(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
     let section = move |section: usize| {
         let open = window.open.with_value(|o| o[section]);
         // The last section gains blocks as pages come.
-        let blocks = Memo::new(move |_| window.blocks_of(section, window.blocks.get()));
+        let blocks = Memo::new(move |_| blocks_of(section, window.blocks.get()));
         let height = move || window.section_stand_in(blocks.get(), open.get());
         view! {
             <div class="card-section" style:height=height>
@@ -386,8 +392,7 @@ struct CardWindow {
     landed: StoredValue<Option<usize>>,
     /// An update is waiting for the next frame.
     pending: StoredValue<bool>,
-    /// How many cards and blocks the list has (they grow as pages come).
-    cards: StoredValue<usize>,
+    /// How many blocks the list has (it grows as pages come).
     blocks: RwSignal<usize>,
     /// The list's owner, which the signals of blocks added later belong to.
     owner: StoredValue<Owner>,
@@ -423,7 +428,6 @@ impl CardWindow {
             guess_shown: StoredValue::new(None),
             landed: StoredValue::new(None),
             pending: StoredValue::new(false),
-            cards: StoredValue::new(total),
             blocks: RwSignal::new(count),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
             list: NodeRef::new(),
@@ -438,13 +442,12 @@ impl CardWindow {
         Effect::new(move |_| window.schedule());
         window
     }
-    /// Makes room for `total` cards: blocks and sections for the cards added, standing in until built.
-    fn grow(self, total: usize) {
-        let had_cards = self.cards.get_value();
+    /// Makes room for `total` cards where there were `had_cards`: blocks and sections for the cards added,
+    /// standing in until built.
+    fn grow(self, had_cards: usize, total: usize) {
         if total <= had_cards {
             return;
         }
-        self.cards.set_value(total);
         // A short last block has more cards now: its height as measured no longer holds.
         if !had_cards.is_multiple_of(CARD_BLOCK) {
             self.heights.update_value(|h| {
@@ -497,6 +500,8 @@ impl CardWindow {
         }
         // Measure the blocks that are built whole.
         let now = self.now.get_value();
+        // A short list is built whole, and has no jumps.
+        let whole_list = self.blocks.get_untracked() <= WHOLE_LIST;
         let whole = |b: usize| self.whole.with_value(|w| w[b].get_untracked());
         self.heights.update_value(|heights| {
             for b in now.clone().filter(|&b| whole(b)) {
@@ -578,7 +583,7 @@ impl CardWindow {
             {
                 wanted = wanted.start.min(f)..wanted.end.max((f + 2).min(heights.len()));
             }
-            if heights.len() <= WHOLE_LIST {
+            if whole_list {
                 (visible, 0..heights.len())
             } else {
                 let end = wanted.end.max(wanted.start + MIN_BLOCKS).min(heights.len());
@@ -592,8 +597,7 @@ impl CardWindow {
         // jumped, the first half of the block at the top of the screen alone; then the second half of a
         // block built by halves (the screen's first), else the first half of one more: the rest of the
         // screen's, then a screen to spare each way.
-        let jumped =
-            in_page.len() > WHOLE_LIST && (now.end <= visible.start || visible.end <= now.start);
+        let jumped = !whole_list && (now.end <= visible.start || visible.end <= now.start);
         // A view that lands on blocks not built is given a frame to stay before anything is built there: a
         // scrollbar dragged fast lands somewhere new every frame, and three cards built each time, gone the
         // frame after, made one frame in seven late (measured on 100,000 alerts) without showing anything
@@ -759,11 +763,6 @@ impl CardWindow {
             .ok()
     }
 
-    /// The blocks of a section, of `count` blocks in all.
-    fn blocks_of(self, section: usize, count: usize) -> std::ops::Range<usize> {
-        (section * SECTION).min(count)..((section + 1) * SECTION).min(count)
-    }
-
     /// The height a section none of whose `blocks` is built stands in at: the sum of its blocks'.
     fn section_stand_in(self, blocks: std::ops::Range<usize>, open: bool) -> Option<String> {
         if open {
@@ -800,6 +799,11 @@ impl CardWindow {
                 ),
         )
     }
+}
+
+/// The blocks of a section, of `count` blocks in all.
+fn blocks_of(section: usize, count: usize) -> std::ops::Range<usize> {
+    (section * SECTION).min(count)..((section + 1) * SECTION).min(count)
 }
 
 /// A block's height before it has been seen: the average of those measured, else a block of cards in

@@ -5,7 +5,12 @@
 
 mod support;
 
+use fantoccini::key::Key;
 use support::Browser;
+
+/// The "Load more" button, in a script.
+const LOAD_MORE: &str =
+    "[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more')";
 
 const SOURCE_EXAMPLE: &str = "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine";
 
@@ -106,7 +111,7 @@ async fn the_source_example_pages_with_load_more() {
         "the text opened is in card {opened}"
     );
     browser
-        .script("[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more').click(); return 1;")
+        .script(&format!("{LOAD_MORE}.click(); return 1;"))
         .await;
     browser.wait_for_cards(40).await;
     browser.wait_for_text("40 results").await;
@@ -120,14 +125,14 @@ async fn the_source_example_pages_with_load_more() {
 
     // From the keyboard: the focus stays on the button (Enter again brings the next page), and the cards
     // tell screen readers the list's size is not known yet.
-    let focus_button = "const b = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more');
-        b.focus(); return document.activeElement === b;";
-    assert_eq!(browser.script(focus_button).await, true);
+    let focus_button =
+        format!("const b = {LOAD_MORE}; b.focus(); return document.activeElement === b;");
+    assert_eq!(browser.script(&focus_button).await, true);
     let focused = "const a = document.activeElement; return a.tagName === 'BUTTON' ? a.textContent.trim() : a.tagName;";
     let set_size =
         "return document.querySelector('[role=feed] article').getAttribute('aria-setsize');";
     for total in [60, 80] {
-        press_enter(&browser).await;
+        browser.press(Key::Enter).await;
         browser.wait_for_cards(total).await;
         browser.wait_for_text(&format!("{total} results")).await;
         assert_eq!(
@@ -142,8 +147,8 @@ async fn the_source_example_pages_with_load_more() {
     browser.close().await;
     let browser = Browser::open("/?profile=wdatp&q=/alerts?$top=600").await;
     browser.wait_for_text("600 results").await;
-    assert_eq!(browser.script(focus_button).await, true);
-    press_enter(&browser).await;
+    assert_eq!(browser.script(&focus_button).await, true);
+    browser.press(Key::Enter).await;
     browser.wait_for_text("1200 results").await;
     assert_eq!(browser.script(focused).await, "All results loaded");
     let state = browser
@@ -152,17 +157,6 @@ async fn the_source_example_pages_with_load_more() {
     assert_eq!(state, "true");
     assert_eq!(browser.script(set_size).await, "1200");
     browser.close().await;
-}
-
-async fn press_enter(browser: &Browser) {
-    browser
-        .client
-        .active_element()
-        .await
-        .expect("the focused element")
-        .send_keys(&fantoccini::key::Key::Enter.to_string())
-        .await
-        .expect("press Enter");
 }
 
 #[tokio::test]
@@ -463,14 +457,7 @@ async fn a_long_result_builds_only_the_cards_near_the_screen() {
             (next.as_bool() == Some(true), format!("{next}"))
         })
         .await;
-    browser
-        .client
-        .active_element()
-        .await
-        .expect("the focused link")
-        .send_keys(&fantoccini::key::Key::Tab.to_string())
-        .await
-        .expect("press Tab");
+    browser.press(Key::Tab).await;
     browser
         .wait_until("Tab to reach the next card", || async {
             let at = browser

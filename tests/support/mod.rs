@@ -323,6 +323,17 @@ impl Browser {
         }
     }
 
+    /// Presses `key` on the element that has the focus.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        self.client
+            .active_element()
+            .await
+            .expect("the focused element")
+            .send_keys(&key.to_string())
+            .await
+            .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
     /// Runs a script and returns its JSON result.
     pub async fn script(&self, script: &str) -> serde_json::Value {
         self.client
