@@ -1,4 +1,4 @@
-//! The scenarios, each run several times in one Chromium session, baselines in the same session.
+//! The scenarios, each run several times; each group of them (with its baselines) in a Chromium of its own.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -41,13 +41,30 @@ const PRELUDE: &str = "
         const frame = performance.now();
         setTimeout(() => r(frame), 0);
     }));
+    // Steps once per animation frame; gives the rAF deltas and, for each frame over 20 ms, where its time
+    // went as far as the page can tell (Long Animation Frame entries, which cover frames over 50 ms).
     const frames = (ms, step) => new Promise((resolve) => {
-        const deltas = []; let last = null, start = null, i = 0;
+        const deltas = [], ends = [], long = []; let last = null, start = null, i = 0;
+        const watch = new PerformanceObserver((list) => long.push(...list.getEntries()));
+        try { watch.observe({ type: 'long-animation-frame' }); } catch (_) {}
+        const late = () => deltas.flatMap((d, k) => {
+            if (d <= 20) return [];
+            const seen = long.filter((e) => e.startTime < ends[k] && e.startTime + e.duration > ends[k] - d);
+            const sum = (f) => Math.round(seen.reduce((s, e) => s + f(e), 0));
+            return [{ frame: k, ms: d, long: seen.length, script: sum((e) => e.scripts.reduce((s, x) => s + x.duration, 0)),
+                      layout: sum((e) => e.renderStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
+                      frameCallbacks: sum((e) => e.renderStart ? e.styleAndLayoutStart - e.renderStart : 0),
+                      tasks: sum((e) => e.renderStart ? e.renderStart - e.startTime : e.duration) }];
+        });
         const frame = (t) => {
             if (start === null) start = t;
-            if (last !== null) deltas.push(t - last);
+            if (last !== null) { deltas.push(t - last); ends.push(t); }
             last = t;
-            if (t - start >= ms || step(i++) === false) { resolve(deltas); return; }
+            if (t - start >= ms || step(i++) === false) {
+                watch.disconnect();
+                resolve({ deltas, late: late() });
+                return;
+            }
             requestAnimationFrame(frame);
         };
         requestAnimationFrame(frame);
@@ -60,14 +77,32 @@ pub async fn run(setup: Setup<'_>) -> Result<Measured> {
         .map_err(|e| format!("serve {}: {e}", setup.dist.display()))?;
     let bench = StaticServer::start(setup.site, loopback)
         .map_err(|e| format!("serve {}: {e}", setup.site.display()))?;
-    let browser = Browser::start(
+    scenarios(&app.url(), &bench.url(), &setup).await
+}
+
+/// Runs one group of scenarios in a Chromium of its own, so that no page of an earlier group leaves garbage
+/// in its renderer: traced, a "memory reducer" GC swept the earlier groups' dead pages (800 MB of heap before
+/// it, 424 MB after) in one 208 ms main-thread task, in the middle of the 100,000-alert scroll's first run.
+async fn in_browser<T>(
+    setup: &Setup<'_>,
+    agent: &mut String,
+    group: impl AsyncFnOnce(&Browser) -> Result<T>,
+) -> Result<T> {
+    let b = Browser::start(
         setup.chromedriver,
         setup.profile_dir,
         setup.options.throttle,
     )
     .await?;
-    let outcome = scenarios(&browser, &app.url(), &bench.url(), &setup).await;
-    browser.close().await;
+    if agent.is_empty() {
+        let ua = b.client.execute("return navigator.userAgent", vec![]).await;
+        *agent = ua
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+    }
+    let outcome = group(&b).await;
+    b.close().await;
     outcome
 }
 
@@ -86,30 +121,43 @@ fn number(value: &Value, key: &str) -> Result<f64> {
         .ok_or_else(|| format!("the page reported no {key:?}: {value}"))
 }
 
+/// The frames over 20 ms a `frames()` run reported, by index, with where their time went when the page saw
+/// a long animation frame there: tasks before the frame, frame callbacks (rAF, observers), style to paint.
+fn late_frames(seen: &Value) -> Vec<String> {
+    let late = seen.get("late").and_then(Value::as_array);
+    late.into_iter()
+        .flatten()
+        .map(|f| {
+            let n = |key| f.get(key).and_then(Value::as_f64).unwrap_or_default();
+            let at = format!("{:.0} ms at {}", n("ms"), n("frame"));
+            if n("long") < 1.0 {
+                format!("{at} (no long animation frame seen)")
+            } else {
+                format!(
+                    "{at} (tasks {:.0} ms, of them script {:.0}; frame callbacks {:.0}; style to paint {:.0})",
+                    n("tasks"),
+                    n("script"),
+                    n("frameCallbacks"),
+                    n("layout")
+                )
+            }
+        })
+        .collect()
+}
+
 fn ms(x: Option<f64>) -> String {
     x.map_or_else(|| "—".into(), |x| format!("{x:.1} ms"))
 }
 
-async fn scenarios(b: &Browser, app: &str, bench: &str, setup: &Setup<'_>) -> Result<Measured> {
+async fn scenarios(app: &str, bench: &str, setup: &Setup<'_>) -> Result<Measured> {
     let runs = setup.options.runs;
-    let agent = b
-        .client
-        .execute("return navigator.userAgent", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    let browser = agent
-        .split_whitespace()
-        .find(|p| p.starts_with("HeadlessChrome/") || p.starts_with("Chrome/"))
-        .unwrap_or("Chromium")
-        .to_string();
+    let mut agent = String::new();
     let mut rows = Vec::new();
 
     let wants = |group| setup.options.wants(group);
     if wants("load") {
         println!("  cold load");
-        rows.push(cold_load(b, app, runs).await?);
+        rows.push(in_browser(setup, &mut agent, async |b| cold_load(b, app, runs).await).await?);
     }
     let native = match setup.native {
         Some(binary) if wants("decode") || wants("engine") => {
@@ -120,11 +168,20 @@ async fn scenarios(b: &Browser, app: &str, bench: &str, setup: &Setup<'_>) -> Re
     };
     if wants("decode") {
         println!("  decode 10,000 alerts");
-        rows.extend(decode(b, bench, runs, &native).await?);
+        rows.extend(
+            in_browser(setup, &mut agent, async |b| {
+                decode(b, bench, runs, &native).await
+            })
+            .await?,
+        );
     }
     if wants("engine") {
         println!("  demo engine over 100,000 alerts");
-        let mut engine_row = engine(b, bench, runs, &native, &setup.options.opt_level).await?;
+        let opt_level = &setup.options.opt_level;
+        let mut engine_row = in_browser(setup, &mut agent, async |b| {
+            engine(b, bench, runs, &native, opt_level).await
+        })
+        .await?;
         if setup.options.throttle > 1.0 {
             engine_row.note.push_str(&format!(
                 "; CPU throttled {}× in Chromium only: the native baseline is not, so this ratio overstates wasm",
@@ -135,16 +192,36 @@ async fn scenarios(b: &Browser, app: &str, bench: &str, setup: &Setup<'_>) -> Re
     }
     if wants("cards") {
         println!("  render 1,000 cards and scroll them");
-        rows.extend(cards(b, app, bench, runs).await?);
+        rows.extend(
+            in_browser(setup, &mut agent, async |b| {
+                cards(b, app, bench, runs).await
+            })
+            .await?,
+        );
     }
     if wants("scroll") {
         println!("  scroll through 100,000 alerts");
-        rows.extend(scroll_large(b, app, runs).await?);
+        rows.extend(
+            in_browser(setup, &mut agent, async |b| {
+                scroll_large(b, app, runs).await
+            })
+            .await?,
+        );
     }
     if wants("graph") {
         println!("  the app's graph view at 1,000 nodes");
-        rows.extend(graph(b, app, runs, &native).await?);
+        rows.extend(
+            in_browser(setup, &mut agent, async |b| {
+                graph(b, app, runs, &native).await
+            })
+            .await?,
+        );
     }
+    let browser = agent
+        .split_whitespace()
+        .find(|p| p.starts_with("HeadlessChrome/") || p.starts_with("Chrome/"))
+        .unwrap_or("Chromium")
+        .to_string();
     Ok(Measured {
         rows,
         browser,
@@ -261,7 +338,7 @@ async fn cards(b: &Browser, app: &str, bench: &str, runs: usize) -> Result<Vec<R
     let (mut js_same, mut js_1000) = (Vec::new(), Vec::new());
     let (mut js_script, mut js_1000_script) = (Vec::new(), Vec::new());
     let (mut p95, mut worst, mut frames_seen) = (Vec::new(), Vec::new(), 0usize);
-    let mut scrolled = Vec::new();
+    let (mut scrolled, mut late) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         b.goto(&format!("{app}{THOUSAND}")).await?;
         b.wait_for("the 1,000-alert result", PAINTED, PATIENCE)
@@ -292,10 +369,10 @@ async fn cards(b: &Browser, app: &str, bench: &str, runs: usize) -> Result<Vec<R
             "{PRELUDE}
             window.scrollTo(0, 0);
             await painted(); await painted();
-            const deltas = await frames(3000, () => {{
+            const {{ deltas, late }} = await frames(3000, () => {{
                 window.scrollBy(0, 120);
             }});
-            done({{ deltas, y: window.scrollY, height: document.documentElement.scrollHeight }});"
+            done({{ deltas, late, y: window.scrollY, height: document.documentElement.scrollHeight }});"
         );
         let seen = b.run("scroll the app's cards", &scroll).await?;
         let deltas = numbers(&seen, "deltas");
@@ -303,6 +380,7 @@ async fn cards(b: &Browser, app: &str, bench: &str, runs: usize) -> Result<Vec<R
         p95.extend(percentile(&deltas, 95.0));
         worst.extend(deltas.iter().copied().reduce(f64::max));
         scrolled.push(number(&seen, "y")?);
+        late.push(late_frames(&seen));
 
         // The baseline right after, in the same run, so both see the same machine load.
         b.goto(&format!("{bench}/cards.html")).await?;
@@ -374,7 +452,9 @@ async fn cards(b: &Browser, app: &str, bench: &str, runs: usize) -> Result<Vec<R
             worst,
             Budget::EveryAtMost(32.0),
         )
-        .note("the longest frame of each run; the budget holds for every run"),
+        .note(format!(
+            "the longest frame of each run; the budget holds for every run; frames over 20 ms in each run: {late:?}"
+        )),
     ])
 }
 
@@ -411,14 +491,14 @@ async fn scroll_large(b: &Browser, app: &str, runs: usize) -> Result<Vec<Row>> {
             window.scrollTo(0, 0);
             await painted(); await painted();
             const end = () => document.documentElement.scrollHeight - innerHeight;
-            const deltas = await frames(60000, (i) => {{
+            const {{ deltas, late }} = await frames(60000, (i) => {{
                 window.scrollTo(0, end() * Math.min(1, (i + 1) / 600));
                 return i < 600;
             }});
             await painted(); await painted();
             const cards = document.querySelectorAll('[role=feed] article');
             const last = cards.length ? Number(cards[cards.length - 1].getAttribute('aria-posinset')) : 0;
-            done({{ deltas, last, height: document.documentElement.scrollHeight }});"
+            done({{ deltas, late, last, height: document.documentElement.scrollHeight }});"
         );
         let seen = b.run("scroll through 100,000 alerts", &scroll).await?;
         if number(&seen, "last")? < 100_000.0 {
@@ -431,14 +511,7 @@ async fn scroll_large(b: &Browser, app: &str, runs: usize) -> Result<Vec<Row>> {
         frames_seen += deltas.len();
         p95.extend(percentile(&deltas, 95.0));
         worst.extend(deltas.iter().copied().reduce(f64::max));
-        late.push(
-            deltas
-                .iter()
-                .enumerate()
-                .filter(|(_, &d)| d > 20.0)
-                .map(|(i, d)| format!("{d:.0} ms at {i}"))
-                .collect::<Vec<_>>(),
-        );
+        late.push(late_frames(&seen));
         heights.push(number(&seen, "height")?);
     }
     let what = format!(
