@@ -746,3 +746,25 @@ async fn graph(b: &Browser, app: &str, runs: usize, native: &Value) -> Result<Ve
         )),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::late_frames;
+    use serde_json::json;
+
+    #[test]
+    fn late_frames_say_where_the_time_went_when_the_page_saw_it() {
+        let seen = json!({ "late": [
+            { "frame": 271, "ms": 183.4, "long": 1, "script": 0, "frameCallbacks": 1, "layout": 0, "tasks": 209 },
+            { "frame": 40, "ms": 24.9, "long": 0, "script": 0, "frameCallbacks": 0, "layout": 0, "tasks": 0 },
+        ] });
+        assert_eq!(
+            late_frames(&seen),
+            [
+                "183 ms at 271 (tasks 209 ms, of them script 0; frame callbacks 1; style to paint 0)",
+                "25 ms at 40 (no long animation frame seen)",
+            ]
+        );
+        assert!(late_frames(&json!({ "deltas": [16.7] })).is_empty());
+    }
+}
