@@ -6,11 +6,7 @@
 mod support;
 
 use fantoccini::key::Key;
-use support::Browser;
-
-/// The "Load more" button, in a script.
-const LOAD_MORE: &str =
-    "[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more')";
+use support::{Browser, LOAD_MORE};
 
 const SOURCE_EXAMPLE: &str = "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine";
 

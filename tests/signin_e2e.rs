@@ -6,7 +6,7 @@ mod support;
 
 use atp_core::link::{live_settings_href, LiveSettings};
 use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant, StaticServer};
-use support::Browser;
+use support::{Browser, LOAD_MORE};
 
 /// The app (cross-origin from the tenant, as in production) and a tenant that trusts it.
 struct Setup {
@@ -226,9 +226,12 @@ async fn a_page_that_fails_keeps_the_cards_and_load_more_asks_again() {
     // more.
     s.tenant
         .inject(Fault::times(FaultKind::Slow { delay_ms: 1500 }, 1));
-    let press = "const b = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more');
-        b.focus(); b.click(); return 1;";
-    s.browser.script(press).await;
+    let asked = s.tenant.seen().api_requests;
+    s.browser
+        .script(&format!(
+            "const b = {LOAD_MORE}; b.focus(); b.click(); return 1;"
+        ))
+        .await;
     s.browser.wait_for_text("Loading…").await;
     let busy = "const a = document.activeElement; return [a.textContent.trim(), a.getAttribute('aria-disabled')];";
     assert_eq!(
@@ -244,11 +247,16 @@ async fn a_page_that_fails_keeps_the_cards_and_load_more_asks_again() {
         s.browser.script(busy).await,
         serde_json::json!(["Load more", null])
     );
+    assert_eq!(
+        s.tenant.seen().api_requests - asked,
+        1,
+        "the second press asked for the page again"
+    );
     let problems = s
         .browser
         .script("return document.querySelectorAll('.results [role=alert]').length;")
         .await;
-    assert_eq!(problems, 0, "the problem stays after the page came");
+    assert_eq!(problems, 0, "the problem is gone once the page came");
     s.browser.close().await;
 }
 

@@ -11,6 +11,10 @@ use atp_tenant::StaticServer;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
+/// The "Load more" button, in a script.
+pub const LOAD_MORE: &str =
+    "[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Load more')";
+
 /// How long any wait-for may take before the test fails with what it was waiting for.
 const PATIENCE: Duration = Duration::from_secs(20);
 

@@ -52,7 +52,7 @@ const PRELUDE: &str = "
             const seen = long.filter((e) => e.startTime < ends[k] && e.startTime + e.duration > ends[k] - d);
             const sum = (f) => Math.round(seen.reduce((s, e) => s + f(e), 0));
             return [{ frame: k, ms: d, long: seen.length, script: sum((e) => e.scripts.reduce((s, x) => s + x.duration, 0)),
-                      layout: sum((e) => e.renderStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
+                      styleToPaint: sum((e) => e.renderStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
                       frameCallbacks: sum((e) => e.renderStart ? e.styleAndLayoutStart - e.renderStart : 0),
                       tasks: sum((e) => e.renderStart ? e.renderStart - e.startTime : e.duration) }];
         });
@@ -138,7 +138,7 @@ fn late_frames(seen: &Value) -> Vec<String> {
                     n("tasks"),
                     n("script"),
                     n("frameCallbacks"),
-                    n("layout")
+                    n("styleToPaint")
                 )
             }
         })
@@ -755,8 +755,8 @@ mod tests {
     #[test]
     fn late_frames_say_where_the_time_went_when_the_page_saw_it() {
         let seen = json!({ "late": [
-            { "frame": 271, "ms": 183.4, "long": 1, "script": 0, "frameCallbacks": 1, "layout": 0, "tasks": 209 },
-            { "frame": 40, "ms": 24.9, "long": 0, "script": 0, "frameCallbacks": 0, "layout": 0, "tasks": 0 },
+            { "frame": 271, "ms": 183.4, "long": 1, "script": 0, "frameCallbacks": 1, "styleToPaint": 0, "tasks": 209 },
+            { "frame": 40, "ms": 24.9, "long": 0, "script": 0, "frameCallbacks": 0, "styleToPaint": 0, "tasks": 0 },
         ] });
         assert_eq!(
             late_frames(&seen),
