@@ -2,7 +2,6 @@
 //! in this module's memory only; sessionStorage holds the pending sign-in (state, verifier, the query being
 //! composed) and only until the callback.
 
-use std::cell::RefCell;
 use std::fmt;
 
 use atp_core::auth::{
@@ -15,6 +14,9 @@ use oauth2::{
     AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, TokenResponse as _,
 };
 
+use crate::address;
+use crate::platform::{now_ms, session_storage};
+use crate::request::TokenSource;
 use crate::settings::Settings;
 
 const PENDING_KEY: &str = "atp-explorer.pending-sign-in";
@@ -31,6 +33,7 @@ fn random_bytes() -> Option<[u8; SIGN_IN_RANDOM_BYTES]> {
 }
 
 /// The signed-in session: in memory only, gone on reload or sign-out.
+#[derive(Clone)]
 struct Session {
     access_token: String,
     refresh_token: Option<String>,
@@ -42,53 +45,50 @@ struct Session {
     scopes: String,
 }
 
-thread_local! {
-    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
-}
-
-/// What the page shows about sign-in.
+/// The sign-in: what the page shows about it, and the session (the tokens) it holds.
 #[derive(Clone, Copy)]
 pub struct Auth {
     /// Who is signed in.
     pub account: RwSignal<Option<Account>>,
     /// The last sign-in problem: what happened, and what to do.
     pub problem: RwSignal<Option<(String, String)>>,
+    /// The tokens: in this page's memory only (never storage), gone on reload or sign-out.
+    session: StoredValue<Option<Session>>,
 }
 
-pub fn provide_auth() -> Auth {
-    let auth = Auth {
-        account: RwSignal::new(None),
-        problem: RwSignal::new(None),
-    };
-    provide_context(auth);
-    auth
-}
-
-/// The access token for a request, when signed in.
-pub fn access_token() -> Option<String> {
-    SESSION.with(|s| s.borrow().as_ref().map(|s| s.access_token.clone()))
-}
-
-/// Whether the token is past its expiry (the request path refreshes first).
-pub fn token_expired() -> bool {
-    SESSION.with(|s| {
-        s.borrow()
-            .as_ref()
-            .is_some_and(|s| crate::request::now_ms() >= s.expires_at_ms)
-    })
-}
-
-/// Ends the session here (tokens dropped from memory) and clears any pending sign-in.
-pub fn sign_out(auth: Auth) {
-    SESSION.with(|s| *s.borrow_mut() = None);
-    if let Some(storage) = session_storage() {
-        let _ = storage.remove_item(PENDING_KEY);
+impl Auth {
+    pub fn new() -> Auth {
+        Auth {
+            account: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            session: StoredValue::new(None),
+        }
     }
-    auth.account.set(None);
+
+    /// Ends the session here (tokens dropped from memory) and clears any pending sign-in.
+    pub fn sign_out(&self) {
+        self.session.set_value(None);
+        if let Some(storage) = session_storage() {
+            let _ = storage.remove_item(PENDING_KEY);
+        }
+        self.account.set(None);
+    }
 }
 
-fn session_storage() -> Option<web_sys::Storage> {
-    window().session_storage().ok().flatten()
+impl TokenSource for Auth {
+    fn access_token(&self) -> Option<String> {
+        self.session
+            .with_value(|s| s.as_ref().map(|s| s.access_token.clone()))
+    }
+
+    fn expired(&self) -> bool {
+        self.session
+            .with_value(|s| s.as_ref().is_some_and(|s| now_ms() >= s.expires_at_ms))
+    }
+
+    async fn refresh(&self) -> Result<(), (String, String)> {
+        refresh(*self).await
+    }
 }
 
 /// Starts a sign-in: discovery, then off to the authority. `return_to` is the app address to come back to.
@@ -144,7 +144,7 @@ pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (Strin
             "Allow site data for this page, or leave private browsing, then sign in again.".into(),
         ));
     }
-    window().location().assign(&url).map_err(|_| {
+    address::leave_for(&url).map_err(|()| {
         (
             "The browser refused to go to the sign-in page.".to_string(),
             "Try again.".to_string(),
@@ -156,9 +156,8 @@ pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (Strin
 /// bar first (the address becomes the query that was being composed), then the state is checked, then the
 /// code is redeemed.
 pub async fn complete_sign_in(auth: Auth) {
-    let location = window().location();
-    let hash = location.hash().unwrap_or_default();
-    let search = location.search().unwrap_or_default();
+    let hash = address::hash();
+    let search = address::search();
     let Some(callback) = read_callback(&hash).or_else(|| read_callback(&search)) else {
         return;
     };
@@ -171,14 +170,7 @@ pub async fn complete_sign_in(auth: Auth) {
     let return_to = pending
         .as_ref()
         .map_or_else(|| "?".to_string(), |p| p.return_to.clone());
-    let path = location.pathname().unwrap_or_else(|_| "/".into());
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{return_to}")),
-        );
-    }
+    address::replace(&return_to);
     let refuse =
         |what: &str, fix: &str| auth.problem.set(Some((what.to_string(), fix.to_string())));
     let Some(pending) = pending else {
@@ -209,7 +201,7 @@ pub async fn complete_sign_in(auth: Auth) {
             };
             match result {
                 Ok(token) => {
-                    keep(&token, &pending, None);
+                    keep(auth, &token, &pending, None);
                     auth.account.set(Some(account_of(&token)));
                     auth.problem.set(None);
                 }
@@ -220,9 +212,9 @@ pub async fn complete_sign_in(auth: Auth) {
 }
 
 /// Redeems the refresh token once; `Err` says what to tell the analyst.
-pub async fn refresh(auth: Auth) -> Result<(), (String, String)> {
-    let held = SESSION.with(|s| {
-        s.borrow().as_ref().and_then(|s| {
+async fn refresh(auth: Auth) -> Result<(), (String, String)> {
+    let held = auth.session.with_value(|s| {
+        s.as_ref().and_then(|s| {
             s.refresh_token.clone().map(|r| {
                 (
                     r,
@@ -255,14 +247,14 @@ pub async fn refresh(auth: Auth) -> Result<(), (String, String)> {
     .request_async(&oauth_http)
     .await
     .map_err(explain_token_error)?;
-    keep(&token, &client, Some(refresh_token));
+    keep(auth, &token, &client, Some(refresh_token));
     if token.extra_fields().id_token.is_some() {
         auth.account.set(Some(account_of(&token)));
     }
     Ok(())
 }
 
-fn keep(token: &TokenResponse, from: &PendingSignIn, old_refresh: Option<String>) {
+fn keep(auth: Auth, token: &TokenResponse, from: &PendingSignIn, old_refresh: Option<String>) {
     let lifetime_ms = token
         .expires_in()
         .map_or(3_600_000.0, |d| d.as_millis() as f64);
@@ -274,13 +266,13 @@ fn keep(token: &TokenResponse, from: &PendingSignIn, old_refresh: Option<String>
             .map(|r| r.secret().clone())
             .or(old_refresh),
         // A minute early, so a request never leaves with a token about to lapse.
-        expires_at_ms: crate::request::now_ms() + lifetime_ms - 60_000.0,
+        expires_at_ms: now_ms() + lifetime_ms - 60_000.0,
         client_id: from.client_id.clone(),
         token_endpoint: from.token_endpoint.clone(),
         redirect_uri: from.redirect_uri.clone(),
         scopes: from.scopes.clone(),
     };
-    SESSION.with(|s| *s.borrow_mut() = Some(session));
+    auth.session.set_value(Some(session));
 }
 
 fn account_of(token: &TokenResponse) -> Account {

@@ -235,24 +235,6 @@ fn entity_link(
     }
 }
 
-/// What a relation is called on a card: "Machines", "Prevalence", …
-pub(crate) fn relation_label(route: &Route) -> String {
-    let last = route.key.rsplit('.').next().unwrap_or(route.key);
-    match last {
-        "alerts" => "Alerts".into(),
-        "machines" => "Machines".into(),
-        "machine" => "Machine".into(),
-        "logonusers" => "Logon users".into(),
-        "files" => "Files".into(),
-        "ips" => "IPs".into(),
-        "domains" => "Domains".into(),
-        "actor" => "Actor".into(),
-        "user" => "User".into(),
-        "stats" => "Prevalence".into(),
-        _ => route.action.into(),
-    }
-}
-
 /// The pivots of one entity: every catalogue relation that takes its id.
 #[component]
 fn Pivots(
@@ -270,7 +252,7 @@ fn Pivots(
     };
     let links = relations(profile.api(), entity)
         .map(|route| {
-            let label = relation_label(route);
+            let label = route.relation_label().to_string();
             view! { <li><Pivot profile route id=id.clone() label/></li> }
         })
         .collect_view();

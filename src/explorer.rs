@@ -8,7 +8,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
 
-use crate::auth::{provide_auth, Auth};
+use crate::address;
+use crate::auth::Auth;
+use crate::connection::Connection;
+use crate::graph_view::{provide_graph, GraphState};
+use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, RequestError};
 use crate::settings::Settings;
 
@@ -61,11 +65,16 @@ pub struct Explorer {
     pub url_text: RwSignal<String>,
     /// Why the Request URL field's text is not a query.
     pub url_error: RwSignal<Option<String>>,
+    /// The demo dataset the address chose (the connection's).
     pub dataset: RwSignal<DemoData>,
     pub shown: RwSignal<Shown>,
-    /// Where requests go and how to sign in.
+    /// Where requests go and how to sign in (the connection's).
     pub settings: RwSignal<Settings>,
     pub auth: Auth,
+    /// What requests go through.
+    pub connection: Connection,
+    /// The investigation graph.
+    pub graph: GraphState,
     /// Counts runs, so an answer to an older run is dropped.
     run_id: StoredValue<u64>,
 }
@@ -73,19 +82,22 @@ pub struct Explorer {
 /// Provides the explorer's state to the components below.
 pub fn provide_explorer() -> Explorer {
     let query = Query::source_example();
+    let auth = Auth::new();
+    let connection = Connection::new(Settings::load(), auth);
     let explorer = Explorer {
         url_text: RwSignal::new(query.url()),
         query: RwSignal::new(query),
         url_error: RwSignal::new(None),
-        dataset: RwSignal::new(DemoData::Normal),
+        dataset: connection.dataset,
         shown: RwSignal::new(Shown::Nothing),
-        settings: RwSignal::new(Settings::load()),
-        auth: provide_auth(),
+        settings: connection.settings,
+        auth,
+        connection,
+        graph: provide_graph(connection),
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
     follow_app_links(explorer);
-    crate::graph_view::provide_graph(explorer);
     explorer
 }
 
@@ -119,23 +131,19 @@ impl Explorer {
 
     /// Goes to an app link (a pivot, a sample): a new history entry, then what it says.
     pub fn follow(&self, href: &str) {
-        let href = &crate::graph_view::keep_graph(href);
-        if let Ok(history) = window().history() {
-            // A failed pushState (e.g. a sandboxed frame) still shows the view; only Back loses it.
-            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
-        }
+        let href = &self.graph.keep_graph(href);
+        address::push(href);
         self.apply(read_app_location(href));
     }
 
     /// Shows and runs what the address says (on load, and on Back and Forward).
     pub fn apply_address(&self) {
-        let search = window().location().search().unwrap_or_default();
-        self.apply(read_app_location(&search));
+        self.apply(read_app_location(&address::search()));
     }
 
     fn apply(&self, location: AppLocation) {
         self.dataset.set(location.dataset);
-        crate::graph_view::follow_address(&location);
+        self.graph.follow(&location);
         match location.query {
             Some(Ok(query)) => {
                 self.show_query(query.clone());
@@ -170,18 +178,16 @@ impl Explorer {
         self.run_id.set_value(id);
         self.shown.set(Shown::Running(query.clone()));
         let this = *self;
-        let dataset = self.dataset.get_untracked();
-        let settings = self.settings.get_untracked();
+        let transport = self.connection.transport();
         spawn_local(async move {
-            let mut exchange =
-                request::send(query.url(), query.profile, dataset, settings, this.auth).await;
+            let mut exchange = request::send(query.url(), query.profile, transport).await;
             if this.run_id.get_value() != id {
                 return;
             }
             exchange.retries = retries;
             if let Some(wait_s) = request::retry_delay(&exchange) {
                 // Throttled: say when, then run the same query again by itself.
-                let retry_at_ms = request::now_ms() + wait_s * 1000.0;
+                let retry_at_ms = now_ms() + wait_s * 1000.0;
                 this.shown.set(Shown::Throttled {
                     query: query.clone(),
                     retry_at_ms,
@@ -218,11 +224,10 @@ impl Explorer {
             }
         });
         let this = *self;
-        let dataset = self.dataset.get_untracked();
-        let settings = self.settings.get_untracked();
+        let transport = self.connection.transport();
         let profile = result.query.profile;
         spawn_local(async move {
-            let exchange = request::send(next, profile, dataset, settings, this.auth).await;
+            let exchange = request::send(next, profile, transport).await;
             if this.run_id.get_value() != id {
                 return;
             }
@@ -293,22 +298,6 @@ impl Loaded {
         self.syntax = page.syntax;
         self.exchange = exchange;
     }
-}
-
-/// A `performance.mark` once the next frame is painted (`atp-result-painted`, `atp-graph-painted`,
-/// `atp-graph-at-rest`), for the benchmark (`cargo xtask bench`): a task queued from the frame's callback
-/// runs after its style, layout and paint. They cost nothing else.
-pub(crate) fn mark_when_painted(name: &'static str) {
-    request_animation_frame(move || {
-        set_timeout(
-            move || {
-                if let Some(performance) = window().performance() {
-                    let _ = performance.mark(name);
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-    });
 }
 
 /// Shows why nothing is sent, if there are problems; says whether there were.

@@ -14,10 +14,7 @@ use wasm_bindgen::JsCast;
 
 use crate::cards::{CardKind, EntityCard};
 use crate::time::minutes;
-pub use state::{
-    canvas_size, entity_name, follow_address, keep_graph, provide_graph, relation_name,
-    set_canvas_size, use_graph, GraphState,
-};
+pub use state::{provide_graph, use_graph, GraphState};
 
 /// What a card is about, so its "Add to graph" button can add it (provided by [`EntityCard`]).
 #[derive(Clone, Debug)]
@@ -92,7 +89,7 @@ pub fn GraphPanel() -> impl IntoView {
     Effect::new(move |_| {
         if state.shown.get() && state.auto_fit.get_untracked() {
             request_animation_frame(move || {
-                if let Some((w, h)) = canvas_size() {
+                if let Some((w, h)) = state.canvas_size() {
                     state.fit(w, h);
                 }
             });
@@ -172,7 +169,7 @@ fn Toolbar() -> impl IntoView {
                         }
                     />
                     <label for=id class=format!("legend {}", entity.key())>
-                        {entity_name(entity)} " (" {move || counts()[i]} ")"
+                        {entity.singular()} " (" {move || counts()[i]} ")"
                     </label>
                 </span>
             }
@@ -180,13 +177,13 @@ fn Toolbar() -> impl IntoView {
         .collect_view();
     let fit = move |_| {
         state.auto_fit.set(true);
-        if let Some((w, h)) = canvas_size() {
+        if let Some((w, h)) = state.canvas_size() {
             state.fit(w, h);
         }
     };
     let export_json = move |_| {
         let text = state.with(|g| serde_json::to_string_pretty(&g.to_json()).unwrap_or_default());
-        download("atp-graph.json", "application/json", &text);
+        download(state, "atp-graph.json", "application/json", &text);
     };
     let export_svg = move |_| {
         let options = SvgOptions {
@@ -194,7 +191,7 @@ fn Toolbar() -> impl IntoView {
             ..SvgOptions::default()
         };
         let text = state.with(|g| g.to_svg(&options));
-        download("atp-graph.svg", "image/svg+xml", &text);
+        download(state, "atp-graph.svg", "image/svg+xml", &text);
     };
     view! {
         <div class="graph-toolbar">
@@ -230,7 +227,7 @@ fn zoom_at(state: GraphState, factor: f32, px: f32, py: f32) {
 }
 
 fn zoom_centre(state: GraphState, factor: f32) {
-    let (w, h) = canvas_size().unwrap_or((800.0, 560.0));
+    let (w, h) = state.canvas_size().unwrap_or((800.0, 560.0));
     zoom_at(state, factor, w / 2.0, h / 2.0);
 }
 
@@ -338,9 +335,9 @@ fn Canvas() -> impl IntoView {
                     return;
                 };
                 let rect = entry.content_rect();
-                set_canvas_size(rect.width() as f32, rect.height() as f32);
+                state.set_canvas_size(rect.width() as f32, rect.height() as f32);
                 if state.auto_fit.get_untracked() {
-                    if let Some((w, h)) = canvas_size() {
+                    if let Some((w, h)) = state.canvas_size() {
                         state.fit(w, h);
                     }
                 }
@@ -389,7 +386,7 @@ fn Canvas() -> impl IntoView {
             "-" | "_" => zoom_centre(state, 0.8),
             "0" => {
                 state.auto_fit.set(true);
-                if let Some((w, h)) = canvas_size() {
+                if let Some((w, h)) = state.canvas_size() {
                     state.fit(w, h);
                 }
             }
@@ -625,7 +622,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
                             .map(|e| {
                                 let route = g.api().route(e.relation);
                                 let name =
-                                    route.map_or_else(|| e.relation.to_string(), relation_name);
+                                    route.map_or_else(|| e.relation.to_string(), |r| r.relation_label().to_string());
                                 format!("{name} +{}", e.added)
                             })
                             .collect::<Vec<_>>()
@@ -736,7 +733,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             class=class
             role="button"
             tabindex="0"
-            aria-label=move || format!("{}: {}", entity_name(entity), label())
+            aria-label=move || format!("{}: {}", entity.singular(), label())
             aria-description=description
             transform=move || {
                 let (x, y) = pos.get();
@@ -779,13 +776,13 @@ fn NodeDetails(key: NodeKey) -> impl IntoView {
             g.path_to_start(&key)
                 .iter()
                 .filter_map(|k| g.node(k))
-                .map(|n| format!("{}: {}", entity_name(n.key.entity()), n.label))
+                .map(|n| format!("{}: {}", n.key.entity().singular(), n.label))
                 .collect()
         });
         let pending = !state.with(|g| g.pending_expansions(&key)).is_empty();
         let rows = relations(api, entity)
             .map(|route| {
-                let name = relation_name(route);
+                let name = route.relation_label();
                 let key = key.clone();
                 match node.expansion(route.key) {
                     Some(done) => {
@@ -842,7 +839,7 @@ fn NodeDetails(key: NodeKey) -> impl IntoView {
             view! { <EntityCard kind=CardKind::Entity(entity) item=RawItem::new(&node.detail.to_string()) profile in_graph=true/> }.into_any()
         };
         view! {
-            <h3 class="graph-side-title">{format!("{}: {}", entity_name(entity), node.label)}</h3>
+            <h3 class="graph-side-title">{format!("{}: {}", entity.singular(), node.label)}</h3>
             <div class="graph-actions">
                 <button type="button" class="primary" disabled=!pending on:click=expand_all>"Expand all"</button>
                 <button type="button" on:click=remove>"Remove from graph"</button>
@@ -923,8 +920,9 @@ fn AlertTimeline() -> impl IntoView {
     }
 }
 
-/// Saves `text` as a file: a Blob, its object URL, and a click on a temporary `<a download>`.
-fn download(name: &str, mime: &str, text: &str) {
+/// Saves `text` as a file: a Blob, its object URL, and a click on a temporary `<a download>`; a refusal
+/// shows in the graph's status line.
+fn download(state: GraphState, name: &str, mime: &str, text: &str) {
     let saved = (|| -> Result<(), wasm_bindgen::JsValue> {
         let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
         let options = web_sys::BlobPropertyBag::new();
@@ -945,7 +943,7 @@ fn download(name: &str, mime: &str, text: &str) {
         Ok(())
     })();
     if saved.is_err() {
-        use_graph()
+        state
             .status
             .set(Some("The browser refused to save the file.".to_string()));
     }

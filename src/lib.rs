@@ -1,11 +1,14 @@
 //! ATP Explorer in the browser: components that wire signals to `atp_core`.
 
+mod address;
 mod auth;
 mod cards;
+mod connection;
 mod explorer;
 mod graph_view;
 mod json_view;
 pub mod panic;
+mod platform;
 mod query_builder;
 mod request;
 mod results;
@@ -41,7 +44,7 @@ pub fn App() -> impl IntoView {
         auth::complete_sign_in(auth).await;
         explorer.apply_address();
     });
-    let _ = window_event_listener(leptos::ev::popstate, move |_| explorer.apply_address());
+    address::on_back_or_forward(move || explorer.apply_address());
     let live = move || explorer.settings.with(|s| s.live);
     view! {
         <header class="masthead">
@@ -90,7 +93,7 @@ fn SignInStatus() -> impl IntoView {
     let sign_in = move |()| {
         let settings = explorer.settings.get_untracked();
         // Come back to the query being composed, run or not, and to the investigation graph.
-        let return_to = graph_view::keep_graph(&atp_core::link::app_href(
+        let return_to = explorer.graph.keep_graph(&atp_core::link::app_href(
             &explorer.query.get_untracked(),
             explorer.dataset.get_untracked(),
         ));
@@ -115,7 +118,7 @@ fn SignInStatus() -> impl IntoView {
             s.auth.tenant = tenant;
             s.save();
         });
-        auth::sign_out(auth);
+        auth.sign_out();
         sign_in(());
     };
     view! {
@@ -126,7 +129,7 @@ fn SignInStatus() -> impl IntoView {
                     let tenant = account.tid.clone().map(|t| format!(" (tenant {t})")).unwrap_or_default();
                     view! {
                         <span>"Signed in as " <strong>{who}</strong>{tenant}</span>
-                        <button type="button" on:click=move |_| auth::sign_out(auth)>"Sign out"</button>
+                        <button type="button" on:click=move |_| auth.sign_out()>"Sign out"</button>
                     }
                     .into_any()
                 }

@@ -65,20 +65,8 @@ fn build(
     ));
     alert.append_child(&advice)?;
 
-    // The page's own address without its fragment: a link to the same address loads it afresh (with
-    // a fragment it would only scroll). Only ever this page's http(s) address, never API data.
-    let location = document.location();
-    let reload_to = location
-        .as_ref()
-        .and_then(|l| {
-            Some(format!(
-                "{}{}{}",
-                l.origin().ok()?,
-                l.pathname().ok()?,
-                l.search().ok()?
-            ))
-        })
-        .unwrap_or_else(|| "./".to_string());
+    // Only ever this page's http(s) address, never API data.
+    let reload_to = crate::address::reload_url().unwrap_or_else(|| "./".to_string());
     let reload = document.create_element("a")?;
     reload.set_attribute("href", &reload_to)?;
     reload.set_text_content(Some("Reload"));

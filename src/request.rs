@@ -1,20 +1,37 @@
 //! The one request path: every call to the API (or the demo tenant) goes through [`send`], and every view
 //! renders its [`Exchange`]; nothing else talks HTTP.
 
-use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use atp_core::auth::{may_carry_token, origin};
-use atp_core::demo::{DemoConfig, DemoTenant, Variant};
-use atp_core::link::DemoData;
+use atp_core::demo::DemoTenant;
 use atp_core::model::ApiError;
 use atp_core::{Entity, Profile};
 
 use leptos::prelude::set_timeout_with_handle;
 
-use crate::auth::{self, Auth};
+use crate::platform::now_ms;
 use crate::settings::Settings;
+
+/// Where a live request gets its bearer token: the sign-in (`crate::auth::Auth`) is one; the request
+/// path needs nothing else of it.
+pub trait TokenSource {
+    /// The access token, when signed in.
+    fn access_token(&self) -> Option<String>;
+    /// Whether the token is past its expiry (the request refreshes first).
+    fn expired(&self) -> bool;
+    /// Redeems the refresh token once; `Err` says what happened and what to do.
+    fn refresh(&self) -> impl Future<Output = Result<(), (String, String)>>;
+}
+
+/// Where a request goes: the demo tenant in the page, or the live API with the analyst's settings and
+/// token. One request function ([`send`]) serves both, so every view handles their answers alike.
+pub enum Transport<T> {
+    Demo(Rc<DemoTenant>),
+    Live { settings: Settings, tokens: T },
+}
 
 /// What came back for one request: the answer, or why there was none.
 #[derive(Clone, Debug, PartialEq)]
@@ -257,55 +274,19 @@ fn permission(entity: Entity) -> &'static str {
     }
 }
 
-thread_local! {
-    /// The demo tenant, generated on first use for the dataset the page asks for.
-    static DEMO: RefCell<Option<(DemoData, Rc<DemoTenant>)>> = const { RefCell::new(None) };
-}
-
-/// The demo tenant for `dataset`; generated once per page (it is deterministic, so ids survive reloads).
-pub fn demo_tenant(dataset: DemoData) -> Rc<DemoTenant> {
-    DEMO.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        if let Some((data, tenant)) = slot.as_ref() {
-            if *data == dataset {
-                return tenant.clone();
-            }
-        }
-        let mut config = DemoConfig::new(demo_now());
-        config.variant = match dataset {
-            DemoData::Normal | DemoData::Large => Variant::Normal,
-            DemoData::Hostile => Variant::Hostile,
-        };
-        if dataset == DemoData::Large {
-            config.scale = DemoData::LARGE_SCALE;
-        }
-        let tenant = Rc::new(DemoTenant::generate(&config));
-        *slot = Some((dataset, tenant.clone()));
-        tenant
-    })
-}
-
-/// The demo's "now": this hour, so times look recent while ids stay the same across reloads.
-fn demo_now() -> chrono::DateTime<chrono::Utc> {
-    let now = chrono::Utc::now();
-    now - chrono::Duration::seconds(
-        i64::from(chrono::Timelike::minute(&now)) * 60 + i64::from(chrono::Timelike::second(&now)),
-    )
-}
-
 /// Sends a GET for `url` (a request URL of `profile`): to the demo tenant, or signed in to the live API.
-pub async fn send(
+pub async fn send<T: TokenSource>(
     url: String,
     profile: Profile,
-    dataset: DemoData,
-    settings: Settings,
-    auth: Auth,
+    transport: Transport<T>,
 ) -> Exchange {
-    if settings.live {
-        return send_live(url, profile, &settings, auth).await;
-    }
+    let tenant = match transport {
+        Transport::Live { settings, tokens } => {
+            return send_live(url, profile, &settings, &tokens).await
+        }
+        Transport::Demo(tenant) => tenant,
+    };
     let started = now_ms();
-    let tenant = demo_tenant(dataset);
     let response = tenant.respond("GET", &url, profile);
     Exchange {
         url,
@@ -319,13 +300,6 @@ pub async fn send(
     }
 }
 
-/// Milliseconds from the page's clock, precise enough to time a request.
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 /// Where a request of `profile` goes: the configured base replaces the profile's own.
 fn destination(url: &str, profile: Profile, api_base: &str) -> String {
     let base = profile.base();
@@ -337,7 +311,12 @@ fn destination(url: &str, profile: Profile, api_base: &str) -> String {
     }
 }
 
-async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Auth) -> Exchange {
+async fn send_live(
+    url: String,
+    profile: Profile,
+    settings: &Settings,
+    tokens: &impl TokenSource,
+) -> Exchange {
     let started = now_ms();
     let target = destination(&url, profile, &settings.api_base);
     let api = if settings.api_base.is_empty() {
@@ -360,11 +339,11 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
             ),
         }));
     }
-    if auth::token_expired() {
+    if tokens.expired() {
         // A failed refresh shows as the API's 401 below, with its advice.
-        let _ = auth::refresh(auth).await;
+        let _ = tokens.refresh().await;
     }
-    let Some(token) = auth::access_token() else {
+    let Some(token) = tokens.access_token() else {
         return done(Err(RequestError::SignInNeeded {
             reason: "Not signed in.".into(),
         }));
@@ -372,9 +351,9 @@ async fn send_live(url: String, profile: Profile, settings: &Settings, auth: Aut
     let mut outcome = fetch(&target, &token).await;
     if matches!(&outcome, Ok(answer) if answer.status == 401) {
         // Once: the token may have been revoked or rotated early.
-        match auth::refresh(auth).await {
+        match tokens.refresh().await {
             Ok(()) => {
-                if let Some(token) = auth::access_token() {
+                if let Some(token) = tokens.access_token() {
                     outcome = fetch(&target, &token).await;
                 }
             }

@@ -921,7 +921,7 @@ fn Countdown(
     retry_at_ms: f64,
 ) -> impl IntoView {
     let left = move || {
-        ((retry_at_ms - crate::request::now_ms()) / 1000.0)
+        ((retry_at_ms - crate::platform::now_ms()) / 1000.0)
             .ceil()
             .max(0.0)
     };

@@ -5,12 +5,12 @@ use atp_core::link::{app_href, DemoData};
 use atp_core::{Profile, Query, QueryOption};
 use leptos::prelude::*;
 
+use crate::connection::Connection;
 use crate::explorer::{use_explorer, AppLink};
-use crate::request::demo_tenant;
 
 /// (label, query) pairs; ids come from the demo tenant, so every sample answers there.
-fn samples(dataset: DemoData) -> Vec<(String, Query)> {
-    let tenant = demo_tenant(dataset);
+fn samples(connection: Connection, dataset: DemoData) -> Vec<(String, Query)> {
+    let tenant = connection.demo_tenant(dataset);
     let data = &tenant.dataset;
     let first = |ids: Vec<String>| ids.into_iter().next().unwrap_or_default();
     let get = |key: &str, label: &str, id: String| {
@@ -104,7 +104,7 @@ pub fn Samples() -> impl IntoView {
     let explorer = use_explorer();
     let list = move || {
         let dataset = explorer.dataset.get();
-        samples(dataset)
+        samples(explorer.connection, dataset)
             .into_iter()
             .map(|(label, query)| {
                 let href = app_href(&query, dataset);

@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
+use crate::address;
+use crate::platform::local_storage;
+
 const STORAGE_KEY: &str = "atp-explorer.settings";
 
 /// What the explorer is configured to talk to.
@@ -25,7 +28,7 @@ impl Settings {
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
-        let search = window().location().search().unwrap_or_default();
+        let search = address::search();
         if apply_address(&mut settings, &search) && settings.problems().is_empty() {
             settings.save();
         }
@@ -61,12 +64,7 @@ impl Settings {
         if !self.auth.redirect_uri.trim().is_empty() {
             return self.auth.redirect_uri.trim().to_string();
         }
-        let location = window().location();
-        format!(
-            "{}{}",
-            location.origin().unwrap_or_default(),
-            location.pathname().unwrap_or_else(|_| "/".into())
-        )
+        address::page_url()
     }
 }
 
@@ -94,10 +92,6 @@ fn apply_address(settings: &mut Settings, search: &str) -> bool {
         changed = true;
     }
     changed
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 /// The settings form. Saving checks everything and keeps what was typed when something is wrong.

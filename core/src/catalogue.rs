@@ -58,6 +58,14 @@ impl Entity {
     pub fn from_key(key: &str) -> Option<Entity> {
         Entity::ALL.into_iter().find(|e| e.key() == key)
     }
+
+    /// The singular name of one entity of this type, as graph nodes and the side panel say it.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Entity::Alert => "Alert",
+            other => other.label(),
+        }
+    }
 }
 
 /// Which API a route belongs to: the routes differ, not only the host.
@@ -76,6 +84,14 @@ impl Api {
 
     pub fn route(self, key: &str) -> Option<&'static Route> {
         self.routes().find(|r| r.key == key)
+    }
+
+    /// The API's name, as profiles and messages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Api::Wdatp => "WDATP",
+            Api::Defender => "Defender for Endpoint",
+        }
     }
 }
 
@@ -179,10 +195,7 @@ impl Profile {
     }
 
     pub fn label(self) -> &'static str {
-        match self.api() {
-            Api::Wdatp => "WDATP",
-            Api::Defender => "Defender for Endpoint",
-        }
+        self.api().label()
     }
 
     /// The base URL every route template is appended to (no trailing slash).
@@ -394,6 +407,25 @@ pub struct Route {
 }
 
 impl Route {
+    /// What this route is called as a relation of its entity, on cards and graph edges: "Machines",
+    /// "Prevalence", …
+    pub fn relation_label(&self) -> &'static str {
+        let last = self.key.rsplit('.').next().unwrap_or(self.key);
+        match last {
+            "alerts" => "Alerts",
+            "machines" => "Machines",
+            "machine" => "Machine",
+            "logonusers" => "Logon users",
+            "files" => "Files",
+            "ips" => "IPs",
+            "domains" => "Domains",
+            "actor" => "Actor",
+            "user" => "User",
+            "stats" => "Prevalence",
+            _ => self.action,
+        }
+    }
+
     pub fn accepts(&self, option: QueryOption) -> bool {
         self.options.contains(&option)
     }

@@ -2,7 +2,6 @@
 //! shown, and the operations the view calls (add, expand, remove, collapse, rebuild from the address).
 //! Every expansion goes through [`request::send`], like any other call.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 
 use atp_core::graph::{results_of, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step};
@@ -11,7 +10,9 @@ use atp_core::{Api, Entity, Profile, Query, Region, Route};
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::explorer::Explorer;
+use crate::address;
+use crate::connection::Connection;
+use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange};
 
 /// An expansion with more results than this adds the first ones and offers the rest ("more").
@@ -105,18 +106,14 @@ pub struct GraphState {
     last_frame: StoredValue<f64>,
     /// A benchmark's made-up graph: not written to the address.
     synthetic: StoredValue<bool>,
-    explorer: Explorer,
+    /// The canvas's size on screen, while it is shown (kept by its ResizeObserver).
+    canvas_size: StoredValue<Option<(f32, f32)>>,
+    /// What expansions are sent through, like any other request.
+    connection: Connection,
 }
 
-thread_local! {
-    /// The page's graph state, for the address hooks that run outside any component (popstate, load).
-    static STATE: Cell<Option<GraphState>> = const { Cell::new(None) };
-    /// The canvas's size, while it is on screen.
-    static CANVAS_SIZE: Cell<Option<(f32, f32)>> = const { Cell::new(None) };
-}
-
-/// Provides the graph state to the components below (called with the explorer's).
-pub fn provide_graph(explorer: Explorer) -> GraphState {
+/// Provides the graph state to the components below (called by the explorer, with its connection).
+pub fn provide_graph(connection: Connection) -> GraphState {
     let state = GraphState {
         graph: StoredValue::new(Graph::new(Api::Wdatp)),
         layout: StoredValue::new(Layout::new()),
@@ -142,48 +139,35 @@ pub fn provide_graph(explorer: Explorer) -> GraphState {
         frames: StoredValue::new((0, 0.0, 0.0)),
         last_frame: StoredValue::new(0.0),
         synthetic: StoredValue::new(false),
-        explorer,
+        canvas_size: StoredValue::new(None),
+        connection,
     };
     provide_context(state);
-    STATE.with(|s| s.set(Some(state)));
     state
 }
 
 pub fn use_graph() -> GraphState {
-    use_context::<GraphState>()
-        .or_else(|| STATE.with(Cell::get))
-        .expect("provide_explorer() provides the graph state")
-}
-
-/// The address `href` with the current graph added (a pivot or a run keeps the investigation).
-pub fn keep_graph(href: &str) -> String {
-    match STATE.with(Cell::get) {
-        Some(state) => with_graph(href, state.link().as_ref()),
-        None => href.to_string(),
-    }
-}
-
-/// Makes the graph what the address says (on load, Back and Forward).
-pub fn follow_address(location: &AppLocation) {
-    if let Some(state) = STATE.with(Cell::get) {
-        state.follow(location);
-    }
-}
-
-/// The singular name of an entity type, as node names and the side panel say it.
-pub fn entity_name(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Actor => "Actor",
-        Entity::Alert => "Alert",
-        Entity::Machine => "Machine",
-        Entity::User => "User",
-        Entity::Domain => "Domain",
-        Entity::Ip => "IP",
-        Entity::File => "File",
-    }
+    expect_context::<GraphState>()
 }
 
 impl GraphState {
+    /// The address `href` with the current graph added (a pivot or a run keeps the investigation).
+    pub fn keep_graph(&self, href: &str) -> String {
+        with_graph(href, self.link().as_ref())
+    }
+
+    /// The graph canvas's size on screen, when it is shown.
+    pub fn canvas_size(&self) -> Option<(f32, f32)> {
+        self.canvas_size.get_value()
+    }
+
+    /// Keeps the canvas's size (its ResizeObserver calls this): reading it from the page mid-frame would
+    /// force a layout of the whole drawing, the costliest step of a big graph's first paint.
+    pub fn set_canvas_size(&self, width: f32, height: f32) {
+        let size = (width > 0.0 && height > 0.0).then_some((width, height));
+        self.canvas_size.set_value(size);
+    }
+
     /// Reads the graph.
     pub fn with<T>(&self, f: impl FnOnce(&Graph) -> T) -> T {
         self.graph.with_value(f)
@@ -280,7 +264,7 @@ impl GraphState {
         if self.auto_fit.get_untracked() {
             // Before the nodes are drawn: a big graph's first paint is then at the zoom that shows it whole
             // (the canvas's usual size stands in while it is not on screen).
-            let (w, h) = canvas_size().unwrap_or((860.0, 560.0));
+            let (w, h) = self.canvas_size().unwrap_or((860.0, 560.0));
             self.fit(w, h);
         }
         self.version.update(|v| *v += 1);
@@ -339,10 +323,7 @@ impl GraphState {
 
     /// Records the graph in the address: a new history entry, so Back undoes the change.
     fn record(&self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let search = window.location().search().unwrap_or_default();
+        let search = address::search();
         let rest: Vec<&str> = search
             .trim_start_matches('?')
             .split('&')
@@ -355,14 +336,7 @@ impl GraphState {
             })
             .collect();
         let href = with_graph(&format!("?{}", rest.join("&")), self.link().as_ref());
-        let href = if href == "?" {
-            window.location().pathname().unwrap_or_default()
-        } else {
-            href
-        };
-        if let Ok(history) = window.history() {
-            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-        }
+        address::push(&href);
     }
 
     /// Adds entities of one type as starts of the investigation (a card, or a whole result).
@@ -374,14 +348,14 @@ impl GraphState {
         } else if !same_api {
             self.status.set(Some(format!(
                 "The graph holds entities of the {} API; clear it to start one with this result's.",
-                api_name(self.with(Graph::api))
+                self.with(Graph::api).label()
             )));
             return;
         }
         if empty {
             self.profile.set(profile);
             self.dataset
-                .set_value(self.explorer.dataset.get_untracked());
+                .set_value(self.connection.dataset.get_untracked());
         }
         let mut added = 0;
         let mut last = None;
@@ -397,7 +371,7 @@ impl GraphState {
         if added == 0 {
             self.status.set(Some(format!(
                 "Nothing added: no {} with an id here.",
-                entity_name(entity)
+                entity.singular()
             )));
             return;
         }
@@ -421,7 +395,7 @@ impl GraphState {
         let generation = self.generation.get_value();
         self.busy.update(|b| *b += 1);
         self.status
-            .set(Some(format!("Expanding {}…", relation_name(route))));
+            .set(Some(format!("Expanding {}…", route.relation_label())));
         let outcome = self.fetch(&query).await;
         self.busy.update(|b| *b = b.saturating_sub(1));
         if self.generation.get_value() != generation {
@@ -440,7 +414,7 @@ impl GraphState {
                         self.status.set((rest > 0 || next).then(|| {
                             format!(
                                 "{}: the first {EXPANSION_PAGE} results were added; the side panel adds more.",
-                                relation_name(route)
+                                route.relation_label()
                             )
                         }));
                         self.touch();
@@ -564,7 +538,7 @@ impl GraphState {
 
     /// Loads a made-up graph of about `nodes` nodes (the benchmark's `?graph-synthetic=1000`).
     pub fn load_synthetic(&self, nodes: usize) {
-        let started = request::now_ms();
+        let started = now_ms();
         if let Some(performance) = window().performance() {
             let _ = performance.mark("atp-graph-start");
         }
@@ -578,15 +552,15 @@ impl GraphState {
             "A made-up graph of {} nodes and {} edges (built in {:.0} ms).",
             self.with(|g| g.nodes().len()),
             self.with(|g| g.edges().len()),
-            request::now_ms() - started
+            now_ms() - started
         )));
         self.open();
-        crate::explorer::mark_when_painted("atp-graph-painted");
+        mark_when_painted("atp-graph-painted");
     }
 
     /// Makes the graph what an address says: nothing to do, one step undone, new steps replayed on the
     /// graph there is, or the whole recipe replayed.
-    fn follow(&self, location: &AppLocation) {
+    pub fn follow(&self, location: &AppLocation) {
         if let Some(nodes) = location.graph_synthetic {
             if !self.synthetic.get_value() {
                 self.load_synthetic(nodes);
@@ -732,7 +706,7 @@ impl GraphState {
                     None => problems.push(format!(
                         "step {}: no more results of {} to add",
                         i + 1,
-                        relation_name(route)
+                        route.relation_label()
                     )),
                 },
             }
@@ -749,7 +723,7 @@ impl GraphState {
                 .map(|first| format!("Rebuilt, but {} step(s) failed: {first}", problems.len())),
         );
         self.touch();
-        crate::explorer::mark_when_painted("atp-graph-painted");
+        mark_when_painted("atp-graph-painted");
     }
 
     /// One request through the normal path; the body as JSON, or the problem in words.
@@ -764,15 +738,8 @@ impl GraphState {
         profile: Profile,
         entity: Entity,
     ) -> Result<Value, String> {
-        let explorer = self.explorer;
-        let exchange: Exchange = request::send(
-            url.clone(),
-            profile,
-            explorer.dataset.get_untracked(),
-            explorer.settings.get_untracked(),
-            explorer.auth,
-        )
-        .await;
+        let exchange: Exchange =
+            request::send(url.clone(), profile, self.connection.transport()).await;
         if let Some(error) = exchange.error() {
             let p = error.problem(entity);
             return Err(format!("{} {}", p.title, p.advice));
@@ -811,13 +778,13 @@ impl GraphState {
             self.settling.set(true);
         }
         self.frames.set_value((0, 0.0, 0.0));
-        self.last_frame.set_value(request::now_ms());
+        self.last_frame.set_value(now_ms());
         let this = *self;
         request_animation_frame(move || this.frame());
     }
 
     fn frame(&self) {
-        let started = request::now_ms();
+        let started = now_ms();
         let frame_ms = started - self.last_frame.get_value();
         self.last_frame.set_value(started);
         // The first frame draws the nodes: the layout waits for later frames rather than delay it.
@@ -834,12 +801,12 @@ impl GraphState {
                     at_rest = true;
                     break;
                 }
-                if request::now_ms() - started > budget {
+                if now_ms() - started > budget {
                     break;
                 }
             });
         });
-        let laid_out = request::now_ms();
+        let laid_out = now_ms();
         // Only nodes that moved touch the page.
         let mut any = false;
         self.graph.with_value(|g| {
@@ -858,11 +825,11 @@ impl GraphState {
             self.moved.update(|m| *m += 1);
         }
         if self.auto_fit.get_untracked() {
-            if let Some((w, h)) = canvas_size() {
+            if let Some((w, h)) = self.canvas_size() {
                 self.fit(w, h);
             }
         }
-        let synced = request::now_ms();
+        let synced = now_ms();
         self.frames.update_value(|(n, layout, sync)| {
             *n += 1;
             *layout += laid_out - started;
@@ -879,7 +846,7 @@ impl GraphState {
                     &format!("frames={n} layout_ms={layout:.0} update_ms={sync:.0}"),
                 );
             }
-            crate::explorer::mark_when_painted("atp-graph-at-rest");
+            mark_when_painted("atp-graph-at-rest");
         } else {
             let this = *self;
             request_animation_frame(move || this.frame());
@@ -915,28 +882,4 @@ fn merge_page(
         }
     });
     Ok(waiting)
-}
-
-fn api_name(api: Api) -> &'static str {
-    match api {
-        Api::Wdatp => "WDATP",
-        Api::Defender => "Defender for Endpoint",
-    }
-}
-
-/// What a relation is called: "Machines", "Logon users", …
-pub fn relation_name(route: &Route) -> String {
-    crate::cards::relation_label(route)
-}
-
-/// The graph canvas's size on screen, when it is shown.
-pub fn canvas_size() -> Option<(f32, f32)> {
-    CANVAS_SIZE.with(Cell::get)
-}
-
-/// Keeps the canvas's size (its ResizeObserver calls this): reading it from the page mid-frame would
-/// force a layout of the whole drawing, the costliest step of a big graph's first paint.
-pub fn set_canvas_size(width: f32, height: f32) {
-    let size = (width > 0.0 && height > 0.0).then_some((width, height));
-    CANVAS_SIZE.with(|c| c.set(size));
 }

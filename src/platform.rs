@@ -1,0 +1,38 @@
+//! What the shell needs from the browser besides the address: the page's clock, paint marks for the
+//! benchmark, and storage. Everything here degrades quietly when the browser refuses (a sandboxed frame,
+//! storage disabled): the caller decides what that means for the analyst.
+
+use leptos::prelude::{request_animation_frame, set_timeout, window};
+
+/// Milliseconds from the page's clock, precise enough to time a request.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// A `performance.mark` once the next frame is painted (`atp-result-painted`, `atp-graph-painted`,
+/// `atp-graph-at-rest`), for the benchmark (`cargo xtask bench`): a task queued from the frame's callback
+/// runs after its style, layout and paint. They cost nothing else.
+pub fn mark_when_painted(name: &'static str) {
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                if let Some(performance) = window().performance() {
+                    let _ = performance.mark(name);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}
+
+/// The page's localStorage (settings), if the browser allows it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The tab's sessionStorage (a pending sign-in), if the browser allows it.
+pub fn session_storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
