@@ -621,8 +621,10 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
                             .iter()
                             .map(|e| {
                                 let route = g.api().route(e.relation);
-                                let name =
-                                    route.map_or_else(|| e.relation.to_string(), |r| r.relation_label().to_string());
+                                let name = route.map_or_else(
+                                    || e.relation.to_string(),
+                                    |r| r.relation_label().to_string(),
+                                );
                                 format!("{name} +{}", e.added)
                             })
                             .collect::<Vec<_>>()
