@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod body;
 pub mod catalogue;
+pub mod exchange;
 pub mod link;
 pub mod odata;
 pub mod order;
