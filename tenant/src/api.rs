@@ -11,7 +11,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use serde_json::json;
 
-use crate::mock::{random_guid, FaultKind, Shared, API_RESOURCE, GRAPH_RESOURCE};
+use crate::config::{API_RESOURCE, GRAPH_RESOURCE};
+use crate::faults::FaultKind;
+use crate::state::Shared;
+use crate::wire::random_guid;
 
 /// Headers the app may send: the token, and what OData clients commonly add.
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Prefer, Cache-Control";

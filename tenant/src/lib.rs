@@ -27,9 +27,13 @@
 //! client id and app URL and serves until Ctrl+C.
 
 mod api;
+mod config;
+mod faults;
 pub mod mock;
 mod oauth;
+mod state;
 mod static_files;
+mod wire;
 
 pub use mock::{
     run_foreground, AppSettings, Fault, FaultKind, MockConfig, MockTenant, MockUser, Seen,

@@ -1,0 +1,32 @@
+//! Which names this tenant answers to, and the issuer of its tokens.
+
+use crate::oauth::answers::{entra, EntraError};
+use crate::state::Shared;
+
+pub(super) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// Whether `tenant` names this tenant: its id, its domain, `common` or `organizations`.
+pub(super) fn known_tenant(shared: &Shared, tenant: &str) -> bool {
+    let config = &shared.config;
+    [
+        config.tenant_id.as_str(),
+        config.tenant_domain.as_str(),
+        "common",
+        "organizations",
+    ]
+    .iter()
+    .any(|t| t.eq_ignore_ascii_case(tenant))
+}
+
+pub(super) fn unknown_tenant(tenant: &str) -> EntraError {
+    entra(
+        "invalid_tenant",
+        90002,
+        format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."),
+    )
+}
+
+/// The issuer of tokens: always the tenant's own id (what Entra puts in `iss`).
+pub(super) fn issuer(shared: &Shared) -> String {
+    format!("{}/{}/v2.0", shared.base, shared.config.tenant_id)
+}
