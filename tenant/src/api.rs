@@ -70,6 +70,8 @@ fn cors(shared: &Shared, request: &HeaderMap, response: &mut Response) {
     }
 }
 
+/// One API request: a preflight is answered apart; otherwise the request is counted, meets the next
+/// queued fault, then the token check and the demo engine; CORS and truncation come last.
 async fn serve(
     shared: Arc<Shared>,
     profile: Profile,
@@ -90,62 +92,17 @@ async fn serve(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(String::from);
-    let fault = {
-        let mut state = shared.lock();
-        state.seen.api_requests += 1;
-        state.seen.last_authorization = authorization.clone();
-        state.seen.last_api_path = Some(path.clone());
-        state.seen.last_origin = headers
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from);
-        state.take_fault()
+    let fault = record_request(&shared, &headers, authorization.clone(), path.clone());
+    let faulted = match &fault {
+        Some(kind) => fault_answer(kind).await,
+        None => None,
     };
-    let mut response = match &fault {
-        Some(FaultKind::Unauthorized) => Some(api_error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "Authorization has been denied for this request (injected fault).",
-        )),
-        Some(FaultKind::Forbidden) => Some(api_error(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "The application does not have any of the required permissions (Alert.Read, Machine.Read) to access the resource, or the user lacks the portal's 'View Data' role.",
-        )),
-        Some(FaultKind::Throttled { retry_after_secs }) => {
-            let mut r = api_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "TooManyRequests",
-                &format!("API calls quota exceeded! Maximum allowed 100 per 1 minute. Please retry after {retry_after_secs} seconds."),
-            );
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-            Some(r)
-        }
-        Some(FaultKind::ServerError) => Some(api_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalServerError",
-            "An error has occurred (injected fault).",
-        )),
-        Some(FaultKind::Slow { delay_ms }) => {
-            tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
-            None
-        }
-        Some(FaultKind::Truncated | FaultKind::NoCors) | None => None,
-    };
-    if response.is_none() {
-        response = Some(
-            match token_rejection(&shared, authorization.as_deref(), audiences(profile)) {
-                Some(rejection) => rejection,
-                None => answer(&shared, profile, prefix, &method, &path).await,
-            },
-        );
-    }
-    let Some(mut response) = response else {
-        return api_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalServerError",
-            "No answer was produced.",
-        );
+    let mut response = match faulted {
+        Some(response) => response,
+        None => match token_rejection(&shared, authorization.as_deref(), audiences(profile)) {
+            Some(rejection) => rejection,
+            None => answer(&shared, profile, prefix, &method, &path).await,
+        },
     };
     if fault != Some(FaultKind::NoCors) {
         cors(&shared, &headers, &mut response);
@@ -154,6 +111,60 @@ async fn serve(
         response = truncate(response).await;
     }
     response
+}
+
+/// Counts the API request and remembers what it carried; the queued fault it meets, if any.
+fn record_request(
+    shared: &Shared,
+    headers: &HeaderMap,
+    authorization: Option<String>,
+    path: String,
+) -> Option<FaultKind> {
+    let mut state = shared.lock();
+    state.seen.api_requests += 1;
+    state.seen.last_authorization = authorization;
+    state.seen.last_api_path = Some(path);
+    state.seen.last_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    state.take_fault()
+}
+
+/// The answer a fault gives instead of the normal one; `None` when the normal answer follows (after a
+/// `slow` fault's delay; `truncated` and `no_cors` change it afterwards).
+async fn fault_answer(fault: &FaultKind) -> Option<Response> {
+    match fault {
+        FaultKind::Unauthorized => Some(api_error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Authorization has been denied for this request (injected fault).",
+        )),
+        FaultKind::Forbidden => Some(api_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "The application does not have any of the required permissions (Alert.Read, Machine.Read) to access the resource, or the user lacks the portal's 'View Data' role.",
+        )),
+        FaultKind::Throttled { retry_after_secs } => {
+            let mut r = api_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                &format!("API calls quota exceeded! Maximum allowed 100 per 1 minute. Please retry after {retry_after_secs} seconds."),
+            );
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            Some(r)
+        }
+        FaultKind::ServerError => Some(api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "An error has occurred (injected fault).",
+        )),
+        FaultKind::Slow { delay_ms } => {
+            tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
+            None
+        }
+        FaultKind::Truncated | FaultKind::NoCors => None,
+    }
 }
 
 /// The token audiences each API takes: Defender for Endpoint its own resource (either host's name); the

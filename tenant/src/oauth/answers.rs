@@ -10,9 +10,9 @@ use crate::wire::{html_escape, random_guid};
 
 /// An error in Entra's words: OAuth error code, AADSTS number and text.
 pub(super) struct EntraError {
-    error: &'static str,
-    code: u32,
-    text: String,
+    pub(super) error: &'static str,
+    pub(super) code: u32,
+    pub(super) text: String,
 }
 
 pub(super) fn entra(error: &'static str, code: u32, text: impl Into<String>) -> EntraError {
@@ -44,7 +44,7 @@ pub(super) fn unknown_client(shared: &Shared, client_id: &str) -> EntraError {
 
 impl EntraError {
     /// `AADSTS…: text` plus the ids Entra appends, as `error_description` carries it.
-    pub(super) fn description(
+    fn description(
         &self,
         trace_id: &str,
         correlation_id: &str,
@@ -85,7 +85,7 @@ impl EntraError {
     }
 }
 
-pub(super) fn ids() -> (String, String, String) {
+fn ids() -> (String, String, String) {
     let timestamp = chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();
     (random_guid(), random_guid(), timestamp)
 }

@@ -19,11 +19,11 @@ use crate::state::{AuthorizeRequest, CodeGrant, Pending, ResponseMode, Shared};
 use crate::wire::{form_pairs, html_escape, random_guid, random_token};
 
 /// How long the consent page stays valid.
-pub(super) const CONSENT_TICKET_SECS: i64 = 600;
+const CONSENT_TICKET_SECS: i64 = 600;
 
 /// Checks an authorization request the way Entra does: client and redirect URI first (errors on a page),
 /// the rest sent back to the redirect URI.
-pub(super) fn check_authorize(
+fn check_authorize(
     shared: &Shared,
     tenant: &str,
     query: &[u8],
@@ -38,20 +38,7 @@ pub(super) fn check_authorize(
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     };
-    let client_id = get("client_id").ok_or_else(|| Refusal::Page(missing("client_id")))?;
-    if !shared.is_client(client_id) {
-        return Err(Refusal::Page(unknown_client(shared, client_id)));
-    }
-    let redirect_uri = get("redirect_uri").ok_or_else(|| Refusal::Page(missing("redirect_uri")))?;
-    if !shared.redirect_uris.iter().any(|r| r == redirect_uri) {
-        return Err(Refusal::Page(entra(
-            "invalid_request",
-            50011,
-            format!(
-                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal."
-            ),
-        )));
-    }
+    let (client_id, redirect_uri) = check_client(shared, &get).map_err(Refusal::Page)?;
     let state = get("state").map(String::from);
     let refuse = |mode: ResponseMode, error: EntraError| Refusal::Redirect {
         redirect_uri: redirect_uri.to_string(),
@@ -59,90 +46,9 @@ pub(super) fn check_authorize(
         state: state.clone(),
         error,
     };
-    let mode = match get("response_mode") {
-        None | Some("query") => ResponseMode::Query,
-        Some("fragment") => ResponseMode::Fragment,
-        Some(other) => {
-            return Err(refuse(
-                ResponseMode::Query,
-                entra(
-                    "invalid_request",
-                    900144,
-                    format!("The response_mode '{other}' is not supported by this tenant: use 'query' or 'fragment'."),
-                ),
-            ))
-        }
-    };
-    match get("response_type") {
-        None => return Err(refuse(mode, missing("response_type"))),
-        Some("code") => {}
-        Some(other) => {
-            return Err(refuse(
-                mode,
-                entra(
-                    "unsupported_response_type",
-                    700054,
-                    format!("response_type '{other}' is not enabled for the application. Use the authorization code flow with PKCE (response_type=code)."),
-                ),
-            ))
-        }
-    }
-    let scopes: Vec<String> = get("scope")
-        .map(|s| s.split_whitespace().map(String::from).collect())
-        .unwrap_or_default();
-    if scopes.is_empty() {
-        return Err(refuse(mode, missing("scope")));
-    }
-    let Some(challenge) = get("code_challenge") else {
-        return Err(refuse(
-            mode,
-            entra(
-                "invalid_request",
-                9002325,
-                "Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
-            ),
-        ));
-    };
-    match get("code_challenge_method") {
-        Some("S256") => {}
-        method => {
-            return Err(refuse(
-                mode,
-                entra(
-                    "invalid_request",
-                    9002325,
-                    format!(
-                        "Proof Key for Code Exchange is required with code_challenge_method 'S256'; got '{}'.",
-                        method.unwrap_or("plain (the default when none is given)")
-                    ),
-                ),
-            ))
-        }
-    }
-    // An S256 challenge is 32 bytes base64url-encoded: 43 characters.
-    let challenge_ok = challenge.len() == 43
-        && URL_SAFE_NO_PAD
-            .decode(challenge)
-            .is_ok_and(|b| b.len() == 32);
-    if !challenge_ok {
-        return Err(refuse(
-            mode,
-            entra(
-                "invalid_request",
-                501491,
-                "Invalid size of Code_Challenge parameter.",
-            ),
-        ));
-    }
-    let prompt = get("prompt").map(String::from);
-    if let Some(p) = &prompt {
-        if !["none", "login", "consent", "select_account"].contains(&p.as_str()) {
-            return Err(refuse(
-                mode,
-                entra("invalid_request", 90023, format!("Unsupported 'prompt' value '{p}': use none, login, consent or select_account.")),
-            ));
-        }
-    }
+    // Until the response mode is known, errors go back in the query, as Entra sends them.
+    let mode = response_mode(&get).map_err(|error| refuse(ResponseMode::Query, error))?;
+    let (scopes, challenge, prompt) = check_flow(&get).map_err(|error| refuse(mode, error))?;
     Ok((
         AuthorizeRequest {
             tenant: tenant.to_string(),
@@ -156,6 +62,121 @@ pub(super) fn check_authorize(
         },
         prompt,
     ))
+}
+
+/// The client and the redirect URI: both must be registered before any error may go to that URI.
+fn check_client<'a>(
+    shared: &Shared,
+    get: &dyn Fn(&str) -> Option<&'a str>,
+) -> Result<(&'a str, &'a str), EntraError> {
+    let client_id = get("client_id").ok_or_else(|| missing("client_id"))?;
+    if !shared.is_client(client_id) {
+        return Err(unknown_client(shared, client_id));
+    }
+    let redirect_uri = get("redirect_uri").ok_or_else(|| missing("redirect_uri"))?;
+    if !shared.redirect_uris.iter().any(|r| r == redirect_uri) {
+        return Err(entra(
+            "invalid_request",
+            50011,
+            format!(
+                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal."
+            ),
+        ));
+    }
+    Ok((client_id, redirect_uri))
+}
+
+/// `response_mode`: the query (the default) or the fragment.
+fn response_mode<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<ResponseMode, EntraError> {
+    match get("response_mode") {
+        None | Some("query") => Ok(ResponseMode::Query),
+        Some("fragment") => Ok(ResponseMode::Fragment),
+        Some(other) => Err(entra(
+            "invalid_request",
+            900144,
+            format!("The response_mode '{other}' is not supported by this tenant: use 'query' or 'fragment'."),
+        )),
+    }
+}
+
+/// The rest of the request, in Entra's order: the code flow, the scopes, the PKCE challenge, the prompt.
+fn check_flow<'a>(
+    get: &dyn Fn(&str) -> Option<&'a str>,
+) -> Result<(Vec<String>, &'a str, Option<String>), EntraError> {
+    check_response_type(get)?;
+    let scopes: Vec<String> = get("scope")
+        .map(|s| s.split_whitespace().map(String::from).collect())
+        .unwrap_or_default();
+    if scopes.is_empty() {
+        return Err(missing("scope"));
+    }
+    let challenge = check_challenge(get)?;
+    let prompt = get("prompt").map(String::from);
+    if let Some(p) = &prompt {
+        if !["none", "login", "consent", "select_account"].contains(&p.as_str()) {
+            return Err(entra(
+                "invalid_request",
+                90023,
+                format!(
+                    "Unsupported 'prompt' value '{p}': use none, login, consent or select_account."
+                ),
+            ));
+        }
+    }
+    Ok((scopes, challenge, prompt))
+}
+
+/// `response_type=code`: the only flow the app's registration allows.
+fn check_response_type<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<(), EntraError> {
+    match get("response_type") {
+        None => Err(missing("response_type")),
+        Some("code") => Ok(()),
+        Some(other) => Err(entra(
+            "unsupported_response_type",
+            700054,
+            format!("response_type '{other}' is not enabled for the application. Use the authorization code flow with PKCE (response_type=code)."),
+        )),
+    }
+}
+
+/// The PKCE challenge: present, S256, and the shape of a SHA-256 digest.
+fn check_challenge<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<&'a str, EntraError> {
+    let Some(challenge) = get("code_challenge") else {
+        return Err(entra(
+            "invalid_request",
+            9002325,
+            "Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
+        ));
+    };
+    match get("code_challenge_method") {
+        Some("S256") => {}
+        method => {
+            return Err(entra(
+                "invalid_request",
+                9002325,
+                format!(
+                    "Proof Key for Code Exchange is required with code_challenge_method 'S256'; got '{}'.",
+                    method.unwrap_or("plain (the default when none is given)")
+                ),
+            ))
+        }
+    }
+    if !is_s256_challenge(challenge) {
+        return Err(entra(
+            "invalid_request",
+            501491,
+            "Invalid size of Code_Challenge parameter.",
+        ));
+    }
+    Ok(challenge)
+}
+
+/// An S256 challenge is 32 bytes base64url-encoded: 43 characters.
+fn is_s256_challenge(challenge: &str) -> bool {
+    challenge.len() == 43
+        && URL_SAFE_NO_PAD
+            .decode(challenge)
+            .is_ok_and(|b| b.len() == 32)
 }
 
 pub(crate) async fn authorize(
@@ -194,7 +215,7 @@ pub(crate) async fn authorize(
     consent_page(&shared, request)
 }
 
-pub(super) fn consent_page(shared: &Shared, request: AuthorizeRequest) -> Response {
+fn consent_page(shared: &Shared, request: AuthorizeRequest) -> Response {
     let ticket = random_token();
     let scopes: String = request
         .scopes
@@ -272,11 +293,7 @@ pub(crate) async fn consent(
 
 /// Issues a code for `request` and redirects to the app with it (and `state`), setting the session cookie
 /// when a new session started.
-pub(super) fn approve(
-    shared: &Shared,
-    request: AuthorizeRequest,
-    session: Option<String>,
-) -> Response {
+fn approve(shared: &Shared, request: AuthorizeRequest, session: Option<String>) -> Response {
     let code = format!("1.mock.{}", random_token());
     {
         let mut state = shared.lock();
@@ -309,4 +326,70 @@ pub(super) fn approve(
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn getter<'a>(pairs: &'a HashMap<&'a str, &'a str>) -> impl Fn(&str) -> Option<&'a str> + 'a {
+        move |name: &str| pairs.get(name).copied()
+    }
+
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    #[test]
+    fn s256_challenges_are_43_characters_of_a_32_byte_digest() {
+        assert!(is_s256_challenge(CHALLENGE));
+        assert!(!is_s256_challenge(&CHALLENGE[..42]));
+        assert!(!is_s256_challenge(&format!("{CHALLENGE}A")));
+        assert!(!is_s256_challenge(
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+        ));
+    }
+
+    #[test]
+    fn the_response_mode_defaults_to_the_query() {
+        let none = HashMap::new();
+        assert_eq!(
+            response_mode(&getter(&none)).ok(),
+            Some(ResponseMode::Query)
+        );
+        let fragment = HashMap::from([("response_mode", "fragment")]);
+        assert_eq!(
+            response_mode(&getter(&fragment)).ok(),
+            Some(ResponseMode::Fragment)
+        );
+        let form_post = HashMap::from([("response_mode", "form_post")]);
+        let error = response_mode(&getter(&form_post)).err().map(|e| e.code);
+        assert_eq!(error, Some(900144));
+    }
+
+    #[test]
+    fn the_flow_is_checked_in_entras_order() {
+        let mut pairs = HashMap::from([
+            ("response_type", "token"),
+            ("code_challenge_method", "plain"),
+            ("prompt", "sometimes"),
+        ]);
+        let code = |pairs: &HashMap<&str, &str>| check_flow(&getter(pairs)).err().map(|e| e.code);
+        assert_eq!(code(&pairs), Some(700054), "response type first");
+        pairs.insert("response_type", "code");
+        assert_eq!(code(&pairs), Some(900144), "then a scope");
+        pairs.insert("scope", "openid offline_access");
+        assert_eq!(code(&pairs), Some(9002325), "then a challenge");
+        pairs.insert("code_challenge", "short");
+        assert_eq!(code(&pairs), Some(9002325), "then S256");
+        pairs.insert("code_challenge_method", "S256");
+        assert_eq!(code(&pairs), Some(501491), "then its size");
+        pairs.insert("code_challenge", CHALLENGE);
+        assert_eq!(code(&pairs), Some(90023), "then the prompt");
+        pairs.insert("prompt", "none");
+        let (scopes, challenge, prompt) = check_flow(&getter(&pairs)).ok().expect("valid");
+        assert_eq!(scopes, ["openid", "offline_access"]);
+        assert_eq!(challenge, CHALLENGE);
+        assert_eq!(prompt.as_deref(), Some("none"));
+    }
 }

@@ -30,3 +30,32 @@ pub(super) fn unknown_tenant(tenant: &str) -> EntraError {
 pub(super) fn issuer(shared: &Shared) -> String {
     format!("{}/{}/v2.0", shared.base, shared.config.tenant_id)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::config::MockConfig;
+
+    #[test]
+    fn the_tenant_answers_to_its_id_its_domain_and_the_multi_tenant_names() {
+        let shared = Shared::new(MockConfig::default(), SocketAddr::from(([127, 0, 0, 1], 1)));
+        let id = shared.config.tenant_id.to_uppercase();
+        for name in [
+            id.as_str(),
+            "Contoso.onmicrosoft.com",
+            "common",
+            "ORGANIZATIONS",
+        ] {
+            assert!(known_tenant(&shared, name), "{name}");
+        }
+        for name in ["consumers", "fabrikam.onmicrosoft.com", ""] {
+            assert!(!known_tenant(&shared, name), "{name}");
+        }
+        assert_eq!(
+            issuer(&shared),
+            format!("http://127.0.0.1:1/{}/v2.0", shared.config.tenant_id)
+        );
+    }
+}

@@ -60,7 +60,7 @@ pub(crate) async fn token(
     }
 }
 
-pub(super) fn redeem(
+fn redeem(
     shared: &Shared,
     tenant: &str,
     headers: &HeaderMap,
@@ -110,7 +110,7 @@ pub(super) fn redeem(
     }
 }
 
-pub(super) fn redeem_code<'a>(
+fn redeem_code<'a>(
     shared: &Shared,
     client_id: &str,
     get: &dyn Fn(&str) -> Option<&'a str>,
@@ -161,13 +161,7 @@ pub(super) fn redeem_code<'a>(
         ));
     }
     let verifier = get("code_verifier").ok_or_else(|| missing("code_verifier"))?;
-    // RFC 7636: 43–128 characters of [A-Za-z0-9-._~]; then BASE64URL(SHA256(verifier)) == challenge.
-    let well_formed = (43..=128).contains(&verifier.len())
-        && verifier
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-    let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    if !well_formed || computed != grant.code_challenge {
+    if !verifier_matches(verifier, &grant.code_challenge) {
         return Err(entra(
             "invalid_grant",
             501481,
@@ -186,7 +180,7 @@ pub(super) fn redeem_code<'a>(
     ))
 }
 
-pub(super) fn redeem_refresh<'a>(
+fn redeem_refresh<'a>(
     shared: &Shared,
     client_id: &str,
     get: &dyn Fn(&str) -> Option<&'a str>,
@@ -229,4 +223,36 @@ pub(super) fn redeem_refresh<'a>(
         grant.expires_at,
         now,
     ))
+}
+
+/// RFC 7636: 43–128 characters of `[A-Za-z0-9-._~]`; then BASE64URL(SHA256(verifier)) == challenge.
+fn verifier_matches(verifier: &str, challenge: &str) -> bool {
+    let well_formed = (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    well_formed && URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) == challenge
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verifier_of_rfc_7636_appendix_b_matches_its_challenge() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        assert!(verifier_matches(verifier, challenge));
+        assert!(
+            !verifier_matches(&verifier[1..], challenge),
+            "another verifier"
+        );
+        // Right hash, wrong shape: shorter than 43 characters or outside the unreserved set.
+        let short = "abc";
+        let short_challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(short));
+        assert!(!verifier_matches(short, &short_challenge));
+        let spaced = "a b".repeat(20);
+        let spaced_challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(&spaced));
+        assert!(!verifier_matches(&spaced, &spaced_challenge));
+    }
 }
