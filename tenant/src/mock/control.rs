@@ -1,5 +1,6 @@
-//! The test controls under `/_mock/`: queue and clear faults, read and reset what the API saw, read the
-//! app's settings. Open to any origin so a browser-side test can drive them too.
+//! The test controls over HTTP, under `/_mock/`: queue and clear faults, read and reset what the API saw,
+//! read the app's settings. Open to any origin so a browser-side test can drive them too. (From Rust, the
+//! same controls are [`MockTenant`](crate::MockTenant)'s methods.)
 
 use std::sync::Arc;
 

@@ -44,12 +44,7 @@ pub(super) fn unknown_client(shared: &Shared, client_id: &str) -> EntraError {
 
 impl EntraError {
     /// `AADSTS…: text` plus the ids Entra appends, as `error_description` carries it.
-    fn description(
-        &self,
-        trace_id: &str,
-        correlation_id: &str,
-        timestamp: &str,
-    ) -> String {
+    fn description(&self, trace_id: &str, correlation_id: &str, timestamp: &str) -> String {
         format!(
             "AADSTS{}: {} Trace ID: {trace_id} Correlation ID: {correlation_id} Timestamp: {timestamp}",
             self.code, self.text
