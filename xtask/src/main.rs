@@ -16,7 +16,6 @@ use std::time::Instant;
 mod bench;
 mod csp;
 mod fuzz;
-mod glue;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
@@ -60,8 +59,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Trunk's post_build hook (`Trunk.toml`), on its staging directory: the glue's short-string decoder (and
-/// its integrity hash in `index.html`), then (release builds) the Content-Security-Policy.
+/// Trunk's post_build hook (`Trunk.toml`), on its staging directory: release builds get the
+/// Content-Security-Policy.
 fn post_build() -> Result<()> {
     let staging = PathBuf::from(
         env::var_os("TRUNK_STAGING_DIR")
@@ -69,7 +68,7 @@ fn post_build() -> Result<()> {
     );
     let index = staging.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-    let html = csp::run(glue::run(&staging, html)?)?;
+    let html = csp::run(html)?;
     fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
 }
 
@@ -370,10 +369,23 @@ fn test() -> Result<()> {
     );
     let dist = root().join("dist");
     step(
-        "native tests and end-to-end in Chromium",
+        "native tests",
         tools
             .command("cargo")
-            .args(["test", "--workspace", "--no-fail-fast"])
+            .args(["test", "--workspace", "--no-fail-fast"]),
+    );
+    step(
+        "end-to-end in Chromium",
+        tools
+            .command("cargo")
+            .args([
+                "test",
+                "-p",
+                "atp-e2e",
+                "--features",
+                "chromium",
+                "--no-fail-fast",
+            ])
             .env("ATP_DIST", &dist)
             .env("CHROMEDRIVER", &tools.chromedriver),
     );
@@ -425,16 +437,7 @@ fn screenshots() -> Result<()> {
     run_step(
         tools
             .command("cargo")
-            .args([
-                "test",
-                "-p",
-                "atp-explorer",
-                "--test",
-                "e2e",
-                "--",
-                "--ignored",
-                "screenshots",
-            ])
+            .args(["run", "-p", "atp-e2e", "--bin", "screenshots"])
             .env("ATP_DIST", &dist)
             .env("CHROMEDRIVER", &tools.chromedriver),
     )?;

@@ -2,68 +2,14 @@
 //! Nodes are found the way a screen reader finds them: `role=button` named `<entity type>: <label>`.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod support;
-
 use std::time::Duration;
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use support::Browser;
+use atp_e2e::graph::{click_node, nodes, wait_for_node, wait_for_node_count, SOURCE_ALERT};
+use atp_e2e::Browser;
 
-const SOURCE_ALERT: &str = "636341278149188342_1960231459";
-
-/// The graph's nodes: their accessible names, in document order.
-async fn nodes(browser: &Browser) -> Vec<String> {
-    let names = browser
-        .script(
-            "return Array.from(document.querySelectorAll('.graph-canvas g[role=button]'))
-                .map(g => g.getAttribute('aria-label'));",
-        )
-        .await;
-    serde_json::from_value(names).unwrap_or_default()
-}
-
-async fn wait_for_node(browser: &Browser, prefix: &str) -> String {
-    browser
-        .wait_until(&format!("a node named {prefix:?}…"), || async {
-            let names = nodes(browser).await;
-            (
-                names.iter().any(|n| n.starts_with(prefix)),
-                format!("{names:?}"),
-            )
-        })
-        .await;
-    nodes(browser)
-        .await
-        .into_iter()
-        .find(|n| n.starts_with(prefix))
-        .unwrap_or_default()
-}
-
-async fn wait_for_node_count(browser: &Browser, n: usize) {
-    browser
-        .wait_until(&format!("{n} nodes"), || async {
-            let names = nodes(browser).await;
-            (names.len() == n, format!("{names:?}"))
-        })
-        .await;
-}
-
-/// Clicks the node named exactly `name`.
-async fn click_node(browser: &Browser, name: &str) {
-    let css = format!(
-        ".graph-canvas g[role=button][aria-label={}]",
-        serde_json::to_string(name).expect("a CSS string")
-    );
-    let node = browser
-        .client
-        .wait()
-        .for_element(Locator::Css(&css))
-        .await
-        .unwrap_or_else(|e| panic!("no node {name:?}: {e}"));
-    node.click().await.expect("click the node");
-}
 
 /// Every node's name and place, once the layout has come to rest (the canvas is not busy).
 async fn settled_drawing(browser: &Browser) -> Vec<(String, String)> {
@@ -591,39 +537,4 @@ async fn a_large_expansion_adds_the_first_page_then_more() {
     browser.client.back().await.expect("Back");
     wait_for_node_count(&browser, 51).await;
     browser.close().await;
-}
-
-/// Pictures of the graph view for people to look at (`cargo xtask screenshots` style).
-#[tokio::test]
-#[ignore = "makes pictures, asserts nothing new"]
-async fn graph_screenshots() {
-    let browser = Browser::open(&format!("/?profile=wdatp&q=/alerts/{SOURCE_ALERT}")).await;
-    browser.wait_for_cards(1).await;
-    browser.click_button("Add to graph").await;
-    let alert = wait_for_node(&browser, "Alert: ").await;
-    click_node(&browser, &alert).await;
-    browser.click_button("Expand all").await;
-    browser
-        .wait_until("the expansions", || async {
-            let n = nodes(&browser).await.len();
-            (n >= 5, n.to_string())
-        })
-        .await;
-    let machine = wait_for_node(&browser, "Machine: ").await;
-    click_node(&browser, &machine).await;
-    browser.click_button("Expand Alerts").await;
-    wait_for_node_count(&browser, nodes(&browser).await.len().max(40)).await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    browser
-        .script("document.querySelector('.graph-toolbar').scrollIntoView(); return true;")
-        .await;
-    browser.screenshot("graph-investigation").await;
-    browser.close().await;
-    let big = Browser::open("/?graph-synthetic=1000").await;
-    wait_for_node_count(&big, 1000).await;
-    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-    big.script("document.querySelector('.graph-toolbar').scrollIntoView(); return true;")
-        .await;
-    big.screenshot("graph-synthetic-1000").await;
-    big.close().await;
 }

@@ -2,11 +2,9 @@
 //! in headless Chromium. Authorization code + PKCE, the bearer token checked by the server, faults.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod support;
-
 use atp_core::link::{live_settings_href, LiveSettings};
 use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant, StaticServer};
-use support::{Browser, LOAD_MORE};
+use atp_e2e::{Browser, LOAD_MORE};
 
 /// The app (cross-origin from the tenant, as in production) and a tenant that trusts it.
 struct Setup {
@@ -18,7 +16,7 @@ struct Setup {
 /// Opens the app pre-configured (by its address, as a shared link would) for the live API behind the
 /// mock tenant, on `query` (a Defender request path).
 async fn setup(query: &str) -> Setup {
-    let app = StaticServer::start(support::dist(), "127.0.0.1:0".parse().expect("loopback"))
+    let app = StaticServer::start(atp_e2e::dist(), "127.0.0.1:0".parse().expect("loopback"))
         .expect("serve dist/");
     let tenant = MockTenant::start(MockConfig {
         auto_approve: true,

@@ -3,10 +3,8 @@
 //! `cargo xtask test` builds `dist/` first and sets `ATP_DIST` and `CHROMEDRIVER`.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod support;
-
 use fantoccini::key::Key;
-use support::{Browser, LOAD_MORE};
+use atp_e2e::{Browser, LOAD_MORE};
 
 const SOURCE_EXAMPLE: &str = "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine";
 
@@ -292,27 +290,6 @@ async fn an_invalid_id_is_explained_and_nothing_is_sent() {
     browser.close().await;
 }
 
-/// Screenshots of the main views for people to look at: `cargo xtask screenshots`.
-#[tokio::test]
-#[ignore = "makes pictures, asserts nothing new; run by cargo xtask screenshots"]
-async fn screenshots() {
-    let browser = Browser::open("/").await;
-    browser.wait_for_cards(20).await;
-    browser.screenshot("alerts-cards").await;
-    browser.click_button("JSON").await;
-    browser.screenshot("alerts-json").await;
-    browser.click_button("Response").await;
-    browser.screenshot("alerts-response").await;
-    browser.click_link("A machine").await;
-    browser.wait_for_cards(1).await;
-    browser.screenshot("machine-card").await;
-    browser.close().await;
-    let hostile = Browser::open("/?dataset=hostile").await;
-    hostile.wait_for_cards(20).await;
-    hostile.screenshot("hostile-cards").await;
-    hostile.close().await;
-}
-
 #[tokio::test]
 async fn api_errors_say_what_happened_and_what_to_do() {
     let missing = "0000000000000000000000000000000000000000";
@@ -364,7 +341,7 @@ async fn deep_links_work_under_a_sub_path_of_a_plain_static_host() {
         "<!doctype html><title>Another page of the site</title>",
     )
     .expect("site index");
-    for entry in std::fs::read_dir(support::dist())
+    for entry in std::fs::read_dir(atp_e2e::dist())
         .expect("read dist/")
         .flatten()
     {

@@ -7,12 +7,10 @@
 //!   message, what was typed kept, the rest of the state intact, and no panic (whose alert would show).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod support;
-
 use atp_core::snippet::{snippet, Language};
 use atp_core::{Profile, Region};
 use fantoccini::Locator;
-use support::Browser;
+use atp_e2e::Browser;
 
 /// What the panic hook's alert says (src/panic.rs).
 const STOPPED: &str = "ATP Explorer stopped because of an internal error.";

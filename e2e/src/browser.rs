@@ -1,9 +1,8 @@
 //! The browser harness of the end-to-end tests: the app on loopback, Chromium through chromedriver, and
 //! locators that find controls by their visible label, the way people and screen readers do.
-#![allow(dead_code)]
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -44,10 +43,17 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// The workspace root: this crate lives in its `e2e/` folder.
+fn workspace() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir.parent().unwrap_or(crate_dir).to_path_buf()
+}
+
+/// The release build the suites serve: `ATP_DIST`, else the workspace's `dist/`.
 pub fn dist() -> PathBuf {
     let dir = std::env::var_os("ATP_DIST")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+        .unwrap_or_else(|| workspace().join("dist"));
     assert!(
         dir.join("index.html").is_file(),
         "no release build at {}: run `cargo xtask test`, which builds dist/ before the end-to-end tests",
@@ -428,7 +434,7 @@ impl Browser {
 
     /// Saves a PNG of the window under `target/screenshots/`.
     pub async fn screenshot(&self, name: &str) {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        let dir = workspace().join("target/screenshots");
         std::fs::create_dir_all(&dir).expect("create target/screenshots");
         let png = self.client.screenshot().await.expect("a screenshot");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
