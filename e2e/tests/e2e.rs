@@ -3,8 +3,8 @@
 //! `cargo xtask test` builds `dist/` first and sets `ATP_DIST` and `CHROMEDRIVER`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use fantoccini::key::Key;
 use atp_e2e::{Browser, LOAD_MORE};
+use fantoccini::key::Key;
 
 const SOURCE_EXAMPLE: &str = "https://graph.microsoft.com/testwdatp/alerts?$top=20&$expand=machine";
 

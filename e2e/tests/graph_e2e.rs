@@ -4,12 +4,11 @@
 
 use std::time::Duration;
 
+use atp_e2e::graph::{click_node, nodes, wait_for_node, wait_for_node_count, SOURCE_ALERT};
+use atp_e2e::Browser;
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::Locator;
-use atp_e2e::graph::{click_node, nodes, wait_for_node, wait_for_node_count, SOURCE_ALERT};
-use atp_e2e::Browser;
-
 
 /// Every node's name and place, once the layout has come to rest (the canvas is not busy).
 async fn settled_drawing(browser: &Browser) -> Vec<(String, String)> {

@@ -9,8 +9,8 @@
 
 use atp_core::snippet::{snippet, Language};
 use atp_core::{Profile, Region};
-use fantoccini::Locator;
 use atp_e2e::Browser;
+use fantoccini::Locator;
 
 /// What the panic hook's alert says (src/panic.rs).
 const STOPPED: &str = "ATP Explorer stopped because of an internal error.";

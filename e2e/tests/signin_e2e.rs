@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use atp_core::link::{live_settings_href, LiveSettings};
-use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant, StaticServer};
 use atp_e2e::{Browser, LOAD_MORE};
+use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant, StaticServer};
 
 /// The app (cross-origin from the tenant, as in production) and a tenant that trusts it.
 struct Setup {
