@@ -1,0 +1,299 @@
+//! Pins the demo tenant byte for byte: every generated dataset and the engine's answers to a sweep of
+//! requests hash to the values the generator and engine gave before they were split into rooms (issue 16).
+//! A change here is a behaviour change of the demo tenant; if it is meant, print the new digests with
+//! `cargo test -p atp-core --test demo_dataset -- --nocapture` and update them together with the reason.
+
+use atp_core::demo::{DemoConfig, DemoTenant, Variant};
+use atp_core::{Api, ParamKind, Profile, Query, QueryOption, Region, ROUTES};
+use chrono::{TimeZone, Utc};
+use serde::Serialize;
+
+/// FNV-1a, 64 bits: written here so the digest does not depend on std's hasher, which may change
+/// between Rust versions.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so ("ab", "c") and ("a", "bc") differ.
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    fn json<T: Serialize>(&mut self, value: &T) {
+        let text = serde_json::to_string(value).unwrap_or_else(|e| panic!("serialises: {e}"));
+        self.str(&text);
+    }
+}
+
+fn config(variant: Variant, scale: usize) -> DemoConfig {
+    DemoConfig {
+        scale,
+        variant,
+        ..DemoConfig::new(Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap())
+    }
+}
+
+/// Everything the dataset exposes, collection by collection.
+fn dataset_digest(t: &DemoTenant) -> u64 {
+    let d = &t.dataset;
+    let mut h = Fnv::new();
+    h.str(&format!("{:?} {:?}", d.now, d.variant));
+    h.json(&d.alerts);
+    h.json(&d.machines);
+    h.json(&d.users);
+    h.json(&d.files);
+    h.json(&d.ips);
+    h.json(&d.domains);
+    h.json(&d.actors);
+    h.0
+}
+
+fn url(profile: Profile, key: &str, params: &[String], options: &[(QueryOption, &str)]) -> String {
+    let Some(route) = profile.api().route(key) else {
+        return format!("/no-such-route/{key}");
+    };
+    let mut q = Query::new(profile, route);
+    for (p, v) in route.params.iter().zip(params) {
+        q.set_param(p.name, v);
+    }
+    for (o, v) in options {
+        q.set_option(*o, v);
+    }
+    q.url()
+}
+
+fn hash_response(h: &mut Fnv, t: &DemoTenant, method: &str, link: &str, profile: Profile) {
+    let r = t.respond(method, link, profile);
+    h.str(link);
+    h.str(&r.status.to_string());
+    for (name, value) in &r.headers {
+        h.str(name);
+        h.str(value);
+    }
+    h.str(&r.body);
+}
+
+fn first_value(t: &DemoTenant, link: &str, key: &str) -> String {
+    let r = t.respond("GET", link, Profile::Defender(Region::Global));
+    let body: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+    let item = body.get("value").and_then(|v| v.get(0)).unwrap_or(&body);
+    item.get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or("missing")
+        .to_string()
+}
+
+/// The parameters of every route, taken from one alert's neighbourhood.
+fn params_of(t: &DemoTenant, alert: usize) -> Vec<(ParamKind, String)> {
+    let a = &t.dataset.alerts[alert];
+    let id = a.id.clone();
+    let machine = a
+        .machine_id
+        .as_deref()
+        .and_then(|m| t.dataset.machine(m))
+        .cloned()
+        .unwrap_or_default();
+    let actor = first_value(t, &format!("/alerts/{id}/actor"), "id");
+    vec![
+        (ParamKind::AlertId, id.clone()),
+        (ParamKind::ActorId, actor),
+        (ParamKind::MachineId, machine.id.clone()),
+        (
+            ParamKind::UserKey,
+            first_value(t, &format!("/alerts/{id}/user"), "id"),
+        ),
+        (
+            ParamKind::Domain,
+            first_value(t, &format!("/alerts/{id}/domains"), "host"),
+        ),
+        (
+            ParamKind::Ip,
+            first_value(t, &format!("/alerts/{id}/ips"), "id"),
+        ),
+        (
+            ParamKind::FileHash,
+            first_value(t, &format!("/alerts/{id}/files"), "sha1"),
+        ),
+        (
+            ParamKind::MachineKey,
+            machine.computer_dns_name.clone().unwrap_or_default(),
+        ),
+        (
+            ParamKind::Timestamp,
+            machine.last_seen.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        // The machine's own address, for routes that find a machine by IP and time.
+        (ParamKind::Ip, machine.last_ip_address.unwrap_or_default()),
+    ]
+}
+
+fn profile_of(api: Api) -> Profile {
+    match api {
+        Api::Wdatp => Profile::Wdatp,
+        Api::Defender => Profile::Defender(Region::Eu),
+    }
+}
+
+/// Every route of both profiles around sampled alerts, whole collections with every expansion, OData
+/// options and errors: the engine's answers, and through them the dataset's hidden links (evidence,
+/// logon users, statistics).
+fn engine_digest(t: &DemoTenant, samples: usize) -> u64 {
+    let mut h = Fnv::new();
+    let n = t.dataset.alerts.len();
+    let step = (n / samples.max(1)).max(1);
+    for alert in (0..n).step_by(step) {
+        let params = params_of(t, alert);
+        for route in ROUTES {
+            let profile = profile_of(route.api);
+            let kinds: Vec<ParamKind> = route.params.iter().map(|p| p.kind).collect();
+            let values: Vec<String> = kinds
+                .iter()
+                .map(|k| {
+                    let pick = if *k == ParamKind::Ip && kinds.len() > 1 {
+                        params.iter().rev().find(|(p, _)| p == k)
+                    } else {
+                        params.iter().find(|(p, _)| p == k)
+                    };
+                    pick.map(|(_, v)| v.clone()).unwrap_or_default()
+                })
+                .collect();
+            hash_response(
+                &mut h,
+                t,
+                "GET",
+                &url(profile, route.key, &values, &[]),
+                profile,
+            );
+        }
+    }
+    let whole = [
+        ("alerts.list", "evidence,machine"),
+        ("machines.list", "logonusers"),
+    ];
+    for profile in [Profile::Wdatp, Profile::Defender(Region::Global)] {
+        for (key, expand) in whole {
+            let options = [(QueryOption::Top, "10000"), (QueryOption::Expand, expand)];
+            hash_response(&mut h, t, "GET", &url(profile, key, &[], &options), profile);
+        }
+        for actor in &t.dataset.actors {
+            let link = url(profile, "actor.alerts", &[actor.id.clone()], &[]);
+            hash_response(&mut h, t, "GET", &link, profile);
+        }
+        let queries: &[(&str, &[(QueryOption, &str)])] = &[
+            (
+                "alerts.list",
+                &[
+                    (
+                        QueryOption::Filter,
+                        "severity eq 'High' and status ne 'Resolved'",
+                    ),
+                    (QueryOption::OrderBy, "alertCreationTime desc"),
+                    (QueryOption::Top, "7"),
+                    (QueryOption::Skip, "3"),
+                    (QueryOption::Count, "true"),
+                ],
+            ),
+            (
+                "alerts.list",
+                &[
+                    (QueryOption::OrderBy, "severity desc, title"),
+                    (QueryOption::Select, "id,title,severity"),
+                    (QueryOption::Top, "50"),
+                ],
+            ),
+            ("alerts.list", &[(QueryOption::Skip, "1190")]),
+            (
+                "machines.list",
+                &[
+                    (QueryOption::Filter, "healthStatus eq 'Active'"),
+                    (QueryOption::OrderBy, "lastSeen desc"),
+                    (QueryOption::Count, "true"),
+                ],
+            ),
+            ("alerts.list", &[(QueryOption::Top, "many")]),
+            ("alerts.list", &[(QueryOption::Filter, "severity eq")]),
+            ("alerts.list", &[(QueryOption::OrderBy, "nope")]),
+            ("alerts.list", &[(QueryOption::Select, "id,nope")]),
+            (
+                "machines.list",
+                &[(QueryOption::Select, "ID,computerdnsname")],
+            ),
+        ];
+        for (key, options) in queries {
+            hash_response(&mut h, t, "GET", &url(profile, key, &[], options), profile);
+        }
+        for link in [
+            "/alerts/nope",
+            "/files/xyz",
+            "/ips/999.1.1.1",
+            "/nowhere",
+            "",
+            "https://example.invalid/api/alerts",
+        ] {
+            hash_response(&mut h, t, "GET", link, profile);
+        }
+        hash_response(&mut h, t, "POST", "/alerts", profile);
+    }
+    h.0
+}
+
+/// (variant, scale, dataset digest, engine digest) as the code before the split gave them.
+const PINNED: &[(Variant, usize, u64, u64)] = &[
+    (Variant::Normal, 1, 0x53355d5635f16591, 0xd10216f2b25c4dfb),
+    (Variant::Normal, 10, 0xaf9078ca7bbd4b7f, 0x4d6cb8c937a81bbc),
+    (Variant::Normal, 50, 0xeeff9721619649b8, 0xa06f8cffaaf091e9),
+    (
+        Variant::Normal,
+        1200,
+        0x9d40e5f7d97522c2,
+        0xc3c6c337b2fa3945,
+    ),
+    (
+        Variant::Normal,
+        6000,
+        0xa28932ab0db714a6,
+        0xe464c4137b9cb9ba,
+    ),
+    (Variant::Hostile, 10, 0x08f742c4cb9d2a90, 0xd6088626f4a963d7),
+    (
+        Variant::Hostile,
+        1200,
+        0xf2257f1fd7e9e73a,
+        0xfbbdff09a51fe50f,
+    ),
+];
+
+#[test]
+fn every_dataset_and_answer_is_unchanged() {
+    let mut wrong = Vec::new();
+    for &(variant, scale, data, engine) in PINNED {
+        let t = DemoTenant::generate(&config(variant, scale));
+        let got = (dataset_digest(&t), engine_digest(&t, 40));
+        println!(
+            "    (Variant::{variant:?}, {scale}, {:#018x}, {:#018x}),",
+            got.0, got.1
+        );
+        if got != (data, engine) {
+            wrong.push(format!("{variant:?} at scale {scale}: {got:#x?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "the demo tenant changed: {wrong:?}");
+}
+
+#[test]
+fn the_same_config_gives_the_same_digests() {
+    let c = config(Variant::Normal, 300);
+    let (a, b) = (DemoTenant::generate(&c), DemoTenant::generate(&c));
+    assert_eq!(dataset_digest(&a), dataset_digest(&b));
+    assert_eq!(engine_digest(&a, 10), engine_digest(&b, 10));
+}
