@@ -2,8 +2,8 @@
 //! localStorage (never a token); the same keys in the page's address pre-configure a shared link.
 
 use atp_core::auth::{check_secure_url, AuthSettings, SettingProblem};
+use atp_core::link::AppAddress;
 use leptos::prelude::*;
-use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
 
 use crate::address;
@@ -71,9 +71,7 @@ impl Settings {
 /// Applies `api`, `base`, `authority`, `tenant`, `client_id`, `redirect_uri`, `scopes` from the address.
 fn apply_address(settings: &mut Settings, search: &str) -> bool {
     let mut changed = false;
-    for pair in search.trim_start_matches('?').split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode_str(value).decode_utf8_lossy().into_owned();
+    for (name, value) in AppAddress::parse(search).pairs() {
         let slot = match name {
             "api" => {
                 settings.live = value == "live";

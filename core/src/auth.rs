@@ -13,8 +13,9 @@ use oauth2::{
     AuthUrl, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
 };
-use percent_encoding::percent_decode_str;
 use serde::{Deserialize, Serialize};
+
+use crate::link::AppAddress;
 
 /// Hosts of Entra ID's national clouds: their discovery document lives under the tenant.
 const ENTRA_HOSTS: &[&str] = &[
@@ -337,16 +338,12 @@ pub enum Callback {
 
 /// Reads a callback from the address's fragment or query (`#code=…&state=…`), if it is one.
 pub fn read_callback(fragment_or_query: &str) -> Option<Callback> {
-    let text = fragment_or_query.trim_start_matches(['#', '?']);
     let mut code = None;
     let mut state = None;
     let mut error = None;
     let mut description = String::new();
-    for pair in text.split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode_str(&value.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned();
+    for (name, value) in AppAddress::parse(fragment_or_query).pairs() {
+        let value = value.to_string();
         match name {
             "code" => code = Some(value),
             "state" => state = Some(value),

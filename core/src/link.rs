@@ -4,7 +4,7 @@
 //! never in its path: a static host answers the page's directory with `index.html` at any sub-path, with
 //! no rewrite rules and no 404 page, and a relative `?…` link works wherever the app is deployed.
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
 use crate::catalogue::{Profile, Region};
 use crate::query::{Query, UrlError, OPTION_VALUE};
@@ -83,18 +83,175 @@ pub fn profile_from_key(key: &str) -> Option<Profile> {
     }
 }
 
+/// The page's address as its keys and values, in order: the one reading and the one writing of it.
+///
+/// Reading is `application/x-www-form-urlencoded`, as browsers write forms and `URLSearchParams` reads
+/// them: `+` is a space, `%XX` a byte, invalid UTF-8 becomes U+FFFD. Writing escapes only what would
+/// change that reading (`%`, `&`, `+`, `#`, `=` in names, spaces, controls, non-ASCII and a few others),
+/// so a shared link stays legible (`q=/alerts?$top=20%26$expand=machine`) and reads back as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppAddress {
+    pairs: Vec<(String, String)>,
+}
+
+/// A hostile or mistyped address can be huge; nothing useful is longer than this.
+const MAX_ADDRESS: usize = 16 * 1024;
+
+/// Characters escaped in a key: a value's, and `=`.
+const KEY: &percent_encoding::AsciiSet = &OPTION_VALUE.add(b'=');
+
+impl AppAddress {
+    /// Reads `location.search` (or a fragment: one leading `?` or `#` is skipped); never fails.
+    pub fn parse(search: &str) -> AppAddress {
+        let mut end = search.len().min(MAX_ADDRESS);
+        while !search.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = &search[..end];
+        let text = text
+            .strip_prefix('?')
+            .or_else(|| text.strip_prefix('#'))
+            .unwrap_or(text);
+        AppAddress {
+            pairs: form_urlencoded::parse(text.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        }
+    }
+
+    /// The address as a relative link: `?key=value&…`, or `?` when it holds nothing (the bare page).
+    pub fn write(&self) -> String {
+        let mut out = String::from("?");
+        for (i, (key, value)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.extend(utf8_percent_encode(key, KEY));
+            out.push('=');
+            out.extend(utf8_percent_encode(value, OPTION_VALUE));
+        }
+        out
+    }
+
+    /// The value of `key`; the last one when the address repeats it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets `key` to `value`, where it stood if it was there (any repeats go), else at the end.
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        let value = value.into();
+        match self.pairs.iter().position(|(k, _)| k == key) {
+            Some(at) => {
+                self.pairs[at].1 = value;
+                let mut seen = 0;
+                self.pairs.retain(|(k, _)| {
+                    seen += usize::from(k == key);
+                    k != key || seen == 1
+                });
+            }
+            None => self.pairs.push((key.to_string(), value)),
+        }
+    }
+
+    /// Removes every `key`.
+    pub fn remove(&mut self, key: &str) {
+        self.pairs.retain(|(k, _)| k != key);
+    }
+
+    /// The keys and values, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// An address of these keys and values, in this order.
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> AppAddress {
+        AppAddress {
+            pairs: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// The address that shows `query`, keeping the dataset.
+    pub fn for_query(query: &Query, dataset: DemoData) -> AppAddress {
+        let mut address = AppAddress::default();
+        address.set("profile", profile_key(query.profile));
+        address.set("q", query.path());
+        if let Some(key) = dataset.key() {
+            address.set("dataset", key);
+        }
+        address
+    }
+
+    /// The profile the address names (`profile=`), the original one when it names none it knows.
+    pub fn profile(&self) -> Profile {
+        self.get("profile")
+            .and_then(profile_from_key)
+            .unwrap_or(Profile::Wdatp)
+    }
+
+    /// The investigation graph the address carries, if any.
+    pub fn graph(&self) -> Option<GraphLink> {
+        let recipe = self.get("g").filter(|r| !r.is_empty())?;
+        Some(GraphLink {
+            profile: self
+                .get("gprofile")
+                .and_then(profile_from_key)
+                .unwrap_or_else(|| self.profile()),
+            recipe: recipe.to_string(),
+        })
+    }
+
+    /// Replaces the graph the address carries with `graph` (none, for `None` or an empty recipe).
+    pub fn set_graph(&mut self, graph: Option<&GraphLink>) {
+        for key in ["g", "gprofile", "graph-synthetic"] {
+            self.remove(key);
+        }
+        let Some(graph) = graph.filter(|g| !g.recipe.is_empty()) else {
+            return;
+        };
+        self.set("g", graph.recipe.as_str());
+        if graph.profile != self.profile() {
+            self.set("gprofile", profile_key(graph.profile));
+        }
+    }
+
+    /// What the address says, typed.
+    pub fn location(&self) -> AppLocation {
+        let dataset = match self.get("dataset") {
+            Some("hostile") => DemoData::Hostile,
+            Some("large") => DemoData::Large,
+            _ => DemoData::Normal,
+        };
+        let profile = self.profile();
+        AppLocation {
+            query: self.get("q").map(|text| {
+                Query::parse(text, profile).map_err(|error| LinkProblem {
+                    text: text.to_string(),
+                    error,
+                })
+            }),
+            dataset,
+            graph: self.graph(),
+            graph_synthetic: self
+                .get("graph-synthetic")
+                .and_then(|n| n.parse::<usize>().ok())
+                .map(|n| n.min(MAX_SYNTHETIC_NODES)),
+        }
+    }
+}
+
 /// The relative link (`?profile=…&q=…`) that shows `query`, keeping the dataset.
 pub fn app_href(query: &Query, dataset: DemoData) -> String {
-    let mut href = format!(
-        "?profile={}&q={}",
-        profile_key(query.profile),
-        utf8_percent_encode(&query.path(), OPTION_VALUE)
-    );
-    if let Some(key) = dataset.key() {
-        href.push_str("&dataset=");
-        href.push_str(key);
-    }
-    href
+    AppAddress::for_query(query, dataset).write()
 }
 
 /// [`app_href`], carrying the investigation graph too (nothing is added for an empty recipe).
@@ -105,77 +262,17 @@ pub fn app_href_with_graph(query: &Query, dataset: DemoData, graph: Option<&Grap
 /// An app address with `graph` added, unless it already names a graph: following a pivot or running a
 /// query keeps the investigation.
 pub fn with_graph(href: &str, graph: Option<&GraphLink>) -> String {
-    let mut out = href.to_string();
-    let Some(graph) = graph.filter(|g| !g.recipe.is_empty()) else {
-        return out;
-    };
-    if read_app_location(href).graph.is_some() {
-        return out;
+    let mut address = AppAddress::parse(href);
+    if address.graph().is_some() || graph.is_none_or(|g| g.recipe.is_empty()) {
+        return href.to_string();
     }
-    let profile = href
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("profile="))
-        .and_then(profile_from_key)
-        .unwrap_or(Profile::Wdatp);
-    out.push_str(if !out.contains('?') {
-        "?g="
-    } else if out.ends_with('?') || out.ends_with('&') {
-        "g="
-    } else {
-        "&g="
-    });
-    out.extend(utf8_percent_encode(&graph.recipe, OPTION_VALUE));
-    if graph.profile != profile {
-        out.push_str("&gprofile=");
-        out.push_str(&profile_key(graph.profile));
-    }
-    out
+    address.set_graph(graph);
+    address.write()
 }
 
 /// Reads the page's `location.search`; never fails, and keeps an unreadable query's text.
 pub fn read_app_location(search: &str) -> AppLocation {
-    let mut profile = Profile::Wdatp;
-    let mut q = None;
-    let mut dataset = DemoData::Normal;
-    let mut recipe = None;
-    let mut graph_profile = None;
-    let mut graph_synthetic = None;
-    // A hostile or mistyped address can be huge; nothing useful is that long.
-    let mut end = search.len().min(16 * 1024);
-    while !search.is_char_boundary(end) {
-        end -= 1;
-    }
-    let search = &search[..end];
-    for pair in search.trim_start_matches('?').split('&') {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode_str(value).decode_utf8_lossy().into_owned();
-        match name {
-            "profile" => profile = profile_from_key(&value).unwrap_or(profile),
-            "q" => q = Some(value),
-            "dataset" if value == "hostile" => dataset = DemoData::Hostile,
-            "dataset" if value == "large" => dataset = DemoData::Large,
-            "g" => recipe = Some(value),
-            "gprofile" => graph_profile = profile_from_key(&value),
-            "graph-synthetic" => {
-                graph_synthetic = value
-                    .parse::<usize>()
-                    .ok()
-                    .map(|n| n.min(MAX_SYNTHETIC_NODES))
-            }
-            _ => {}
-        }
-    }
-    AppLocation {
-        graph: recipe.filter(|r| !r.is_empty()).map(|recipe| GraphLink {
-            profile: graph_profile.unwrap_or(profile),
-            recipe,
-        }),
-        graph_synthetic,
-        query: q
-            .map(|text| Query::parse(&text, profile).map_err(|error| LinkProblem { text, error })),
-        dataset,
-    }
+    AppAddress::parse(search).location()
 }
 
 /// Everything a shared link can pre-configure for the live API (the app's Settings keys).
@@ -192,7 +289,7 @@ pub struct LiveSettings<'a> {
 /// The address query (`?api=live&authority=…`) that opens the app configured for the live API; empty
 /// settings are left out.
 pub fn live_settings_href(settings: &LiveSettings) -> String {
-    let mut href = "?api=live".to_string();
+    let mut address = AppAddress::from_pairs([("api", "live")]);
     for (key, value) in [
         ("authority", settings.authority),
         ("tenant", settings.tenant),
@@ -201,13 +298,10 @@ pub fn live_settings_href(settings: &LiveSettings) -> String {
         ("scopes", settings.scopes),
     ] {
         if !value.is_empty() {
-            href.push_str(&format!(
-                "&{key}={}",
-                utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-            ));
+            address.set(key, value);
         }
     }
-    href
+    address.write()
 }
 
 #[cfg(test)]
@@ -246,7 +340,7 @@ mod tests {
         });
         assert_eq!(
             href,
-            "?api=live&authority=http%3A%2F%2F127%2E0%2E0%2E1%3A9%2Ft%2Fv2%2E0&client_id=c%2D1&scopes=api%3A%2F%2Fx%2F%2Edefault%20offline%5Faccess"
+            "?api=live&authority=http://127.0.0.1:9/t/v2.0&client_id=c-1&scopes=api://x/.default%20offline_access"
         );
     }
 

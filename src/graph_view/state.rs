@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use atp_core::graph::{results_of, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step};
-use atp_core::link::{with_graph, AppLocation, DemoData, GraphLink};
+use atp_core::link::{with_graph, AppAddress, AppLocation, DemoData, GraphLink};
 use atp_core::{Api, Entity, Profile, Query, Region, Route};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -323,20 +323,9 @@ impl GraphState {
 
     /// Records the graph in the address: a new history entry, so Back undoes the change.
     fn record(&self) {
-        let search = address::search();
-        let rest: Vec<&str> = search
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|pair| {
-                !pair.is_empty()
-                    && !matches!(
-                        pair.split_once('=').map_or(*pair, |p| p.0),
-                        "g" | "gprofile" | "graph-synthetic"
-                    )
-            })
-            .collect();
-        let href = with_graph(&format!("?{}", rest.join("&")), self.link().as_ref());
-        address::push(&href);
+        let mut address = AppAddress::parse(&address::search());
+        address.set_graph(self.link().as_ref());
+        address::push(&address.write());
     }
 
     /// Adds entities of one type as starts of the investigation (a card, or a whole result).
