@@ -186,7 +186,12 @@ fn engine_digest(t: &DemoTenant, samples: usize) -> u64 {
             hash_response(&mut h, t, "GET", &url(profile, key, &[], &options), profile);
         }
         for actor in &t.dataset.actors {
-            let link = url(profile, "actor.alerts", &[actor.id.clone()], &[]);
+            let link = url(
+                profile,
+                "actor.alerts",
+                std::slice::from_ref(&actor.id),
+                &[],
+            );
             hash_response(&mut h, t, "GET", &link, profile);
         }
         let queries: &[(&str, &[(QueryOption, &str)])] = &[
