@@ -3,77 +3,27 @@
 //! The graph itself (merge, layout, recipe, exports) is `atp_core::graph`; this file wires it to the page.
 //! Everything from the API is rendered as text nodes or attribute values; nothing goes through inner HTML.
 
+mod add_to_graph;
+mod side_panel;
 mod state;
+mod timeline;
+mod toolbar;
 
-use atp_core::body::RawItem;
 use atp_core::catalogue::relations;
-use atp_core::graph::{identify, NodeKey, SvgOptions};
-use atp_core::{Entity, Profile};
+use atp_core::graph::NodeKey;
+use atp_core::Entity;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::cards::{CardKind, EntityCard};
-use crate::time::minutes;
+pub use add_to_graph::{AddToGraph, CardSource};
+use side_panel::NodeDetails;
 pub use state::{provide_graph, use_graph, GraphState};
-
-/// What a card is about, so its "Add to graph" button can add it (provided by [`EntityCard`]).
-#[derive(Clone, Debug)]
-pub struct CardSource {
-    pub entity: Entity,
-    pub item: RawItem,
-    pub profile: Profile,
-}
+use timeline::AlertTimeline;
+use toolbar::Toolbar;
 
 /// Up to this many edges, each is drawn with its label and a tooltip; beyond, all are one path (thousands
 /// of elements would make the first paint slow), and the side panel names a node's relations.
 const EDGE_LABELS_UP_TO: usize = 150;
-/// Timeline rows shown at most.
-const TIMELINE_ROWS: usize = 300;
-
-/// The "Add to graph" button of a card: starts the investigation (again) at this entity.
-#[component]
-pub fn AddToGraph(
-    /// The card's entity type.
-    entity: Entity,
-    /// The entity as the API sent it.
-    item: RawItem,
-    /// Whose routes the graph's expansions will use.
-    profile: Profile,
-) -> impl IntoView {
-    let state = use_graph();
-    // Identified when first needed: a long list of cards builds many buttons before any graph exists.
-    let key = std::sync::Arc::new(std::sync::OnceLock::new());
-    let in_graph = {
-        let item = item.clone();
-        move || {
-            !state.track(|g| g.is_empty())
-                && key
-                    .get_or_init(|| {
-                        item.value()
-                            .ok()
-                            .and_then(|v| identify(entity, &v))
-                            .map(|f| f.key)
-                    })
-                    .as_ref()
-                    .is_some_and(|key| state.track(|g| g.node(key).is_some_and(|n| n.start)))
-        }
-    };
-    let add = move |_| match item.value() {
-        Ok(value) => state.add_starts(entity, std::slice::from_ref(&value), profile),
-        Err(reason) => state.status.set(Some(format!(
-            "This entity cannot go into the graph: {}.",
-            reason.message
-        ))),
-    };
-    let disabled = in_graph.clone();
-    view! {
-        <button type="button" class="add-to-graph" disabled=disabled on:click=add>
-            {move || if in_graph() { "In the graph" } else { "Add to graph" }}
-        </button>
-    }
-    .into_any()
-}
-
 /// The Graph tab's content.
 #[component]
 pub fn GraphPanel() -> impl IntoView {
@@ -138,82 +88,6 @@ const LABELS_WAIT_ABOVE: usize = 200;
 /// How far Shift + an arrow key moves a node, in graph units.
 const NODE_STEP: f32 = 20.0;
 
-#[component]
-fn Toolbar() -> impl IntoView {
-    let state = use_graph();
-    let counts = move || {
-        state.track(|g| {
-            let mut counts = [0usize; 7];
-            for n in g.nodes() {
-                if let Some(i) = Entity::ALL.iter().position(|e| *e == n.key.entity()) {
-                    counts[i] += 1;
-                }
-            }
-            counts
-        })
-    };
-    let filters = Entity::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, &entity)| {
-            let id = format!("graph-show-{}", entity.key());
-            view! {
-                <span class="graph-filter" class:hidden=move || counts()[i] == 0>
-                    <input
-                        type="checkbox"
-                        id=id.clone()
-                        prop:checked=move || state.filter.with(|f| f.contains(entity))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            state.filter.update(|f| *f = f.with(entity, on));
-                        }
-                    />
-                    <label for=id class=format!("legend {}", entity.key())>
-                        {entity.singular()} " (" {move || counts()[i]} ")"
-                    </label>
-                </span>
-            }
-        })
-        .collect_view();
-    let fit = move |_| {
-        state.auto_fit.set(true);
-        if let Some((w, h)) = state.canvas_size() {
-            state.fit(w, h);
-        }
-    };
-    let export_json = move |_| {
-        let text = state.with(|g| serde_json::to_string_pretty(&g.to_json()).unwrap_or_default());
-        download(state, "atp-graph.json", "application/json", &text);
-    };
-    let export_svg = move |_| {
-        let options = SvgOptions {
-            filter: state.filter.get_untracked(),
-            ..SvgOptions::default()
-        };
-        let text = state.with(|g| g.to_svg(&options));
-        download(state, "atp-graph.svg", "image/svg+xml", &text);
-    };
-    view! {
-        <div class="graph-toolbar">
-            <fieldset class="graph-filters">
-                <legend>"Show"</legend>
-                {filters}
-            </fieldset>
-            <div class="graph-buttons" role="group" aria-label="Graph view">
-                <button type="button" on:click=fit>"Fit to view"</button>
-                <button type="button" aria-label="Zoom in" on:click=move |_| zoom_centre(state, 1.25)>"+"</button>
-                <button type="button" aria-label="Zoom out" on:click=move |_| zoom_centre(state, 0.8)>"−"</button>
-                <button type="button" on:click=export_json>"Export JSON"</button>
-                <button type="button" on:click=export_svg>"Export SVG"</button>
-                <button type="button" on:click=move |_| state.clear()>"Clear graph"</button>
-            </div>
-            <p class="hint" id="graph-keys">
-                "Tab moves through the nodes; Enter expands one, Space selects it, Delete removes it, Shift + arrow keys move it (or drag it); arrow keys pan (or drag the background), + and − zoom, 0 fits."
-            </p>
-        </div>
-    }
-}
-
 /// Zooms by `factor` about the screen point (`px`, `py`).
 fn zoom_at(state: GraphState, factor: f32, px: f32, py: f32) {
     state.auto_fit.set(false);
@@ -226,6 +100,15 @@ fn zoom_at(state: GraphState, factor: f32, px: f32, py: f32) {
     });
 }
 
+/// Fits the graph to the view, and keeps it fitted (as the layout moves and the canvas resizes).
+fn fit_to_view(state: GraphState) {
+    state.auto_fit.set(true);
+    if let Some((w, h)) = state.canvas_size() {
+        state.fit(w, h);
+    }
+}
+
+/// Zooms by `factor` about the canvas's centre.
 fn zoom_centre(state: GraphState, factor: f32) {
     let (w, h) = state.canvas_size().unwrap_or((800.0, 560.0));
     zoom_at(state, factor, w / 2.0, h / 2.0);
@@ -760,165 +643,6 @@ fn focus_canvas() {
         .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok())
     {
         let _ = canvas.focus();
-    }
-}
-
-/// The selected node: what it is, its expansions (done, with counts, or to do), its path, its card.
-#[component]
-fn NodeDetails(key: NodeKey) -> impl IntoView {
-    let state = use_graph();
-    move || {
-        let Some(node) = state.track(|g| g.node(&key).cloned()) else {
-            return ().into_any();
-        };
-        let api = state.with(|g| g.api());
-        let profile = state.profile.get_untracked();
-        let entity = key.entity();
-        let path: Vec<String> = state.with(|g| {
-            g.path_to_start(&key)
-                .iter()
-                .filter_map(|k| g.node(k))
-                .map(|n| format!("{}: {}", n.key.entity().singular(), n.label))
-                .collect()
-        });
-        let pending = !state.with(|g| g.pending_expansions(&key)).is_empty();
-        let rows = relations(api, entity)
-            .map(|route| {
-                let name = route.relation_label();
-                let key = key.clone();
-                match node.expansion(route.key) {
-                    Some(done) => {
-                        let (held, next) = state.more_of(&key, route.key);
-                        let more_key = key.clone();
-                        view! {
-                            <li class="done">
-                                <span>{format!("\u{2713} {name}: {} result{}, {} new", done.results, if done.results == 1 { "" } else { "s" }, done.added)}</span>
-                                {(held > 0 || next).then(|| view! {
-                                    <button type="button" on:click=move |_| {
-                                        let key = more_key.clone();
-                                        leptos::task::spawn_local(async move { state.add_more(key, route).await });
-                                    }>
-                                        {if held > 0 {
-                                            format!("Add {} more", held.min(state::EXPANSION_PAGE))
-                                        } else {
-                                            "Load more results".to_string()
-                                        }}
-                                    </button>
-                                })}
-                                <button type="button" on:click=move |_| state.collapse(&key, route)>{format!("Collapse {name}")}</button>
-                            </li>
-                        }
-                        .into_any()
-                    }
-                    None => view! {
-                        <li>
-                            <button type="button" on:click=move |_| {
-                                let key = key.clone();
-                                leptos::task::spawn_local(async move { state.expand(key, route).await });
-                            }>
-                                {format!("Expand {name}")}
-                            </button>
-                        </li>
-                    }
-                    .into_any(),
-                }
-            })
-            .collect_view();
-        let expand_all = {
-            let key = key.clone();
-            move |_| {
-                let key = key.clone();
-                leptos::task::spawn_local(async move { state.expand_all(key).await });
-            }
-        };
-        let remove = {
-            let key = key.clone();
-            move |_| state.remove(&key)
-        };
-        let card = if node.detail.is_null() {
-            view! { <p class="hint">"Not fetched: the API has no call that reads this entity by id."</p> }.into_any()
-        } else {
-            view! { <EntityCard kind=CardKind::Entity(entity) item=RawItem::new(&node.detail.to_string()) profile in_graph=true/> }.into_any()
-        };
-        view! {
-            <h3 class="graph-side-title">{format!("{}: {}", entity.singular(), node.label)}</h3>
-            <div class="graph-actions">
-                <button type="button" class="primary" disabled=!pending on:click=expand_all>"Expand all"</button>
-                <button type="button" on:click=remove>"Remove from graph"</button>
-            </div>
-            <p class="graph-path">
-                <strong>{if node.start { "Investigation started here." } else { "Path from the start: " }}</strong>
-                {(!node.start).then(|| path.join(" \u{2192} "))}
-            </p>
-            <h4>"Expansions"</h4>
-            <ul class="graph-expansions">{rows}</ul>
-            {card}
-        }
-        .into_any()
-    }
-}
-
-/// The graph's alerts on a time axis (first to last event); pointing at one highlights its node.
-#[component]
-fn AlertTimeline() -> impl IntoView {
-    let state = use_graph();
-    let items = Memo::new(move |_| state.track(|g| g.timeline()));
-    move || {
-        let items = items.get();
-        if items.is_empty() {
-            return ().into_any();
-        }
-        let lo = items.iter().map(|i| i.first.0).min().unwrap_or_default();
-        let hi = items.iter().map(|i| i.last.0).max().unwrap_or_default();
-        let span = ((hi - lo).num_seconds().max(60)) as f64;
-        let at =
-            move |t: chrono::DateTime<chrono::Utc>| (t - lo).num_seconds() as f64 / span * 100.0;
-        let hidden = items.len().saturating_sub(TIMELINE_ROWS);
-        let rows = items
-            .into_iter()
-            .take(TIMELINE_ROWS)
-            .map(|item| {
-                let left = at(item.first.0);
-                let width = (at(item.last.0) - left).max(0.6);
-                let (k1, k2, k3, k4) = (item.key.clone(), item.key.clone(), item.key.clone(), item.key.clone());
-                let when = format!(
-                    "{} to {} UTC",
-                    minutes(item.first.0.naive_utc()),
-                    minutes(item.last.0.naive_utc())
-                );
-                let name = format!("Alert: {}, {when}", item.label);
-                let hovered = move || state.hovered.with(|h| h.as_ref() == Some(&k4));
-                view! {
-                    <li
-                        tabindex="0"
-                        aria-label=name
-                        class:hovered=hovered
-                        on:mouseenter=move |_| state.hovered.set(Some(k1.clone()))
-                        on:mouseleave=move |_| state.hovered.set(None)
-                        on:focus=move |_| state.hovered.set(Some(k2.clone()))
-                        on:blur=move |_| state.hovered.set(None)
-                        on:click=move |_| state.selected.set(Some(k3.clone()))
-                    >
-                        <span class="tl-label">{item.label.clone()}</span>
-                        <span class="tl-track">
-                            <span class="tl-bar" style:margin-left=format!("{left:.2}%") style:width=format!("{width:.2}%")></span>
-                        </span>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <section class="graph-timeline" aria-labelledby="graph-timeline-title">
-                <h3 id="graph-timeline-title">"Alert timeline"</h3>
-                <div class="tl-axis">
-                    <span>{minutes(lo.naive_utc())}</span>
-                    <span>{format!("{} UTC", minutes(hi.naive_utc()))}</span>
-                </div>
-                <ol class="tl-items">{rows}</ol>
-                {(hidden > 0).then(|| view! { <p class="hint">{format!("{hidden} more alerts not shown.")}</p> })}
-            </section>
-        }
-        .into_any()
     }
 }
 
