@@ -5,7 +5,8 @@ use atp_core::graph::SvgOptions;
 use atp_core::Entity;
 use leptos::prelude::*;
 
-use super::{download, fit_to_view, use_graph, zoom_centre, GraphState};
+use super::canvas::{fit_to_view, zoom_centre};
+use super::{download, use_graph, GraphState};
 
 #[component]
 pub(super) fn Toolbar() -> impl IntoView {
