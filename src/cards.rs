@@ -13,8 +13,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::explorer::{use_explorer, AppLink};
-use crate::graph_view::{AddToGraph, CardSource};
+mod add_to_graph;
+
 use crate::time::When;
+pub use add_to_graph::{AddToGraph, CardSource};
 
 /// What kind of card a result item gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::address;
 use crate::auth::Auth;
 use crate::connection::Connection;
-use crate::graph_view::{provide_graph, GraphState};
+use crate::graph_state::{provide_graph, GraphState};
 use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, RequestError};
 use crate::settings::Settings;

@@ -2,23 +2,21 @@
 //! relations as edges, a side panel with the selected entity's card and expansions, and an alert timeline.
 //! The graph itself (merge, layout, recipe, exports) is `atp_core::graph`; this module wires it to the page:
 //! the toolbar, the canvas, the side panel and the timeline each in a room of `graph_view/`, their shared
-//! state in `graph_view/state.rs`, and this file assembling them.
+//! state in `crate::graph_state`, and this file assembling them.
 //! Everything from the API is rendered as text nodes or attribute values; nothing goes through inner HTML.
 
-mod add_to_graph;
 mod canvas;
 mod side_panel;
-mod state;
 mod timeline;
 mod toolbar;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-pub use add_to_graph::{AddToGraph, CardSource};
 use canvas::{Canvas, OnPath};
 use side_panel::NodeDetails;
-pub use state::{provide_graph, use_graph, GraphState};
+// The state is its own module (`crate::graph_state`), so cards can add to the graph without a circle.
+pub use crate::graph_state::{use_graph, GraphState};
 use timeline::AlertTimeline;
 use toolbar::Toolbar;
 

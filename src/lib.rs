@@ -5,6 +5,7 @@ mod auth;
 mod cards;
 mod connection;
 mod explorer;
+mod graph_state;
 mod graph_view;
 mod json_view;
 pub mod panic;
@@ -21,7 +22,8 @@ use leptos::prelude::*;
 
 pub use cards::{CardKind, EntityCard};
 pub use explorer::{provide_explorer, use_explorer, Explorer};
-pub use graph_view::{use_graph, GraphPanel, GraphState};
+pub use graph_state::{use_graph, GraphState};
+pub use graph_view::GraphPanel;
 pub use query_builder::QueryBuilder;
 pub use results::Results;
 pub use samples::Samples;

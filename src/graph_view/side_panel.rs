@@ -7,7 +7,7 @@ use atp_core::graph::{ExpansionRecord, Node, NodeKey};
 use atp_core::Route;
 use leptos::prelude::*;
 
-use super::{state, use_graph, GraphState};
+use super::{use_graph, GraphState};
 use crate::cards::{CardKind, EntityCard};
 
 /// The selected node: what it is, its expansions (done, with counts, or to do), its path, its card.
@@ -115,7 +115,7 @@ fn done_row(
                     leptos::task::spawn_local(async move { state.add_more(key, route).await });
                 }>
                     {if held > 0 {
-                        format!("Add {} more", held.min(state::EXPANSION_PAGE))
+                        format!("Add {} more", held.min(crate::graph_state::EXPANSION_PAGE))
                     } else {
                         "Load more results".to_string()
                     }}

@@ -16,6 +16,7 @@ use std::time::Instant;
 mod bench;
 mod csp;
 mod fuzz;
+mod imports;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(&args[1..]).map(|_| ()),
         Some("tools") => Tools::ensure(true).map(|_| ()),
         Some("screenshots") => screenshots(),
+        Some("imports") => imports::report(&root()),
         Some("bench") => bench::bench(&args[1..]),
         Some("post-build") => post_build(),
         Some("fuzz") => fuzz::run(&args[1..]),
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
                  dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
+                 imports                    each crate's module graph, and any import circle\n\
                  bench [--runs N]           performance scenarios vs their budgets, JSON in target/bench/ (also --throttle R, --opt-level L, --only size|load|decode|engine|cards|scroll|graph (comma-separated), --dist DIR)\n\
                  fuzz [<target> <seconds>]  run a libFuzzer target (nightly); without arguments, list them\n\
                  tools                      install what the other commands need"

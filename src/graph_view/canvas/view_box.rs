@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::Surface;
-use crate::graph_view::state::Viewport;
+use crate::graph_state::Viewport;
 use crate::graph_view::GraphState;
 
 /// The zoom's limits.

@@ -5,10 +5,10 @@ use atp_core::graph::identify;
 use atp_core::{Entity, Profile};
 use leptos::prelude::*;
 
-use super::use_graph;
+use crate::graph_state::use_graph;
 
 /// What a card is about, so its "Add to graph" button can add it (provided by
-/// [`EntityCard`](crate::cards::EntityCard)).
+/// [`EntityCard`](super::EntityCard)).
 #[derive(Clone, Debug)]
 pub struct CardSource {
     pub entity: Entity,
