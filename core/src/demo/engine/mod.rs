@@ -1,0 +1,110 @@
+//! The OData engine: a request URL in, the real API's status, headers and JSON body out.
+//!
+//! A request goes through named steps: only GET is allowed, the URL is parsed into a route and checked,
+//! the query options are read, the route's step finds the entities (`routes`), and the answer is written
+//! as the API writes it (`json`, `stats`). Failures take the API's error shape (`response`).
+
+mod evidence;
+mod json;
+mod kind;
+mod observe;
+mod options;
+mod response;
+mod routes;
+mod stats;
+
+use options::Options;
+use response::{correlation, fail, not_found, odata, Failure};
+
+use super::{DemoTenant, Variant, HOSTILE_HEADERS};
+use crate::catalogue::{ParamKind, Profile};
+use crate::query::{Query, QueryError, UrlError};
+
+pub(crate) use observe::{observe, Target};
+pub use response::DemoResponse;
+
+/// Results per page when `$top` is not given.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The largest `$top` the API takes.
+pub const MAX_TOP: usize = 10_000;
+
+impl DemoTenant {
+    /// Answers `method url` as the real API would for `profile` (the URL may be a full URL of either
+    /// profile's base, or a path of `profile`).
+    pub fn respond(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
+        let mut response = self.respond_plain(method, url, profile);
+        if self.dataset.variant == Variant::Hostile {
+            response.headers.extend(
+                HOSTILE_HEADERS
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string())),
+            );
+        }
+        response
+    }
+
+    fn respond_plain(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
+        match self.answer(method, url, profile) {
+            Ok(body) => DemoResponse::json(200, body),
+            Err(f) => {
+                let body = serde_json::json!({
+                    "error": { "code": f.code, "message": f.message, "target": correlation(url) }
+                });
+                let mut r = DemoResponse::json(f.status, body.to_string());
+                if f.status == 405 {
+                    r.headers.push(("Allow".into(), "GET".into()));
+                }
+                r
+            }
+        }
+    }
+
+    /// The body of a successful answer, or why there is none.
+    fn answer(&self, method: &str, url: &str, profile: Profile) -> Result<String, Failure> {
+        only_get(method)?;
+        let query = parse(url, profile)?;
+        validate(&query)?;
+        let options = Options::read(&query)?;
+        let answer = self.route(query.route, &query, &options)?;
+        self.shape(answer, &query, &options)
+    }
+}
+
+/// The API is read-only: anything but GET is 405.
+fn only_get(method: &str) -> Result<(), Failure> {
+    if method.trim().eq_ignore_ascii_case("GET") {
+        return Ok(());
+    }
+    Err(fail(
+        405,
+        "MethodNotAllowed",
+        format!("The requested resource does not support http method '{method}'."),
+    ))
+}
+
+/// The request as a query of a route: an unknown route is 404, a malformed URL 400.
+fn parse(url: &str, profile: Profile) -> Result<Query, Failure> {
+    Query::parse(url, profile).map_err(|e| match e {
+        UrlError::UnknownRoute { .. } | UrlError::Empty | UrlError::UnknownBase { .. } => {
+            not_found(format!(
+                "No HTTP resource was found that matches the request URI. {e}"
+            ))
+        }
+        other => odata(other.to_string()),
+    })
+}
+
+/// The query's first problem, with the API's code for a bad hash or IP parameter.
+fn validate(query: &Query) -> Result<(), Failure> {
+    let Some(problem) = query.validate().into_iter().next() else {
+        return Ok(());
+    };
+    Err(match &problem {
+        QueryError::BadParam { name, .. } => match query.route.param(name).map(|p| p.kind) {
+            Some(ParamKind::FileHash) => fail(400, "InvalidHashValue", problem.to_string()),
+            Some(ParamKind::Ip) => fail(400, "InvalidIpAddress", problem.to_string()),
+            _ => odata(problem.to_string()),
+        },
+        _ => odata(problem.to_string()),
+    })
+}
