@@ -1,16 +1,14 @@
 //! The answer's JSON as the API writes it: collections with their context, count and next link, single
 //! entities, each projected by `$select` and with its expansions, properties in the API's order.
 
-use std::fmt::Write as _;
-
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::kind::Kind;
 use super::options::Options;
 use super::response::{odata, Failure};
 use super::routes::Answer;
 use super::stats::stats_json;
+use super::write::{push_pair, to_map, write_object, write_object_with};
 use super::DEFAULT_PAGE_SIZE;
 use crate::catalogue::{Api, QueryOption};
 use crate::demo::DemoTenant;
@@ -206,54 +204,4 @@ fn check_select(kind: Kind, api: Api, options: &Options) -> Result<Option<Vec<St
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
-}
-
-pub(super) fn to_map<T: Serialize>(value: &T) -> Map<String, Value> {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    }
-}
-
-fn push_pair(out: &mut String, key: &str, value: &Value) {
-    let _ = write!(out, "{}:{}", Value::String(key.to_string()), value);
-}
-
-pub(super) fn write_object(
-    out: &mut String,
-    map: &Map<String, Value>,
-    fields: &[&str],
-    select: Option<&[String]>,
-) {
-    write_object_with(out, map, fields, select, &[]);
-}
-
-/// Writes `fields` of `map` in that order (only the selected ones), then the already-written expansions.
-fn write_object_with(
-    out: &mut String,
-    map: &Map<String, Value>,
-    fields: &[&str],
-    select: Option<&[String]>,
-    expanded: &[(&str, String)],
-) {
-    out.push('{');
-    let mut first = true;
-    for field in fields {
-        if select.is_some_and(|s| !s.iter().any(|x| x == field)) {
-            continue;
-        }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        push_pair(out, field, map.get(*field).unwrap_or(&Value::Null));
-    }
-    for (key, json) in expanded {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        let _ = write!(out, "{}:{json}", Value::String(key.to_string()));
-    }
-    out.push('}');
 }

@@ -12,6 +12,7 @@ mod options;
 mod response;
 mod routes;
 mod stats;
+mod write;
 
 use options::Options;
 use response::{correlation, fail, not_found, odata, Failure};

@@ -4,10 +4,10 @@
 use chrono::Duration;
 use serde_json::Value;
 
-use super::json::{to_map, write_object};
 use super::kind::Kind;
 use super::observe::{observe, Target};
 use super::options::Options;
+use super::write::{to_map, write_object};
 use crate::catalogue::Api;
 use crate::demo::Dataset;
 use crate::model::{Prevalence, Stats, Timestamp};
