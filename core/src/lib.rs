@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod body;
+/// Which blocks of a long card list are built as the view moves (the shell measures and applies).
+pub mod card_window;
 pub mod catalogue;
 pub mod exchange;
 pub mod link;
