@@ -13,10 +13,10 @@ mod toolbar;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::graph_state::{use_graph, GraphState};
+
 use canvas::{Canvas, OnPath};
 use side_panel::NodeDetails;
-// The state is its own module (`crate::graph_state`), so cards can add to the graph without a circle.
-pub use crate::graph_state::{use_graph, GraphState};
 use timeline::AlertTimeline;
 use toolbar::Toolbar;
 

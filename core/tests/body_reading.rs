@@ -212,14 +212,13 @@ mod same_as_serde_json {
                 .prop_map(|v| ("\"@odata.nextLink\"".to_string(), v)),
             3 => (key, value()),
         ];
-        let object =
-            prop::collection::vec((member, space(), space()), 0..4).prop_map(|members| {
-                let members: Vec<String> = members
-                    .into_iter()
-                    .map(|((k, v), s, t)| format!("{s}{k}{t}:{s}{v}{t}"))
-                    .collect();
-                format!("{{{}}}", members.join(","))
-            });
+        let object = prop::collection::vec((member, space(), space()), 0..4).prop_map(|members| {
+            let members: Vec<String> = members
+                .into_iter()
+                .map(|((k, v), s, t)| format!("{s}{k}{t}:{s}{v}{t}"))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        });
         (space(), prop_oneof![6 => object, 1 => value()], space())
             .prop_map(|(a, v, b)| format!("{a}{v}{b}"))
     }
@@ -230,23 +229,21 @@ mod same_as_serde_json {
             '{', '}', '[', ']', ',', ':', '"', '\\', ' ', '0', 'e', '-', '.', 'n', 'u', 'l',
             '\u{1}', 'é', 'x', '\u{a0}',
         ]);
-        (body(), 0..4u8, any::<prop::sample::Index>(), noise).prop_map(
-            |(mut text, how, at, c)| {
-                let mut at = at.index(text.len() + 1);
-                while !text.is_char_boundary(at) {
-                    at -= 1;
+        (body(), 0..4u8, any::<prop::sample::Index>(), noise).prop_map(|(mut text, how, at, c)| {
+            let mut at = at.index(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match how {
+                1 => text.truncate(at),
+                2 if at < text.len() => {
+                    text.remove(at);
                 }
-                match how {
-                    1 => text.truncate(at),
-                    2 if at < text.len() => {
-                        text.remove(at);
-                    }
-                    3 => text.insert(at, c),
-                    _ => {}
-                }
-                text
-            },
-        )
+                3 => text.insert(at, c),
+                _ => {}
+            }
+            text
+        })
     }
 
     /// Strings are scanned eight bytes at a time, then byte by byte near the end: a quote, a

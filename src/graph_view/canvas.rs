@@ -11,7 +11,7 @@ mod view_box;
 use atp_core::graph::NodeKey;
 use leptos::prelude::*;
 
-use super::{use_graph, GraphState};
+use crate::graph_state::{use_graph, GraphState};
 use edges::EdgeLayer;
 use nodes::NodeLayer;
 use pointer::Drag;

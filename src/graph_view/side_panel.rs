@@ -7,8 +7,8 @@ use atp_core::graph::{ExpansionRecord, Node, NodeKey};
 use atp_core::Route;
 use leptos::prelude::*;
 
-use super::{use_graph, GraphState};
 use crate::cards::{CardKind, EntityCard};
+use crate::graph_state::{use_graph, GraphState};
 
 /// The selected node: what it is, its expansions (done, with counts, or to do), its path, its card.
 #[component]

@@ -3,7 +3,7 @@
 use atp_core::graph::TimelineItem;
 use leptos::prelude::*;
 
-use super::{use_graph, GraphState};
+use crate::graph_state::{use_graph, GraphState};
 use crate::time::minutes;
 
 /// Timeline rows shown at most.

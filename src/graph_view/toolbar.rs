@@ -6,7 +6,8 @@ use atp_core::Entity;
 use leptos::prelude::*;
 
 use super::canvas::{fit_to_view, zoom_centre};
-use super::{download, use_graph, GraphState};
+use super::download;
+use crate::graph_state::{use_graph, GraphState};
 
 #[component]
 pub(super) fn Toolbar() -> impl IntoView {

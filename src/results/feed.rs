@@ -72,7 +72,7 @@ fn add_all_button(
 ) -> impl IntoView {
     move || match kind {
         CardKind::Entity(entity) if many.get() => {
-            let graph = crate::graph_view::use_graph();
+            let graph = crate::graph_state::use_graph();
             let add_all = move |_| {
                 let values: Vec<_> = loaded
                     .with_untracked(|l| l.items.iter().filter_map(|i| i.value().ok()).collect());

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 use crate::explorer::{use_explorer, Loaded, Shown};
-use crate::graph_view::{use_graph, GraphPanel, GraphState};
+use crate::graph_state::{use_graph, GraphState};
+use crate::graph_view::GraphPanel;
 use feed::CardList;
 use panels::{JsonPanel, ResponsePanel};
 

@@ -5,7 +5,7 @@ use atp_core::graph::NodeKey;
 use leptos::prelude::*;
 
 use super::OnPath;
-use crate::graph_view::use_graph;
+use crate::graph_state::use_graph;
 
 /// Up to this many edges, each is drawn with its label and a tooltip; beyond, all are one path (thousands
 /// of elements would make the first paint slow), and the side panel names a node's relations.

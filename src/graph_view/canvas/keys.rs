@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use super::view_box::{fit_to_view, pan, zoom_centre};
 use super::Surface;
-use crate::graph_view::GraphState;
+use crate::graph_state::GraphState;
 
 /// How far an arrow key pans the view, in pixels.
 const PAN_STEP: f32 = 40.0;

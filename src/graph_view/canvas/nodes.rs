@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::keys::on_node_key;
 use super::{Far, OnPath, PressedNode};
-use crate::graph_view::{use_graph, GraphState};
+use crate::graph_state::{use_graph, GraphState};
 
 /// Below this zoom, node labels are left out.
 const FAR_SCALE: f32 = 0.45;

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::Surface;
+use crate::graph_state::GraphState;
 use crate::graph_state::Viewport;
-use crate::graph_view::GraphState;
 
 /// The zoom's limits.
 const MIN_SCALE: f32 = 0.02;
