@@ -91,6 +91,9 @@ fn entity_card(kind: CardKind, value: &RawItem, profile: Profile) -> AnyView {
         item.decode().ok()
     }
     let card = match kind {
+        // Graph's alerts v2 and incidents: their cards come with the Graph security models.
+        CardKind::Entity(Entity::Alert | Entity::Incident) if profile == Profile::Graph => None,
+        CardKind::Entity(Entity::Incident) => None,
         CardKind::Entity(Entity::Alert) => {
             typed::<Alert>(value).map(|a| view! { <AlertCard alert=a profile/> }.into_any())
         }

@@ -51,6 +51,7 @@ pub fn QueryBuilder() -> impl IntoView {
     let on_profile = move |value: String| {
         let next = match value.as_str() {
             "defender" => Profile::Defender(Region::Global),
+            "graph" => Profile::Graph,
             _ => Profile::Wdatp,
         };
         if next.api() != profile.get_untracked().api() {
@@ -108,6 +109,9 @@ pub fn QueryBuilder() -> impl IntoView {
                         <option value="defender" prop:selected=move || profile.get().api() == Api::Defender>
                             "Defender for Endpoint"
                         </option>
+                        <option value="graph" prop:selected=move || profile.get().api() == Api::Graph>
+                            "Microsoft Graph security"
+                        </option>
                     </select>
                 </div>
                 <Show when=move || matches!(profile.get(), Profile::Defender(_))>
@@ -142,6 +146,12 @@ pub fn QueryBuilder() -> impl IntoView {
                 {move || route.get().description}
                 {move || route.get().source_note.map(|note| view! { <span class="source-note">" Erratum: " {note}</span> })}
             </p>
+            <p class="route-permission">
+                {move || {
+                    let r = route.get();
+                    format!("{} · least-privileged permission: {} (delegated)", r.method.name(), r.permission())
+                }}
+            </p>
             {move || {
                 let r = route.get();
                 let params = r.params.iter().map(|param| view! {
@@ -166,7 +176,11 @@ pub fn QueryBuilder() -> impl IntoView {
             <ul class="problems" aria-live="polite">
                 {move || {
                     let r = route.get();
-                    problems.get().into_iter().filter(|p| matches!(p.field(), Field::Option(o) if !r.accepts(o)))
+                    problems.get().into_iter().filter(|p| match p.field() {
+                        Field::Option(o) => !r.accepts(o),
+                        Field::Action => true,
+                        Field::Param(_) => false,
+                    })
                         .map(|p| view! { <li class="error">{p.to_string()}</li> })
                         .collect_view()
                 }}

@@ -16,10 +16,12 @@ pub enum Entity {
     Domain,
     Ip,
     File,
+    /// A Microsoft Graph security incident: alerts correlated into one attack story.
+    Incident,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 7] = [
+    pub const ALL: [Entity; 8] = [
         Entity::Actor,
         Entity::Alert,
         Entity::Machine,
@@ -27,6 +29,7 @@ impl Entity {
         Entity::Domain,
         Entity::Ip,
         Entity::File,
+        Entity::Incident,
     ];
 
     /// The name the source table uses in its "Entity" column.
@@ -39,6 +42,7 @@ impl Entity {
             Entity::Domain => "Domain",
             Entity::Ip => "IP",
             Entity::File => "File",
+            Entity::Incident => "Incidents",
         }
     }
 
@@ -52,6 +56,7 @@ impl Entity {
             Entity::Domain => "domain",
             Entity::Ip => "ip",
             Entity::File => "file",
+            Entity::Incident => "incident",
         }
     }
 
@@ -63,6 +68,7 @@ impl Entity {
     pub fn singular(self) -> &'static str {
         match self {
             Entity::Alert => "Alert",
+            Entity::Incident => "Incident",
             other => other.label(),
         }
     }
@@ -75,6 +81,9 @@ pub enum Api {
     Wdatp,
     /// Today's Microsoft Defender for Endpoint API.
     Defender,
+    /// The Microsoft Graph security API (v1.0): alerts v2, incidents, advanced hunting. Graph answers
+    /// signed-in calls from any origin, so a static page reaches it directly.
+    Graph,
 }
 
 impl Api {
@@ -91,6 +100,7 @@ impl Api {
         match self {
             Api::Wdatp => "WDATP",
             Api::Defender => "Defender for Endpoint",
+            Api::Graph => "Microsoft Graph security",
         }
     }
 }
@@ -175,6 +185,8 @@ impl Region {
 pub enum Profile {
     Wdatp,
     Defender(Region),
+    /// Microsoft Graph security, `https://graph.microsoft.com/v1.0`.
+    Graph,
 }
 
 /// Hosts that documentation of earlier years used for the same APIs: accepted when a URL is pasted.
@@ -186,11 +198,13 @@ const DEFENDER_BASE_ALIASES: &[&str] = &["https://api.securitycenter.windows.com
 
 impl Profile {
     pub const WDATP_BASE: &'static str = "https://graph.microsoft.com/testwdatp";
+    pub const GRAPH_BASE: &'static str = "https://graph.microsoft.com/v1.0";
 
     pub fn api(self) -> Api {
         match self {
             Profile::Wdatp => Api::Wdatp,
             Profile::Defender(_) => Api::Defender,
+            Profile::Graph => Api::Graph,
         }
     }
 
@@ -203,12 +217,15 @@ impl Profile {
         match self {
             Profile::Wdatp => Self::WDATP_BASE.to_string(),
             Profile::Defender(region) => format!("https://{}/api", region.host()),
+            Profile::Graph => Self::GRAPH_BASE.to_string(),
         }
     }
 
     /// Every profile, one per Defender region.
     pub fn all() -> impl Iterator<Item = Profile> {
-        std::iter::once(Profile::Wdatp).chain(Region::ALL.into_iter().map(Profile::Defender))
+        std::iter::once(Profile::Wdatp)
+            .chain(Region::ALL.into_iter().map(Profile::Defender))
+            .chain(std::iter::once(Profile::Graph))
     }
 
     /// The profile whose base (or a documented earlier host of the same API) starts `url`, and the rest.
@@ -276,6 +293,8 @@ pub enum ParamKind {
     MachineKey,
     /// An ISO 8601 date and time with its offset.
     Timestamp,
+    /// A Microsoft Graph security incident id: digits, e.g. `2972395`.
+    IncidentId,
 }
 
 impl ParamKind {
@@ -291,6 +310,7 @@ impl ParamKind {
             ParamKind::FileHash => "SHA1, SHA256 or MD5 of the file",
             ParamKind::MachineKey => "Machine FQDN or internal IP address",
             ParamKind::Timestamp => "ISO 8601 time, e.g. 2017-06-27T02:36:53Z",
+            ParamKind::IncidentId => "Incident id: digits, e.g. 2972395",
         }
     }
 
@@ -375,6 +395,25 @@ impl QueryOption {
     }
 }
 
+/// The HTTP method of a route. Only reads are sent: write routes are listed (with what they would do)
+/// and never run by this explorer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
 /// What a route answers with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Returns {
@@ -404,6 +443,9 @@ pub struct Route {
     pub returns: Returns,
     /// What the source document printed, where it was wrong.
     pub source_note: Option<&'static str>,
+    pub method: Method,
+    /// The properties `$filter` may name, where the API documents them (empty: not checked here).
+    pub filter_fields: &'static [&'static str],
 }
 
 impl Route {
@@ -434,6 +476,29 @@ impl Route {
         self.params.iter().find(|p| p.name == name)
     }
 
+    /// Whether the explorer sends this route: reads only; writes are shown, never run.
+    pub fn runs(&self) -> bool {
+        self.method == Method::Get
+    }
+
+    /// The least-privileged delegated permission this route needs (Microsoft's docs, per route).
+    pub fn permission(&self) -> &'static str {
+        match (self.api, self.entity) {
+            (Api::Graph, Entity::Incident) if self.method == Method::Get => {
+                "SecurityIncident.Read.All"
+            }
+            (Api::Graph, Entity::Incident) => "SecurityIncident.ReadWrite.All",
+            (Api::Graph, _) if self.method == Method::Get => "SecurityAlert.Read.All",
+            (Api::Graph, _) => "SecurityAlert.ReadWrite.All",
+            (_, Entity::Alert | Entity::Actor | Entity::Incident) => "Alert.Read.All",
+            (_, Entity::Machine) => "Machine.Read.All",
+            (_, Entity::User) => "User.Read.All",
+            (_, Entity::Domain) => "URL.Read.All",
+            (_, Entity::Ip) => "Ip.Read.All",
+            (_, Entity::File) => "File.Read.All",
+        }
+    }
+
     /// A label that tells two routes of the same entity and action apart, e.g. `Get /alerts/{id}`.
     pub fn title(&self) -> String {
         format!("{} {}", self.action, self.template)
@@ -454,6 +519,7 @@ const ID_USER: &[Param] = &[p("id", K::UserKey)];
 const ID_DOMAIN: &[Param] = &[p("id", K::Domain)];
 const ID_IP: &[Param] = &[p("id", K::Ip)];
 const ID_FILE: &[Param] = &[p("id", K::FileHash)];
+const ID_INCIDENT: &[Param] = &[p("id", K::IncidentId)];
 
 // The source's "Functions" column, verbatim per row.
 const TOP_SELECT_COUNT: &[QueryOption] = &[O::Top, O::Select, O::Count];
@@ -479,6 +545,32 @@ const MDE_MACHINE_LIST: &[QueryOption] =
 const MDE_RELATED: &[QueryOption] = &[O::Top, O::Skip, O::Select];
 const MDE_ONE: &[QueryOption] = &[O::Select];
 const MDE_STATS: &[QueryOption] = &[O::LookBackHours];
+
+// Microsoft Graph security (v1.0), per its reference pages: lists filter, page and count; no $orderby,
+// no $select documented; incidents expand their alerts.
+const GRAPH_ALERT_LIST: &[QueryOption] = &[O::Filter, O::Top, O::Skip, O::Count];
+const GRAPH_INCIDENT_LIST: &[QueryOption] = &[O::Filter, O::Top, O::Skip, O::Count, O::Expand];
+const GRAPH_INCIDENT_ONE: &[QueryOption] = &[O::Expand];
+const EXPAND_ALERTS: &[&str] = &["alerts"];
+const GRAPH_ALERT_FILTER: &[&str] = &[
+    "assignedTo",
+    "classification",
+    "determination",
+    "createdDateTime",
+    "lastUpdateDateTime",
+    "severity",
+    "serviceSource",
+    "status",
+];
+const GRAPH_INCIDENT_FILTER: &[&str] = &[
+    "assignedTo",
+    "classification",
+    "createdDateTime",
+    "determination",
+    "lastUpdateDateTime",
+    "severity",
+    "status",
+];
 
 const EXPAND_MACHINE: &[&str] = &["machine"];
 const EXPAND_LOGONUSERS: &[&str] = &["logonusers"];
@@ -509,6 +601,8 @@ const fn wdatp(
         expand,
         returns,
         source_note: None,
+        method: Method::Get,
+        filter_fields: &[],
     }
 }
 
@@ -536,6 +630,64 @@ const fn mde(
             options,
             expand,
             returns,
+        )
+    }
+}
+
+/// A Microsoft Graph security read.
+#[allow(clippy::too_many_arguments)]
+const fn graph(
+    key: &'static str,
+    entity: Entity,
+    action: &'static str,
+    description: &'static str,
+    template: &'static str,
+    params: &'static [Param],
+    options: &'static [QueryOption],
+    expand: &'static [&'static str],
+    returns: Returns,
+    filter_fields: &'static [&'static str],
+) -> Route {
+    Route {
+        api: Api::Graph,
+        filter_fields,
+        ..wdatp(
+            key,
+            entity,
+            action,
+            description,
+            template,
+            params,
+            options,
+            expand,
+            returns,
+        )
+    }
+}
+
+/// A Microsoft Graph security write: listed with what it does, never sent by this explorer.
+const fn graph_write(
+    key: &'static str,
+    entity: Entity,
+    action: &'static str,
+    description: &'static str,
+    template: &'static str,
+    params: &'static [Param],
+    method: Method,
+) -> Route {
+    Route {
+        method,
+        ..graph(
+            key,
+            entity,
+            action,
+            description,
+            template,
+            params,
+            NONE,
+            EXPAND_NONE,
+            One(entity),
+            &[],
         )
     }
 }
@@ -612,6 +764,15 @@ pub static ROUTES: &[Route] = &[
     mde("files.alerts", E::File, "GetAlerts", "Retrieves the alerts related to a file", "/files/{id}/alerts", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
     mde("files.machines", E::File, "GetMachines", "Retrieves the machines related to a file", "/files/{id}/machines", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
     mde("files.stats", E::File, "Stats", "Retrieves the prevalence of a file", "/files/{id}/stats", ID_FILE, MDE_STATS, EXPAND_NONE, Returns::Stats),
+    // Microsoft Graph security, v1.0.
+    graph("alerts.list", E::Alert, "List", "Lists the alerts (alerts v2) of every Microsoft security product", "/security/alerts_v2", &[], GRAPH_ALERT_LIST, EXPAND_NONE, Many(E::Alert), GRAPH_ALERT_FILTER),
+    graph("alerts.get", E::Alert, "Get", "Retrieves an alert (v2) with its evidence", "/security/alerts_v2/{id}", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert), &[]),
+    graph("incidents.list", E::Incident, "List", "Lists the incidents: alerts correlated into one attack story", "/security/incidents", &[], GRAPH_INCIDENT_LIST, EXPAND_ALERTS, Many(E::Incident), GRAPH_INCIDENT_FILTER),
+    graph("incidents.get", E::Incident, "Get", "Retrieves an incident", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, One(E::Incident), &[]),
+    graph_write("alerts.update", E::Alert, "Update", "Changes an alert's status, classification, determination or assignment", "/security/alerts_v2/{id}", ID_ALERT, Method::Patch),
+    graph_write("alerts.comment", E::Alert, "CreateComment", "Adds a comment to an alert", "/security/alerts_v2/{id}/comments", ID_ALERT, Method::Post),
+    graph_write("incidents.update", E::Incident, "Update", "Changes an incident's status, classification, determination, assignment or tags", "/security/incidents/{id}", ID_INCIDENT, Method::Patch),
+    graph_write("incidents.comment", E::Incident, "CreateComment", "Adds a comment to an incident", "/security/incidents/{id}/comments", ID_INCIDENT, Method::Post),
 ];
 
 /// The routes of `api` about `entity`, in catalogue order.
@@ -630,6 +791,7 @@ pub fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
         Entity::Domain => "domains",
         Entity::Ip => "ips",
         Entity::File => "files",
+        Entity::Incident => "incidents",
     };
     api.route(&format!("{prefix}.get"))
 }
@@ -637,7 +799,7 @@ pub fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
 /// The routes that take one entity's id and lead somewhere else: the pivots of a card and the graph's expansions.
 pub fn relations(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
     routes_for(api, entity).filter(move |r| {
-        r.params.len() == 1 && !matches!(r.returns, Returns::One(e) if e == entity)
+        r.runs() && r.params.len() == 1 && !matches!(r.returns, Returns::One(e) if e == entity)
     })
 }
 
@@ -648,7 +810,7 @@ mod tests {
     #[test]
     fn the_source_table_has_29_routes_and_keys_are_unique() {
         assert_eq!(Api::Wdatp.routes().count(), 29);
-        for api in [Api::Wdatp, Api::Defender] {
+        for api in [Api::Wdatp, Api::Defender, Api::Graph] {
             let mut keys: Vec<_> = api.routes().map(|r| r.key).collect();
             let n = keys.len();
             keys.sort();

@@ -245,6 +245,7 @@ pub fn permission(entity: Entity) -> &'static str {
         Entity::Domain => "URL.Read.All",
         Entity::Ip => "Ip.Read.All",
         Entity::File => "File.Read.All",
+        Entity::Incident => "SecurityIncident.Read.All",
     }
 }
 

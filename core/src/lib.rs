@@ -16,7 +16,7 @@ pub mod snippet;
 pub mod text;
 
 pub use catalogue::{
-    Api, Entity, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES,
+    Api, Entity, Method, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES,
 };
 pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;

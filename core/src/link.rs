@@ -63,18 +63,20 @@ pub struct LinkProblem {
     pub error: UrlError,
 }
 
-/// The profile's key in the app URL: `wdatp`, `mde` (global host) or `mde-eu` and the like.
+/// The profile's key in the app URL: `wdatp`, `mde` (global host) or `mde-eu` and the like, `graph`.
 pub fn profile_key(profile: Profile) -> String {
     match profile {
         Profile::Wdatp => "wdatp".to_string(),
         Profile::Defender(Region::Global) => "mde".to_string(),
         Profile::Defender(region) => format!("mde-{}", region.key()),
+        Profile::Graph => "graph".to_string(),
     }
 }
 
 pub fn profile_from_key(key: &str) -> Option<Profile> {
     match key {
         "wdatp" => Some(Profile::Wdatp),
+        "graph" => Some(Profile::Graph),
         "mde" => Some(Profile::Defender(Region::Global)),
         _ => key
             .strip_prefix("mde-")

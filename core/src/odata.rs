@@ -17,6 +17,30 @@ pub fn check_filter(value: &str) -> Result<(), String> {
     parse_filter(value).map(|_| ()).map_err(|e| e.to_string())
 }
 
+/// [`check_filter`], and every property it names must be one of `fields` (the route's documented
+/// filterable properties; OData names are case-sensitive, so a wrong case is named as such).
+pub fn check_filter_fields(value: &str, fields: &[&str]) -> Result<(), String> {
+    let expr = parse_filter(value).map_err(|e| e.to_string())?;
+    for property in expr.properties() {
+        if fields.contains(&property.name.as_str()) {
+            continue;
+        }
+        let hint = fields
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(&property.name))
+            .map_or_else(
+                || format!("this route filters on {}", fields.join(", ")),
+                |f| format!("property names are case-sensitive: {f}"),
+            );
+        return Err(format!(
+            "at position {}: {:?} cannot be filtered on here; {hint}.",
+            property.at,
+            property.name
+        ));
+    }
+    Ok(())
+}
+
 /// A problem in an expression, at a 1-based character position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExprError {
@@ -145,6 +169,27 @@ pub enum Expr {
         value: Literal,
         value_at: usize,
     },
+}
+
+impl Expr {
+    /// Every property the expression names, in the order written.
+    pub fn properties(&self) -> Vec<&PropertyRef> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            match expr {
+                Expr::And(a, b) | Expr::Or(a, b) => {
+                    stack.push(b);
+                    stack.push(a);
+                }
+                Expr::Not(e) => stack.push(e),
+                Expr::Compare { property, .. }
+                | Expr::In { property, .. }
+                | Expr::Call { property, .. } => out.push(property),
+            }
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::catalogue::{Api, Entity, Param, ParamKind, Profile, QueryOption, Route};
+use crate::catalogue::{Api, Entity, Method, Param, ParamKind, Profile, QueryOption, Route};
 use crate::text::is_invisible;
 
 /// Characters written as they are in a path segment; everything else is percent-encoded.
@@ -247,7 +247,7 @@ impl Query {
 
         let (route, params) = match_route(profile.api(), &path)?.ok_or_else(|| {
             let other = match profile.api() {
-                Api::Wdatp => Profile::Defender(crate::catalogue::Region::Global),
+                Api::Wdatp | Api::Graph => Profile::Defender(crate::catalogue::Region::Global),
                 Api::Defender => Profile::Wdatp,
             };
             let elsewhere = matches!(match_route(other.api(), &path), Ok(Some(_)));
@@ -285,6 +285,12 @@ impl Query {
     /// Everything that must change before this query may be sent, each tied to its control.
     pub fn validate(&self) -> Vec<QueryError> {
         let mut problems = Vec::new();
+        if !self.route.runs() {
+            problems.push(QueryError::NotRun {
+                method: self.route.method,
+                route: self.route.title(),
+            });
+        }
         for (param, value) in self.route.params.iter().zip(&self.params) {
             if let Err(problem) = validate_param(param, value) {
                 problems.push(problem);
@@ -543,6 +549,8 @@ impl std::error::Error for UrlError {}
 pub enum Field {
     Param(&'static str),
     Option(QueryOption),
+    /// The route itself (the Action control).
+    Action,
 }
 
 /// A reason a query may not be sent yet.
@@ -552,6 +560,8 @@ pub enum QueryError {
     BadParam { name: &'static str, reason: String },
     NotAccepted { option: QueryOption, route: String },
     BadOption { option: QueryOption, reason: String },
+    /// A write route: listed so the analyst sees it, never sent by this explorer.
+    NotRun { method: Method, route: String },
 }
 
 impl QueryError {
@@ -563,6 +573,7 @@ impl QueryError {
             QueryError::NotAccepted { option, .. } | QueryError::BadOption { option, .. } => {
                 Field::Option(*option)
             }
+            QueryError::NotRun { .. } => Field::Action,
         }
     }
 }
@@ -582,6 +593,11 @@ impl fmt::Display for QueryError {
                 )
             }
             QueryError::BadOption { option, reason } => write!(f, "{}: {reason}", option.name()),
+            QueryError::NotRun { method, route } => write!(
+                f,
+                "{route} is a {} that changes the tenant; this explorer shows it and never sends it. Choose a read, or send it with your own tools.",
+                method.name()
+            ),
         }
     }
 }
@@ -614,6 +630,19 @@ fn validate_param(param: &Param, value: &str) -> Result<(), QueryError> {
         ));
     }
     let ok = match param.kind {
+        ParamKind::IncidentId => {
+            if !value.chars().all(|c| c.is_ascii_digit()) {
+                return Err(bad(format!(
+                    "an incident id is digits only, e.g. 2972395{}.",
+                    if value.starts_with("da") || value.contains('_') {
+                        "; this looks like an alert id (alerts v2 are under Alerts)"
+                    } else {
+                        ""
+                    }
+                )));
+            }
+            true
+        }
         ParamKind::AlertId | ParamKind::ActorId => value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
@@ -757,6 +786,9 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
                     "{p:?} is not property [asc|desc]; e.g. alertCreationTime desc, severity."
                 ))
             }),
+        QueryOption::Filter if !route.filter_fields.is_empty() => {
+            crate::odata::check_filter_fields(value, route.filter_fields)
+        }
         QueryOption::Filter => crate::odata::check_filter(value),
     }
 }

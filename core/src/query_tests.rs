@@ -14,6 +14,7 @@ fn sample_value(kind: ParamKind) -> &'static str {
         ParamKind::FileHash => "6532ec91d513acc05f43ee0aa3002599729fd3e1",
         ParamKind::MachineKey => "host.contoso.com",
         ParamKind::Timestamp => "2017-06-27T02:36:53Z",
+        ParamKind::IncidentId => "2972395",
     }
 }
 
@@ -55,6 +56,13 @@ fn expected_urls() -> Vec<(Profile, &'static str, String)> {
             Profile::Defender(Region::Global),
             key,
             format!("{MDE}{path}"),
+        )
+    };
+    let g = |key, path: String| {
+        (
+            Profile::Graph,
+            key,
+            format!("https://graph.microsoft.com/v1.0{path}"),
         )
     };
     let tsc = "?$top=5&$select=id,title&$count=true";
@@ -126,6 +134,14 @@ fn expected_urls() -> Vec<(Profile, &'static str, String)> {
         m("files.alerts", format!("/files/{FILE}/alerts{related}")),
         m("files.machines", format!("/files/{FILE}/machines{related}")),
         m("files.stats", format!("/files/{FILE}/stats?lookBackHours=48")),
+        g("alerts.list", "/security/alerts_v2?$filter=severity%20eq%20'High'&$top=5&$skip=10&$count=true".into()),
+        g("alerts.get", format!("/security/alerts_v2/{ALERT}")),
+        g("incidents.list", "/security/incidents?$filter=severity%20eq%20'High'&$top=5&$skip=10&$count=true&$expand=alerts".into()),
+        g("incidents.get", "/security/incidents/2972395?$expand=alerts".into()),
+        g("alerts.update", format!("/security/alerts_v2/{ALERT}")),
+        g("alerts.comment", format!("/security/alerts_v2/{ALERT}/comments")),
+        g("incidents.update", "/security/incidents/2972395".into()),
+        g("incidents.comment", "/security/incidents/2972395/comments".into()),
     ]
 }
 
@@ -144,9 +160,20 @@ fn every_route_builds_its_exact_url_and_parses_back() {
             .unwrap_or_else(|| panic!("no route {key}"));
         let query = sample_query(profile, route);
         assert_eq!(query.url(), url, "{key}");
-        assert_eq!(query.validate(), vec![], "{key}");
+        let never_sent = (!route.runs()).then(|| QueryError::NotRun {
+            method: route.method,
+            route: route.title(),
+        });
+        assert_eq!(query.validate(), Vec::from_iter(never_sent), "{key}");
+        if !route.runs() {
+            // A URL names no method: read back, it is the read of the same path where there is one,
+            // else the write itself (shown, and explained as never sent).
+            let read = Query::parse(&url, profile).map(|q| (q.route.runs(), q.route.key));
+            assert!(matches!(read, Ok((true, _))) || read == Ok((false, key)), "{key}: {read:?}");
+            continue;
+        }
         let other = match profile {
-            Profile::Wdatp => Profile::Defender(Region::Eu),
+            Profile::Wdatp | Profile::Graph => Profile::Defender(Region::Eu),
             Profile::Defender(_) => Profile::Wdatp,
         };
         assert_eq!(Query::parse(&url, other).as_ref(), Ok(&query), "{key}");
@@ -440,7 +467,7 @@ proptest! {
     #[test]
     fn any_query_round_trips_through_its_url(q in any_query()) {
         let other = match q.profile {
-            Profile::Wdatp => Profile::Defender(Region::Global),
+            Profile::Wdatp | Profile::Graph => Profile::Defender(Region::Global),
             Profile::Defender(_) => Profile::Wdatp,
         };
         prop_assert_eq!(Query::parse(&q.url(), other), Ok(q.clone()));
@@ -453,4 +480,43 @@ proptest! {
         let _ = Query::parse(&path, Profile::Wdatp).map(|q| q.validate());
         let _ = Query::parse(&path, Profile::Defender(Region::Eu)).map(|q| q.validate());
     }
+}
+
+#[test]
+fn graph_filters_name_only_the_documented_properties() {
+    let route = Api::Graph.route("alerts.list").unwrap();
+    let mut q = Query::new(Profile::Graph, route);
+    q.set_option(QueryOption::Filter, "severity eq 'high' and status eq 'new'");
+    assert_eq!(q.validate(), vec![]);
+    q.set_option(QueryOption::Filter, "severity eq 'high' or title eq 'x'");
+    let problems = q.validate();
+    let text = problems[0].to_string();
+    assert!(text.contains("\"title\" cannot be filtered on here"), "{text}");
+    assert!(text.contains("at position 26"), "{text}");
+    assert!(text.contains("serviceSource"), "{text}");
+    q.set_option(QueryOption::Filter, "Severity eq 'high'");
+    let text = q.validate()[0].to_string();
+    assert!(text.contains("case-sensitive: severity"), "{text}");
+    // Incidents filter on their own list: no serviceSource there.
+    let incidents = Api::Graph.route("incidents.list").unwrap();
+    let mut q = Query::new(Profile::Graph, incidents);
+    q.set_option(QueryOption::Filter, "serviceSource eq 'microsoftDefenderForEndpoint'");
+    assert_eq!(q.validate().len(), 1);
+}
+
+#[test]
+fn write_routes_are_listed_and_never_run() {
+    let writes: Vec<_> = ROUTES.iter().filter(|r| !r.runs()).map(|r| r.key).collect();
+    assert_eq!(
+        writes,
+        ["alerts.update", "alerts.comment", "incidents.update", "incidents.comment"]
+    );
+    for route in ROUTES.iter().filter(|r| !r.runs()) {
+        let text = sample_query(Profile::Graph, route).validate()[0].to_string();
+        assert!(text.contains("never sends it"), "{text}");
+        assert!(route.permission().ends_with("ReadWrite.All"), "{}", route.key);
+    }
+    assert_eq!(Api::Graph.route("incidents.get").unwrap().permission(), "SecurityIncident.Read.All");
+    assert_eq!(Api::Graph.route("alerts.list").unwrap().permission(), "SecurityAlert.Read.All");
+    assert_eq!(Api::Defender.route("machines.get").unwrap().permission(), "Machine.Read.All");
 }

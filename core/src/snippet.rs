@@ -48,7 +48,7 @@ impl Language {
 pub fn token_resource(profile: Profile) -> &'static str {
     match profile.api() {
         // The 2017 preview answered on Microsoft Graph, with Graph tokens.
-        Api::Wdatp => "https://graph.microsoft.com",
+        Api::Wdatp | Api::Graph => "https://graph.microsoft.com",
         Api::Defender => "https://api.securitycenter.microsoft.com",
     }
 }

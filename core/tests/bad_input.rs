@@ -52,6 +52,7 @@ fn every_control_of_every_route_explains_garbage_and_keeps_it() {
         let profile = match route.api {
             atp_core::Api::Wdatp => Profile::Wdatp,
             atp_core::Api::Defender => Profile::Defender(Region::Global),
+            atp_core::Api::Graph => Profile::Graph,
         };
         for param in route.params {
             let mut q = Query::new(profile, route);

@@ -141,6 +141,7 @@ fn profile_of(api: Api) -> Profile {
     match api {
         Api::Wdatp => Profile::Wdatp,
         Api::Defender => Profile::Defender(Region::Eu),
+        Api::Graph => Profile::Graph,
     }
 }
 
@@ -153,7 +154,8 @@ fn engine_digest(t: &DemoTenant, samples: usize) -> u64 {
     let step = (n / samples.max(1)).max(1);
     for alert in (0..n).step_by(step) {
         let params = params_of(t, alert);
-        for route in ROUTES {
+        // The digests pin the WDATP and Defender answers; Graph's are tested in tests/demo_graph.rs.
+        for route in ROUTES.iter().filter(|r| r.api != Api::Graph) {
             let profile = profile_of(route.api);
             let kinds: Vec<ParamKind> = route.params.iter().map(|p| p.kind).collect();
             let values: Vec<String> = kinds

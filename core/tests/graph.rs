@@ -55,6 +55,7 @@ fn profile_of(api: Api) -> Profile {
     match api {
         Api::Wdatp => Profile::Wdatp,
         Api::Defender => DEFENDER,
+        Api::Graph => Profile::Graph,
     }
 }
 

@@ -87,6 +87,7 @@ fn entity_json(e: Entity, n: u8) -> Value {
         Entity::Ip => json!({"id": format!("10.0.0.{n}")}),
         Entity::File => json!({"sha1": format!("{n:040x}")}),
         Entity::Actor => json!({"id": format!("actor{n}")}),
+        Entity::Incident => json!({"id": n.to_string(), "displayName": format!("incident {n}")}),
     }
 }
 

@@ -95,6 +95,11 @@ pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
                 .or_else(|| Some(hash_prefix(&id)));
             (id, name, None)
         }
+        Entity::Incident => {
+            let text = |k: &str| json.get(k).and_then(Value::as_str);
+            let id = nonblank(text("id"))?.to_string();
+            (id, first_text(&[text("displayName")]), None)
+        }
         Entity::Actor => {
             let a: Actor = decode(json)?;
             (a.id.clone(), first_text(&[a.name.as_deref()]), None)

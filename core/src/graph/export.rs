@@ -41,6 +41,7 @@ fn colour(e: Entity) -> &'static str {
         Entity::Ip => "#498205",
         Entity::File => "#ca5010",
         Entity::Actor => "#4a4a4a",
+        Entity::Incident => "#b4009e",
     }
 }
 
@@ -83,7 +84,7 @@ impl Graph {
             })
             .collect();
         json!({
-            "api": match self.api { crate::catalogue::Api::Wdatp => "wdatp", crate::catalogue::Api::Defender => "defender" },
+            "api": match self.api { crate::catalogue::Api::Wdatp => "wdatp", crate::catalogue::Api::Defender => "defender", crate::catalogue::Api::Graph => "graph" },
             "recipe": self.recipe.encode(),
             "nodes": nodes,
             "edges": edges,

@@ -84,6 +84,7 @@ fn entity_code(e: Entity) -> char {
         Entity::Ip => 'i',
         Entity::File => 'f',
         Entity::Actor => 't',
+        Entity::Incident => 'n',
     }
 }
 
@@ -96,6 +97,7 @@ fn entity_of_code(c: u8) -> Option<Entity> {
         b'i' => Entity::Ip,
         b'f' => Entity::File,
         b't' => Entity::Actor,
+        b'n' => Entity::Incident,
         _ => return None,
     })
 }
@@ -116,6 +118,8 @@ fn relation_of_code(api: Api, entity: Entity, code: &str) -> Option<&'static Rou
     let (other, profile) = match api {
         Api::Wdatp => (Api::Defender, Profile::Wdatp),
         Api::Defender => (Api::Wdatp, Profile::Defender(Region::Global)),
+        // Graph's relations have no counterpart under another API's names.
+        Api::Graph => return None,
     };
     let theirs = relations(other, entity).find(|r| relation_code(r) == code)?;
     profile

@@ -48,6 +48,7 @@ fn entity_json(e: Entity, n: usize) -> Value {
             json!({"id": format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)})
         }
         Entity::File => json!({"sha1": format!("{:040x}", n as u64 ^ 0xF11E)}),
+        Entity::Incident => json!({"id": n.to_string(), "displayName": format!("Incident {n}")}),
         Entity::Actor => json!({"id": format!("actor{n}")}),
     }
 }

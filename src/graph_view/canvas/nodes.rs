@@ -194,5 +194,6 @@ fn shape(entity: Entity) -> &'static str {
         Entity::Ip => "M0,-13 L13,0 L0,13 L-13,0 Z",
         Entity::File => "M-10,-13 H4 L10,-7 V13 H-10 Z",
         Entity::Actor => "M0,-13 L12,-4 L8,11 L-8,11 L-12,-4 Z",
+        Entity::Incident => "M-5,-13 H5 L13,-5 V5 L5,13 H-5 L-13,5 V-5 Z",
     }
 }

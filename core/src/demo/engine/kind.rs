@@ -47,13 +47,13 @@ impl Kind {
     pub(super) fn fields(self, api: Api) -> &'static [&'static str] {
         match (self, api) {
             (Kind::Alert, Api::Wdatp) => ALERT_WDATP_FIELDS,
-            (Kind::Alert, Api::Defender) => ALERT_DEFENDER_FIELDS,
+            (Kind::Alert, Api::Defender | Api::Graph) => ALERT_DEFENDER_FIELDS,
             (Kind::Machine, Api::Wdatp) => MACHINE_WDATP_FIELDS,
-            (Kind::Machine, Api::Defender) => MACHINE_DEFENDER_FIELDS,
+            (Kind::Machine, Api::Defender | Api::Graph) => MACHINE_DEFENDER_FIELDS,
             (Kind::User, Api::Wdatp) => USER_WDATP_FIELDS,
-            (Kind::User, Api::Defender) => USER_DEFENDER_FIELDS,
+            (Kind::User, Api::Defender | Api::Graph) => USER_DEFENDER_FIELDS,
             (Kind::File, Api::Wdatp) => FILE_WDATP_FIELDS,
-            (Kind::File, Api::Defender) => FILE_DEFENDER_FIELDS,
+            (Kind::File, Api::Defender | Api::Graph) => FILE_DEFENDER_FIELDS,
             (Kind::Ip, _) => IP_FIELDS,
             (Kind::Domain, _) => DOMAIN_FIELDS,
             (Kind::Actor, _) => ACTOR_FIELDS,

@@ -89,14 +89,14 @@ pub(super) fn stats_json(kind: Kind, stats: &Stats, api: Api, base: &str) -> Str
 fn stats_fields(kind: Kind, api: Api) -> &'static [&'static str] {
     match (kind, api) {
         (Kind::Domain, Api::Wdatp) => &["host", "orgPrevalence", "orgFirstSeen", "orgLastSeen"],
-        (Kind::Domain, Api::Defender) => &[
+        (Kind::Domain, Api::Defender | Api::Graph) => &[
             "host",
             "organizationPrevalence",
             "orgFirstSeen",
             "orgLastSeen",
         ],
         (Kind::Ip, Api::Wdatp) => &["ipAddress", "orgPrevalence", "orgFirstSeen", "orgLastSeen"],
-        (Kind::Ip, Api::Defender) => &[
+        (Kind::Ip, Api::Defender | Api::Graph) => &[
             "ipAddress",
             "organizationPrevalence",
             "orgFirstSeen",
@@ -112,7 +112,7 @@ fn stats_fields(kind: Kind, api: Api) -> &'static [&'static str] {
             "globalLastObserved",
             "topFileNames",
         ],
-        (_, Api::Defender) => &[
+        (_, Api::Defender | Api::Graph) => &[
             "sha1",
             "organizationPrevalence",
             "orgFirstSeen",
