@@ -96,8 +96,20 @@ pub struct AppAddress {
     pairs: Vec<(String, String)>,
 }
 
-/// A hostile or mistyped address can be huge; nothing useful is longer than this.
-const MAX_ADDRESS: usize = 16 * 1024;
+/// A hostile address can be huge: the reading stops here (Chromium's own limit for a URL is 2 MB).
+const MAX_ADDRESS: usize = 2 * 1024 * 1024;
+
+/// Nothing useful in a query or a graph recipe is longer than this; the rest is not read.
+const MAX_VALUE: usize = 16 * 1024;
+
+/// `text` cut to at most [`MAX_VALUE`] bytes, at a character boundary.
+fn capped(text: &str) -> &str {
+    let mut end = text.len().min(MAX_VALUE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// Characters escaped in a key: a value's, and `=`.
 const KEY: &percent_encoding::AsciiSet = &OPTION_VALUE.add(b'=');
@@ -202,7 +214,7 @@ impl AppAddress {
 
     /// The investigation graph the address carries, if any.
     pub fn graph(&self) -> Option<GraphLink> {
-        let recipe = self.get("g").filter(|r| !r.is_empty())?;
+        let recipe = self.get("g").map(capped).filter(|r| !r.is_empty())?;
         Some(GraphLink {
             profile: self
                 .get("gprofile")
@@ -235,7 +247,7 @@ impl AppAddress {
         };
         let profile = self.profile();
         AppLocation {
-            query: self.get("q").map(|text| {
+            query: self.get("q").map(capped).map(|text| {
                 Query::parse(text, profile).map_err(|error| LinkProblem {
                     text: text.to_string(),
                     error,

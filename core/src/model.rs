@@ -11,6 +11,9 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+/// Microsoft Graph security entities: alerts v2, incidents, evidence and their Defender pivots.
+pub mod security;
+
 /// Fields of a response object that this model does not name.
 pub type Extra = Map<String, Value>;
 

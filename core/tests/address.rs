@@ -138,3 +138,23 @@ fn the_graph_of_another_profile_names_it_and_a_new_graph_replaces_the_old() {
     address.set_graph(None);
     assert_eq!(address.write(), "?profile=wdatp&q=/alerts");
 }
+
+#[test]
+fn a_huge_address_still_reads_its_later_keys_and_caps_the_query() {
+    // A shared link of 100 KB: a garbage query first, then a settings key that must still be seen (and
+    // then refused by the settings' checks, not lost).
+    let junk = "%00%FF<script>".repeat(7_000);
+    let href = format!("?q=/alerts/{junk}&g={junk}&base=javascript:x");
+    let address = AppAddress::parse(&href);
+    assert_eq!(address.get("base"), Some("javascript:x"));
+    let location = address.location();
+    let read = match location.query {
+        Some(Ok(query)) => query.path(),
+        Some(Err(problem)) => problem.text,
+        None => panic!("the query is read"),
+    };
+    assert!(read.starts_with("/alerts/"), "{}", &read[..40]);
+    // Only the query's first 16 KiB are read (70 KB of it came; escaped again, 16 KiB stay under 60 KB).
+    assert!(read.len() < 60 * 1024, "{}", read.len());
+    assert!(location.graph.is_some_and(|g| g.recipe.len() <= 16 * 1024));
+}
