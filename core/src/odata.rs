@@ -34,8 +34,7 @@ pub fn check_filter_fields(value: &str, fields: &[&str]) -> Result<(), String> {
             );
         return Err(format!(
             "at position {}: {:?} cannot be filtered on here; {hint}.",
-            property.at,
-            property.name
+            property.at, property.name
         ));
     }
     Ok(())

@@ -556,12 +556,27 @@ pub enum Field {
 /// A reason a query may not be sent yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueryError {
-    MissingParam { name: &'static str, kind: ParamKind },
-    BadParam { name: &'static str, reason: String },
-    NotAccepted { option: QueryOption, route: String },
-    BadOption { option: QueryOption, reason: String },
+    MissingParam {
+        name: &'static str,
+        kind: ParamKind,
+    },
+    BadParam {
+        name: &'static str,
+        reason: String,
+    },
+    NotAccepted {
+        option: QueryOption,
+        route: String,
+    },
+    BadOption {
+        option: QueryOption,
+        reason: String,
+    },
     /// A write route: listed so the analyst sees it, never sent by this explorer.
-    NotRun { method: Method, route: String },
+    NotRun {
+        method: Method,
+        route: String,
+    },
 }
 
 impl QueryError {

