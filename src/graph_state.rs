@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use atp_core::graph::{results_of, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step};
+use atp_core::graph::{relation_results, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step};
 use atp_core::link::{with_graph, AppAddress, AppLocation, DemoData, GraphLink};
 use atp_core::{Api, Entity, Profile, Query, Region, Route};
 use leptos::prelude::*;
@@ -263,7 +263,11 @@ impl GraphState {
     /// Adds entities of one type as starts of the investigation (a card, or a whole result).
     pub fn add_starts(&self, entity: Entity, values: &[Value], profile: Profile) {
         let api = profile.api();
-        let (empty, same_api) = self.with(|g| (g.is_empty(), g.api() == api));
+        // A Graph investigation also takes Defender's entities: they are the same machines, files, IPs...
+        let (empty, same_api) = self.with(|g| {
+            let shared = g.api() == Api::Graph && api == Api::Defender;
+            (g.is_empty(), g.api() == api || shared)
+        });
         if (empty && !same_api) || self.synthetic.get_value() {
             self.reset(Graph::new(api), profile);
         } else if !same_api {

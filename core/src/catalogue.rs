@@ -221,6 +221,15 @@ impl Profile {
         }
     }
 
+    /// The profile of `api` (Defender's global host).
+    pub fn for_api(api: Api) -> Profile {
+        match api {
+            Api::Wdatp => Profile::Wdatp,
+            Api::Defender => Profile::Defender(Region::Global),
+            Api::Graph => Profile::Graph,
+        }
+    }
+
     /// Every profile, one per Defender region.
     pub fn all() -> impl Iterator<Item = Profile> {
         std::iter::once(Profile::Wdatp)
@@ -446,6 +455,9 @@ pub struct Route {
     pub method: Method,
     /// The properties `$filter` may name, where the API documents them (empty: not checked here).
     pub filter_fields: &'static [&'static str],
+    /// For a relation read as `$expand` of the entity itself (an incident's alerts): the member of the
+    /// answer that holds the results; the query carries `$expand=<member>`.
+    pub results_in: Option<&'static str>,
 }
 
 impl Route {
@@ -603,6 +615,7 @@ const fn wdatp(
         source_note: None,
         method: Method::Get,
         filter_fields: &[],
+        results_in: None,
     }
 }
 
@@ -692,6 +705,14 @@ const fn graph_write(
     }
 }
 
+/// A relation read as `$expand=<member>` of the entity's own route.
+const fn expanded(route: Route, member: &'static str) -> Route {
+    Route {
+        results_in: Some(member),
+        ..route
+    }
+}
+
 const fn noted(route: Route, note: &'static str) -> Route {
     Route {
         source_note: Some(note),
@@ -769,6 +790,10 @@ pub static ROUTES: &[Route] = &[
     graph("alerts.get", E::Alert, "Get", "Retrieves an alert (v2) with its evidence", "/security/alerts_v2/{id}", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert), &[]),
     graph("incidents.list", E::Incident, "List", "Lists the incidents: alerts correlated into one attack story", "/security/incidents", &[], GRAPH_INCIDENT_LIST, EXPAND_ALERTS, Many(E::Incident), GRAPH_INCIDENT_FILTER),
     graph("incidents.get", E::Incident, "Get", "Retrieves an incident", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, One(E::Incident), &[]),
+    expanded(
+        graph("incidents.alerts", E::Incident, "GetAlerts", "Retrieves an incident with its alerts ($expand=alerts)", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, Many(E::Alert), &[]),
+        "alerts",
+    ),
     graph_write("alerts.update", E::Alert, "Update", "Changes an alert's status, classification, determination or assignment", "/security/alerts_v2/{id}", ID_ALERT, Method::Patch),
     graph_write("alerts.comment", E::Alert, "CreateComment", "Adds a comment to an alert", "/security/alerts_v2/{id}/comments", ID_ALERT, Method::Post),
     graph_write("incidents.update", E::Incident, "Update", "Changes an incident's status, classification, determination, assignment or tags", "/security/incidents/{id}", ID_INCIDENT, Method::Patch),
@@ -794,6 +819,17 @@ pub fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
         Entity::Incident => "incidents",
     };
     api.route(&format!("{prefix}.get"))
+}
+
+/// The relations an investigation graph of `api` expands `entity` along: the API's own, and in a Graph
+/// investigation also the Defender for Endpoint relations of what both APIs name (an alert, its machine,
+/// file, IP, domain or user has the same id in both), so an incident leads on into Defender's routes.
+pub fn graph_relations(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
+    let shared = (api == Api::Graph)
+        .then(|| relations(Api::Defender, entity))
+        .into_iter()
+        .flatten();
+    relations(api, entity).chain(shared)
 }
 
 /// The routes that take one entity's id and lead somewhere else: the pivots of a card and the graph's expansions.

@@ -57,7 +57,12 @@ impl Query {
             profile,
             route,
             params: vec![String::new(); route.params.len()],
-            options: Vec::new(),
+            // A relation read as `$expand` of the entity itself asks for it.
+            options: route
+                .results_in
+                .map(|member| (QueryOption::Expand, member.to_string()))
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -135,12 +140,17 @@ impl Query {
                 }
             })
             .collect();
-        let options = self
+        let mut options: Vec<(QueryOption, String)> = self
             .options
             .iter()
             .filter(|(o, _)| route.accepts(*o))
             .cloned()
             .collect();
+        if let Some(member) = route.results_in {
+            if !options.iter().any(|(o, _)| *o == QueryOption::Expand) {
+                options.push((QueryOption::Expand, member.to_string()));
+            }
+        }
         Query {
             profile: self.profile,
             route,

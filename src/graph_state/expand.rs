@@ -140,7 +140,7 @@ pub(super) fn merge_page(
     mut held: Vec<Value>,
     more: StoredValue<HashMap<(NodeKey, &'static str), More>>,
 ) -> Result<usize, String> {
-    held.extend(results_of(body).iter().cloned());
+    held.extend(relation_results(route, body).iter().cloned());
     let rest = held.split_off(held.len().min(EXPANSION_PAGE));
     graph
         .merge_expansion(key, route, &held)

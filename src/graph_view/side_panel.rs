@@ -2,7 +2,7 @@
 //! with counts, or to do) and its card.
 
 use atp_core::body::RawItem;
-use atp_core::catalogue::relations;
+use atp_core::catalogue::graph_relations;
 use atp_core::graph::{ExpansionRecord, Node, NodeKey};
 use atp_core::Route;
 use leptos::prelude::*;
@@ -72,7 +72,7 @@ fn path_names(state: GraphState, key: &NodeKey) -> Vec<String> {
 /// "collapse"), or a button to expand it.
 fn expansion_rows(state: GraphState, key: &NodeKey, node: &Node) -> impl IntoView {
     let api = state.with(|g| g.api());
-    relations(api, key.entity())
+    graph_relations(api, key.entity())
         .map(|route| {
             let key = key.clone();
             match node.expansion(route.key) {

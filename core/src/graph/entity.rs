@@ -35,8 +35,21 @@ pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
     let (api_id, label, span) = match entity {
         Entity::Alert => {
             let a: Alert = decode(json)?;
-            let start = a.first_event_time.or(a.alert_creation_time);
-            let end = a.last_event_time.or(start);
+            // Graph's alerts v2 name their times otherwise.
+            let time = |k: &str| {
+                json.get(k)
+                    .and_then(Value::as_str)
+                    .and_then(Timestamp::parse)
+            };
+            let start = a
+                .first_event_time
+                .or(a.alert_creation_time)
+                .or_else(|| time("firstActivityDateTime"))
+                .or_else(|| time("createdDateTime"));
+            let end = a
+                .last_event_time
+                .or_else(|| time("lastActivityDateTime"))
+                .or(start);
             let span = start
                 .zip(end)
                 .map(|(s, e)| if e < s { (e, s) } else { (s, e) });

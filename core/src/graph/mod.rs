@@ -49,7 +49,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
-use crate::catalogue::{relations, Api, Entity, Profile, Returns, Route};
+use crate::catalogue::{graph_relations, Api, Entity, Profile, Returns, Route};
 use crate::model::Timestamp;
 use crate::query::Query;
 
@@ -402,7 +402,7 @@ impl Graph {
         }
     }
 
-    /// Merges the results of expanding `from` along `route` (a [`relations`] route of its entity): one node
+    /// Merges the results of expanding `from` along `route` (a [`graph_relations`] route of its entity): one node
     /// per new entity, placed near `from`, one edge per result. Idempotent; with paging, merge each page.
     /// `results` is the response's `value` array, or the one entity of a `Returns::One` route
     /// ([`results_of`] reads either from a body).
@@ -685,7 +685,7 @@ impl Graph {
         let Some(node) = self.node(key) else {
             return Vec::new();
         };
-        relations(self.api, key.entity)
+        graph_relations(self.api, key.entity)
             .filter(|r| node.expansion(r.key).is_none())
             .collect()
     }
@@ -698,6 +698,12 @@ impl Graph {
         route: &'static Route,
     ) -> Option<Query> {
         let node = self.node(key)?;
+        // A Graph investigation expands shared entities along Defender's routes, on Defender's host.
+        let profile = if route.api == profile.api() {
+            profile
+        } else {
+            Profile::for_api(route.api)
+        };
         let mut q = Query::new(profile, route);
         let param = route.params.first()?;
         q.set_param(param.name, &node.api_id);
@@ -852,7 +858,19 @@ impl Graph {
 }
 
 fn is_relation(api: Api, entity: Entity, route: &Route) -> bool {
-    route.api == api && relations(api, entity).any(|r| r.key == route.key)
+    graph_relations(api, entity).any(|r| r.api == route.api && r.key == route.key)
+}
+
+/// The results of an expansion along `route` in its answer: the member a `$expand` relation reads
+/// (an incident's `alerts`), else [`results_of`].
+pub fn relation_results<'a>(route: &Route, body: &'a Value) -> &'a [Value] {
+    match route.results_in {
+        Some(member) => match body.get(member) {
+            Some(Value::Array(items)) => items,
+            _ => &[],
+        },
+        None => results_of(body),
+    }
 }
 
 /// The entities of a response body: its `value` array, else the body itself (a `Returns::One` route).

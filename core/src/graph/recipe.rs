@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::catalogue::{relations, Api, Entity, Profile, Region, Route};
+use crate::catalogue::{graph_relations, relations, Api, Entity, Profile, Region, Route};
 
 use super::NodeKey;
 
@@ -112,7 +112,7 @@ fn relation_code(route: &Route) -> &'static str {
 /// The route named `code` among `entity`'s relations in `api`; a route of the other API is translated
 /// (a WDATP link opened on Defender: `alerts.machines` → `alerts.machine`).
 fn relation_of_code(api: Api, entity: Entity, code: &str) -> Option<&'static Route> {
-    if let Some(r) = relations(api, entity).find(|r| relation_code(r) == code) {
+    if let Some(r) = graph_relations(api, entity).find(|r| relation_code(r) == code) {
         return Some(r);
     }
     let (other, profile) = match api {

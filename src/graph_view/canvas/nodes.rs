@@ -1,7 +1,7 @@
 //! The node layer: each entity a focusable button named `<entity type>: <label>`, shaped by its type,
 //! with a badge of its expansions and a label (left out when zoomed far out).
 
-use atp_core::catalogue::relations;
+use atp_core::catalogue::graph_relations;
 use atp_core::graph::NodeKey;
 use atp_core::Entity;
 use leptos::prelude::*;
@@ -66,7 +66,7 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
     let pos = state.position(&key);
     let info = node_info(state, key.clone());
     let label = move || info.with(|i| i.as_ref().map(|i| i.label.clone()).unwrap_or_default());
-    let total = relations(state.with(|g| g.api()), entity).count();
+    let total = graph_relations(state.with(|g| g.api()), entity).count();
     let class = node_class(state, key.clone(), info);
     let Far(far) = expect_context::<Far>();
     // Zoomed far out the badge is hidden: not even made then (a big graph's first paint is far out).
