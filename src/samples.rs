@@ -95,6 +95,31 @@ fn samples(connection: Connection, dataset: DemoData) -> Vec<(String, Query)> {
             q,
         ));
     }
+    list.extend(graph_samples());
+    list
+}
+
+/// Microsoft Graph security: incidents, an alert v2 with its evidence, a filtered alert list.
+fn graph_samples() -> Vec<(String, Query)> {
+    let route = |key: &str| Api::Graph.route(key).map(|r| Query::new(Profile::Graph, r));
+    let mut list = Vec::new();
+    if let Some(mut q) = route("incidents.list") {
+        q.set_option(QueryOption::Top, "10");
+        q.set_option(QueryOption::Expand, "alerts");
+        list.push(("Graph: incidents with their alerts".to_string(), q));
+    }
+    if let Some(mut q) = route("alerts.get") {
+        q.set_param("id", atp_core::demo::SOURCE_ALERT_ID);
+        list.push((
+            "Graph: the source document's alert (v2), with its evidence".to_string(),
+            q,
+        ));
+    }
+    if let Some(mut q) = route("alerts.list") {
+        q.set_option(QueryOption::Filter, "severity eq 'high' and status eq 'new'");
+        q.set_option(QueryOption::Top, "10");
+        list.push(("Graph: new high-severity alerts".to_string(), q));
+    }
     list
 }
 

@@ -209,8 +209,8 @@ impl RequestError {
                 "The explorer only reads with GET; check the query and run it again.".to_string(),
             ),
             RequestError::Network { host, detail } => (
-                format!("No answer from {host} ({detail})."),
-                "Check the network. If the network is fine, the API host does not allow requests from this page's origin (CORS): use a same-origin relay (Settings → API base URL), or the Graph-hosted WDATP profile.".to_string(),
+                format!("{host} did not answer this page ({detail}): the network failed, or the host does not accept requests from this page's origin (CORS). Microsoft does not say that the Defender API hosts accept them; Microsoft Graph does."),
+                "Check the network. Then use the Microsoft Graph security profile (the same alerts and incidents, reachable from any page), or run a relay on your own machine and set it as Settings → API base URL.".to_string(),
             ),
             RequestError::Timeout { host } => (
                 format!("No answer from {host} within {} seconds; the request was stopped.", TIMEOUT_MS / 1000),

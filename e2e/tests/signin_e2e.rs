@@ -194,13 +194,16 @@ async fn throttling_counts_down_then_succeeds_and_403_and_cors_are_explained() {
     // A body cut off mid-answer is reported, not rendered half.
     s.tenant.inject(Fault::times(FaultKind::Truncated, 1));
     s.browser.click_button("Run").await;
-    s.browser.wait_for_text("No answer from").await;
+    s.browser.wait_for_text("did not answer this page").await;
     s.browser.wait_for_value("$top", "3").await;
 
     s.tenant.inject(Fault::times(FaultKind::NoCors, 1));
     s.browser.click_button("Run").await;
     s.browser
-        .wait_for_text("does not allow requests from this page's origin (CORS)")
+        .wait_for_text("does not accept requests from this page's origin (CORS)")
+        .await;
+    s.browser
+        .wait_for_text("use the Microsoft Graph security profile")
         .await;
     s.assert_no_token_stored().await;
     s.browser.close().await;
