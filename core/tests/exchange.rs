@@ -110,7 +110,11 @@ fn every_problem_says_what_happened_and_what_to_do() {
     }
     .problem(Entity::Alert);
     assert!(network.title.contains("api.security.microsoft.com"));
-    assert!(network.advice.contains("CORS"), "{network:?}");
+    assert!(network.title.contains("CORS"), "{network:?}");
+    assert!(
+        network.advice.contains("Microsoft Graph security profile"),
+        "{network:?}"
+    );
     let gave_up = RequestError::TooManyRequests {
         retry_after: Some(5),
         retried: 3,
