@@ -5,9 +5,10 @@
 use std::fmt;
 
 use atp_core::auth::{
-    begin_sign_in, explain_auth_error, id_token_account, read_callback, token_client, Account,
-    Callback, Discovery, PendingSignIn, TokenResponse, SIGN_IN_RANDOM_BYTES,
+    begin_sign_in, default_scopes, explain_auth_error, id_token_account, read_callback,
+    token_client, Account, Callback, Discovery, PendingSignIn, TokenResponse, SIGN_IN_RANDOM_BYTES,
 };
+use atp_core::Profile;
 use leptos::prelude::*;
 use oauth2::basic::BasicErrorResponseType;
 use oauth2::{
@@ -92,7 +93,14 @@ impl TokenSource for Auth {
 }
 
 /// Starts a sign-in: discovery, then off to the authority. `return_to` is the app address to come back to.
-pub async fn sign_in(settings: Settings, return_to: String) -> Result<(), (String, String)> {
+pub async fn sign_in(
+    mut settings: Settings,
+    return_to: String,
+    profile: Profile,
+) -> Result<(), (String, String)> {
+    if settings.auth.scopes.trim().is_empty() {
+        settings.auth.scopes = default_scopes(profile).to_string();
+    }
     if let Some(problem) = settings.auth.problems().first() {
         return Err((
             format!("Settings: {problem}"),

@@ -99,8 +99,9 @@ fn SignInStatus() -> impl IntoView {
             &explorer.query.get_untracked(),
             explorer.dataset.get_untracked(),
         ));
+        let profile = explorer.query.with_untracked(|q| q.profile);
         leptos::task::spawn_local(async move {
-            if let Err(problem) = auth::sign_in(settings, return_to).await {
+            if let Err(problem) = auth::sign_in(settings, return_to, profile).await {
                 auth.problem.set(Some(problem));
             }
         });

@@ -15,6 +15,7 @@ use oauth2::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::Profile;
 use crate::link::AppAddress;
 
 /// Hosts of Entra ID's national clouds: their discovery document lives under the tenant.
@@ -53,6 +54,18 @@ impl Default for AuthSettings {
 
 /// The scopes asked for by default: the API's `.default` and a refresh token.
 pub const DEFAULT_SCOPES: &str = "https://api.securitycenter.microsoft.com/.default offline_access";
+
+/// Microsoft Graph security's least-privileged delegated scopes for reading alerts and incidents.
+pub const GRAPH_SCOPES: &str = "https://graph.microsoft.com/SecurityAlert.Read.All https://graph.microsoft.com/SecurityIncident.Read.All offline_access";
+
+/// The scopes a sign-in asks for when Settings name none: the profile's resource (a Graph token is
+/// never asked for a Defender call, nor the reverse).
+pub fn default_scopes(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Graph => GRAPH_SCOPES,
+        Profile::Wdatp | Profile::Defender(_) => DEFAULT_SCOPES,
+    }
+}
 
 /// Which setting is wrong, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -604,6 +617,16 @@ mod tests {
         .problems();
         let names: Vec<_> = problems.iter().map(|p| p.setting).collect();
         assert_eq!(names, ["Tenant", "Client ID"]);
+    }
+
+    #[test]
+    fn each_profile_signs_in_for_its_own_resource() {
+        assert!(default_scopes(Profile::Graph)
+            .split(' ')
+            .all(|s| s.starts_with("https://graph.microsoft.com/") || s == "offline_access"));
+        assert!(default_scopes(Profile::Graph).contains("SecurityIncident.Read.All"));
+        assert!(default_scopes(Profile::Defender(crate::catalogue::Region::Eu))
+            .starts_with("https://api.securitycenter.microsoft.com/"));
     }
 
     #[test]
