@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use atp_core::graph::{relation_results, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step};
+use atp_core::graph::{
+    relation_results, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step,
+};
 use atp_core::link::{with_graph, AppAddress, AppLocation, DemoData, GraphLink};
 use atp_core::{Api, Entity, Profile, Query, Region, Route};
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ use serde_json::Value;
 
 use crate::address;
 use crate::connection::Connection;
-use crate::platform::{mark_when_painted, now_ms};
+use crate::platform::{mark, mark_when_painted, now_ms};
 use crate::request::{self, Exchange};
 
 mod animation;
@@ -361,13 +363,9 @@ impl GraphState {
     /// Loads a made-up graph of about `nodes` nodes (the benchmark's `?graph-synthetic=1000`).
     pub fn load_synthetic(&self, nodes: usize) {
         let started = now_ms();
-        if let Some(performance) = window().performance() {
-            let _ = performance.mark("atp-graph-start");
-        }
+        mark("atp-graph-start");
         let graph = synthetic(nodes, 3, 7);
-        if let Some(performance) = window().performance() {
-            let _ = performance.mark("atp-graph-built");
-        }
+        mark("atp-graph-built");
         self.reset(graph, Profile::Defender(Region::Global));
         self.synthetic.set_value(true);
         self.status.set(Some(format!(

@@ -15,16 +15,14 @@ pub fn now_ms() -> f64 {
 /// `atp-graph-at-rest`), for the benchmark (`cargo xtask bench`): a task queued from the frame's callback
 /// runs after its style, layout and paint. They cost nothing else.
 pub fn mark_when_painted(name: &'static str) {
-    request_animation_frame(move || {
-        set_timeout(
-            move || {
-                if let Some(performance) = window().performance() {
-                    let _ = performance.mark(name);
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-    });
+    request_animation_frame(move || set_timeout(move || mark(name), std::time::Duration::ZERO));
+}
+
+/// A `performance.mark` now (`atp-graph-start`, `atp-graph-built`), for the benchmark.
+pub fn mark(name: &str) {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark(name);
+    }
 }
 
 /// The page's localStorage (settings), if the browser allows it.
