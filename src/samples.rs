@@ -116,7 +116,10 @@ fn graph_samples() -> Vec<(String, Query)> {
         ));
     }
     if let Some(mut q) = route("alerts.list") {
-        q.set_option(QueryOption::Filter, "severity eq 'high' and status eq 'new'");
+        q.set_option(
+            QueryOption::Filter,
+            "severity eq 'high' and status eq 'new'",
+        );
         q.set_option(QueryOption::Top, "10");
         list.push(("Graph: new high-severity alerts".to_string(), q));
     }
