@@ -5,8 +5,9 @@
 use std::fmt;
 
 use atp_core::auth::{
-    begin_sign_in, default_scopes, explain_auth_error, id_token_account, read_callback,
-    token_client, Account, Callback, Discovery, PendingSignIn, TokenResponse, SIGN_IN_RANDOM_BYTES,
+    begin_sign_in, default_scopes, explain_auth_error, granted_permissions, id_token_account,
+    read_callback, token_client, Account, Callback, Discovery, PendingSignIn, TokenResponse,
+    SIGN_IN_RANDOM_BYTES,
 };
 use atp_core::Profile;
 use leptos::prelude::*;
@@ -64,6 +65,16 @@ impl Auth {
             problem: RwSignal::new(None),
             session: StoredValue::new(None),
         }
+    }
+
+    /// The permissions the signed-in token carries (its `scp` and `roles`), reactive on who is signed
+    /// in; `None` when signed out or when the token is not readable.
+    pub fn granted(&self) -> Option<Vec<String>> {
+        self.account.track();
+        self.session.with_value(|s| {
+            s.as_ref()
+                .and_then(|s| granted_permissions(&s.access_token))
+        })
     }
 
     /// Ends the session here (tokens dropped from memory) and clears any pending sign-in.

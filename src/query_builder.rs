@@ -149,7 +149,14 @@ pub fn QueryBuilder() -> impl IntoView {
             <p class="route-permission">
                 {move || {
                     let r = route.get();
-                    format!("{} · least-privileged permission: {} (delegated)", r.method.name(), r.permission())
+                    let needed = r.permission();
+                    // Signed in: whether the token holds it, as Graph Explorer's permissions pane says.
+                    let held = match explorer.auth.granted() {
+                        Some(granted) if atp_core::auth::covers(&granted, needed) => " — your token has it.".to_string(),
+                        Some(_) => format!(" — your token does not have it: add {needed} (delegated) to the app registration, grant consent, and sign in again."),
+                        None => String::new(),
+                    };
+                    format!("{} · least-privileged permission: {needed} (delegated){held}", r.method.name())
                 }}
             </p>
             {move || {

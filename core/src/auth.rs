@@ -484,9 +484,56 @@ pub fn id_token_account(id_token: &str) -> Option<Account> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// The permissions an access token carries: its `scp` claim (delegated, space separated) and `roles`
+/// (application). `None` when the token is not a readable JWT (an opaque token says nothing).
+pub fn granted_permissions(access_token: &str) -> Option<Vec<String>> {
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let mut granted: Vec<String> = claims
+        .get("scp")
+        .and_then(serde_json::Value::as_str)
+        .map(|scp| scp.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    if let Some(roles) = claims.get("roles").and_then(serde_json::Value::as_array) {
+        granted.extend(roles.iter().filter_map(|r| r.as_str().map(str::to_string)));
+    }
+    Some(granted)
+}
+
+/// Whether `granted` covers `needed`: the permission itself, or its `ReadWrite` form.
+pub fn covers(granted: &[String], needed: &str) -> bool {
+    let wider = needed.replace(".Read.", ".ReadWrite.");
+    granted
+        .iter()
+        .any(|g| g.eq_ignore_ascii_case(needed) || g.eq_ignore_ascii_case(&wider))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tokens_permissions_are_read_from_its_claims() {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let token = format!(
+            "{}.{}.sig",
+            b64.encode(br#"{"alg":"none"}"#),
+            b64.encode(br#"{"scp":"SecurityAlert.Read.All SecurityIncident.ReadWrite.All","roles":["Machine.Read.All"]}"#)
+        );
+        let granted = granted_permissions(&token).unwrap();
+        assert!(covers(&granted, "SecurityAlert.Read.All"));
+        assert!(
+            covers(&granted, "SecurityIncident.Read.All"),
+            "ReadWrite covers Read"
+        );
+        assert!(covers(&granted, "Machine.Read.All"));
+        assert!(!covers(&granted, "ThreatHunting.Read.All"));
+        assert_eq!(granted_permissions("opaque-token"), None);
+        assert_eq!(granted_permissions("a.%%%.c"), None);
+    }
 
     fn discovery() -> Discovery {
         Discovery::parse(
@@ -625,8 +672,10 @@ mod tests {
             .split(' ')
             .all(|s| s.starts_with("https://graph.microsoft.com/") || s == "offline_access"));
         assert!(default_scopes(Profile::Graph).contains("SecurityIncident.Read.All"));
-        assert!(default_scopes(Profile::Defender(crate::catalogue::Region::Eu))
-            .starts_with("https://api.securitycenter.microsoft.com/"));
+        assert!(
+            default_scopes(Profile::Defender(crate::catalogue::Region::Eu))
+                .starts_with("https://api.securitycenter.microsoft.com/")
+        );
     }
 
     #[test]
