@@ -495,19 +495,12 @@ impl Route {
 
     /// The least-privileged delegated permission this route needs (Microsoft's docs, per route).
     pub fn permission(&self) -> &'static str {
-        match (self.api, self.entity) {
-            (Api::Graph, Entity::Incident) if self.method == Method::Get => {
-                "SecurityIncident.Read.All"
-            }
-            (Api::Graph, Entity::Incident) => "SecurityIncident.ReadWrite.All",
-            (Api::Graph, _) if self.method == Method::Get => "SecurityAlert.Read.All",
-            (Api::Graph, _) => "SecurityAlert.ReadWrite.All",
-            (_, Entity::Alert | Entity::Actor | Entity::Incident) => "Alert.Read.All",
-            (_, Entity::Machine) => "Machine.Read.All",
-            (_, Entity::User) => "User.Read.All",
-            (_, Entity::Domain) => "URL.Read.All",
-            (_, Entity::Ip) => "Ip.Read.All",
-            (_, Entity::File) => "File.Read.All",
+        match (self.api, self.entity, self.method) {
+            (_, _, Method::Get) => read_permission(self.api, self.entity),
+            (Api::Graph, Entity::Incident, _) => "SecurityIncident.ReadWrite.All",
+            (Api::Graph, _, _) => "SecurityAlert.ReadWrite.All",
+            // Only Graph's routes write; a Defender write would need its ReadWrite permission.
+            _ => read_permission(self.api, self.entity),
         }
     }
 
@@ -799,6 +792,20 @@ pub static ROUTES: &[Route] = &[
     graph_write("incidents.update", E::Incident, "Update", "Changes an incident's status, classification, determination, assignment or tags", "/security/incidents/{id}", ID_INCIDENT, Method::Patch),
     graph_write("incidents.comment", E::Incident, "CreateComment", "Adds a comment to an incident", "/security/incidents/{id}/comments", ID_INCIDENT, Method::Post),
 ];
+
+/// The least-privileged delegated permission a read of `entity` through `api` needs.
+pub fn read_permission(api: Api, entity: Entity) -> &'static str {
+    match (api, entity) {
+        (Api::Graph, Entity::Incident) => "SecurityIncident.Read.All",
+        (Api::Graph, _) => "SecurityAlert.Read.All",
+        (_, Entity::Alert | Entity::Actor | Entity::Incident) => "Alert.Read.All",
+        (_, Entity::Machine) => "Machine.Read.All",
+        (_, Entity::User) => "User.Read.All",
+        (_, Entity::Domain) => "URL.Read.All",
+        (_, Entity::Ip) => "Ip.Read.All",
+        (_, Entity::File) => "File.Read.All",
+    }
+}
 
 /// The routes of `api` about `entity`, in catalogue order.
 pub fn routes_for(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {

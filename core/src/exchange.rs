@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::catalogue::{Entity, Profile};
+use crate::catalogue::{read_permission, Api, Entity, Profile};
 use crate::model::ApiError;
 
 /// What came back for one request: the answer, or why there was none.
@@ -167,7 +167,7 @@ pub fn retry_delay(exchange: &Exchange) -> Option<f64> {
 
 impl RequestError {
     /// What happened and what to do, for a request about `entity`.
-    pub fn problem(&self, entity: Entity) -> Problem {
+    pub fn problem(&self, api: Api, entity: Entity) -> Problem {
         let (title, advice) = match self {
             RequestError::BadRequest { message, .. } => (
                 format!("The API refused the request ({message})."),
@@ -181,7 +181,7 @@ impl RequestError {
                 format!("Signed in, but not allowed to read this ({message})."),
                 format!(
                     "The app registration needs the API permission {} (granted by an admin), and your account the portal's \"View Data\" role.",
-                    permission(entity)
+                    read_permission(api, entity)
                 ),
             ),
             RequestError::NotFound { message } => (
@@ -235,19 +235,6 @@ impl RequestError {
 
 /// How long a live request may take before it is aborted.
 pub const TIMEOUT_MS: u32 = 60_000;
-
-/// The delegated permission a read of `entity` needs.
-pub fn permission(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Alert | Entity::Actor => "Alert.Read.All",
-        Entity::Machine => "Machine.Read.All",
-        Entity::User => "User.Read.All",
-        Entity::Domain => "URL.Read.All",
-        Entity::Ip => "Ip.Read.All",
-        Entity::File => "File.Read.All",
-        Entity::Incident => "SecurityIncident.Read.All",
-    }
-}
 
 /// Where a request of `profile` goes: the configured base replaces the profile's own.
 pub fn destination(url: &str, profile: Profile, api_base: &str) -> String {

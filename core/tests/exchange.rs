@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use atp_core::exchange::{destination, retry_delay, Answer, Exchange, RequestError, MAX_RETRIES};
-use atp_core::{Entity, Profile, Region};
+use atp_core::{Api, Entity, Profile, Region};
 
 fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Answer {
     Answer {
@@ -99,16 +99,24 @@ fn every_problem_says_what_happened_and_what_to_do() {
     let forbidden = RequestError::Forbidden {
         message: "HTTP 403".into(),
     }
-    .problem(Entity::Machine);
+    .problem(Api::Defender, Entity::Machine);
     assert!(
         forbidden.advice.contains("Machine.Read.All"),
         "{forbidden:?}"
+    );
+    let graph_forbidden = RequestError::Forbidden {
+        message: "HTTP 403".into(),
+    }
+    .problem(Api::Graph, Entity::Incident);
+    assert!(
+        graph_forbidden.advice.contains("SecurityIncident.Read.All"),
+        "{graph_forbidden:?}"
     );
     let network = RequestError::Network {
         host: "https://api.security.microsoft.com".into(),
         detail: "Failed to fetch".into(),
     }
-    .problem(Entity::Alert);
+    .problem(Api::Defender, Entity::Alert);
     assert!(network.title.contains("api.security.microsoft.com"));
     assert!(network.title.contains("CORS"), "{network:?}");
     assert!(
@@ -119,7 +127,7 @@ fn every_problem_says_what_happened_and_what_to_do() {
         retry_after: Some(5),
         retried: 3,
     }
-    .problem(Entity::Alert);
+    .problem(Api::Defender, Entity::Alert);
     assert!(
         gave_up.title.contains("after 3 automatic retries"),
         "{gave_up:?}"
@@ -134,7 +142,7 @@ fn every_problem_says_what_happened_and_what_to_do() {
             column: 2,
         },
     ] {
-        let problem = error.problem(Entity::File);
+        let problem = error.problem(Api::Defender, Entity::File);
         assert!(
             !problem.title.is_empty() && !problem.advice.is_empty(),
             "{error:?}"

@@ -122,7 +122,7 @@ impl GraphState {
         let exchange: Exchange =
             request::send(url.clone(), profile, self.connection.transport()).await;
         if let Some(error) = exchange.error() {
-            let p = error.problem(entity);
+            let p = error.problem(profile.api(), entity);
             return Err(format!("{} {}", p.title, p.advice));
         }
         let body = exchange.outcome.as_ref().map_or("", |a| a.body.as_str());

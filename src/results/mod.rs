@@ -125,10 +125,10 @@ fn LoadedView(loaded: Signal<Arc<Loaded>>, tab: RwSignal<Tab>) -> impl IntoView 
 
 /// A page that failed says so here, above the cards already loaded.
 fn page_problem(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
-    let entity = loaded.with_untracked(|l| l.query.entity());
+    let (api, entity) = loaded.with_untracked(|l| (l.query.profile.api(), l.query.entity()));
     let problem = Memo::new(move |_| {
         loaded.with(|l| {
-            let mut problem = l.error()?.problem(entity);
+            let mut problem = l.error()?.problem(api, entity);
             if !l.items.is_empty() && l.next_link.is_some() {
                 problem.advice.push_str(&format!(
                     " The {} results loaded stay; \"Load more\" asks for the next page again.",

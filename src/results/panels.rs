@@ -80,7 +80,9 @@ pub(super) fn ResponsePanel(loaded: Arc<Loaded>) -> impl IntoView {
             size(answer.body.len()),
         ),
         Err(failure) => (
-            failure.problem(loaded.query.entity()).title,
+            failure
+                .problem(loaded.query.profile.api(), loaded.query.entity())
+                .title,
             Vec::new(),
             "—".to_string(),
         ),
