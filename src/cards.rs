@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::explorer::{use_explorer, AppLink};
 mod add_to_graph;
+mod security;
 
 use crate::time::When;
 pub use add_to_graph::{AddToGraph, CardSource};
@@ -91,9 +92,13 @@ fn entity_card(kind: CardKind, value: &RawItem, profile: Profile) -> AnyView {
         item.decode().ok()
     }
     let card = match kind {
-        // Graph's alerts v2 and incidents: their cards come with the Graph security models.
-        CardKind::Entity(Entity::Alert | Entity::Incident) if profile == Profile::Graph => None,
-        CardKind::Entity(Entity::Incident) => None,
+        // Graph's alerts v2 and incidents (only the Graph profile has incidents).
+        CardKind::Entity(Entity::Alert) if profile == Profile::Graph => {
+            typed(value).map(|alert| view! { <security::AlertV2Card alert/> }.into_any())
+        }
+        CardKind::Entity(Entity::Incident) => {
+            typed(value).map(|incident| view! { <security::IncidentCard incident/> }.into_any())
+        }
         CardKind::Entity(Entity::Alert) => {
             typed::<Alert>(value).map(|a| view! { <AlertCard alert=a profile/> }.into_any())
         }
