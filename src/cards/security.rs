@@ -747,4 +747,54 @@ mod tests {
         assert!(!https_link("javascript:alert(1)"));
         assert!(!https_link("https://a b"));
     }
+
+    /// Microsoft's documented examples: every evidence gets a heading, and every pivot the model names
+    /// has a Defender route to open.
+    #[test]
+    fn every_sample_evidence_is_headed_and_every_pivot_opens() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("core/tests/reference/samples/graph");
+        let mut evidence_seen = 0;
+        for name in [
+            "get-alert.1.response.json",
+            "list-alerts_v2.1.response.json",
+            "get-incident.1.response.json",
+            "get-incident.2.response.json",
+            "list-incidents.1.response.json",
+            "list-incidents.2.response.json",
+            "list-incidents-expand-alerts.1.response.json",
+            "list-incidents-expand-alerts.2.response.json",
+        ] {
+            let text =
+                std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let items = match body.get("value") {
+                Some(Value::Array(items)) => items.clone(),
+                _ => vec![body],
+            };
+            for item in items {
+                let alerts: Vec<AlertV2> = if name.contains("incident") {
+                    let incident: Incident =
+                        serde_json::from_value(item).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    assert!(incident_query(&incident.id, true).is_some());
+                    incident.alerts.unwrap_or_default()
+                } else {
+                    vec![serde_json::from_value(item).unwrap_or_else(|e| panic!("{name}: {e}"))]
+                };
+                for alert in alerts {
+                    for e in alert.evidence.iter().flatten() {
+                        evidence_seen += 1;
+                        assert!(!evidence_heading(e).is_empty(), "{name}");
+                        for pivot in e.pivots() {
+                            assert!(
+                                pivot_query(&pivot).is_some(),
+                                "{name}: {pivot:?} has no route"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(evidence_seen > 0, "the samples carry evidence");
+    }
 }
