@@ -38,6 +38,15 @@ pub(crate) async fn defender(
     .await
 }
 
+pub(crate) async fn graph(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    serve(shared, Profile::Graph, "/v1.0", method, uri, headers).await
+}
+
 pub(crate) async fn wdatp(
     State(shared): State<Arc<Shared>>,
     method: Method,
@@ -177,6 +186,8 @@ fn audiences(profile: Profile) -> &'static [&'static str] {
             GRAPH_RESOURCE,
         ],
         Profile::Defender(_) => &[API_RESOURCE, "https://api.security.microsoft.com"],
+        // Graph takes Graph's tokens only: a Defender token is refused, as Graph refuses it.
+        Profile::Graph => &[GRAPH_RESOURCE],
     }
 }
 

@@ -12,6 +12,7 @@
 //! | `GET /{tenant}/oauth2/v2.0/logout` | ends the session, back to a registered `post_logout_redirect_uri` |
 //! | `/api/...` | Defender for Endpoint profile (`Profile::Defender(Region::Global)`) of the demo engine |
 //! | `/testwdatp/...` | WDATP profile (`Profile::Wdatp`) of the demo engine |
+//! | `/v1.0/...` | Microsoft Graph security profile (`Profile::Graph`) of the demo engine, Graph tokens only |
 //! | `GET/POST/DELETE /_mock/faults` | list / add (one [`Fault`] or an array) / clear injected faults |
 //! | `GET /_mock/seen`, `DELETE /_mock/seen` | what the API saw ([`Seen`]) / reset it |
 //! | `GET /_mock/config` | [`AppSettings`]: authority, endpoints, client id, redirect URI, scope, API bases |

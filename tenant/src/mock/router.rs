@@ -48,6 +48,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/{tenant}/oauth2/v2.0/logout", get(oauth::logout))
         .route("/api", axum::routing::any(api::defender))
         .route("/api/{*rest}", axum::routing::any(api::defender))
+        .route("/v1.0/{*rest}", axum::routing::any(api::graph))
         .route("/testwdatp", axum::routing::any(api::wdatp))
         .route("/testwdatp/{*rest}", axum::routing::any(api::wdatp))
         .merge(control)
