@@ -640,61 +640,21 @@ const fn mde(
     }
 }
 
-/// A Microsoft Graph security read.
-#[allow(clippy::too_many_arguments)]
-const fn graph(
-    key: &'static str,
-    entity: Entity,
-    action: &'static str,
-    description: &'static str,
-    template: &'static str,
-    params: &'static [Param],
-    options: &'static [QueryOption],
-    expand: &'static [&'static str],
-    returns: Returns,
-    filter_fields: &'static [&'static str],
-) -> Route {
+/// A row (built like the others) moved to Microsoft Graph security, with its documented `$filter` fields.
+const fn graph(route: Route, filter_fields: &'static [&'static str]) -> Route {
     Route {
         api: Api::Graph,
         filter_fields,
-        ..wdatp(
-            key,
-            entity,
-            action,
-            description,
-            template,
-            params,
-            options,
-            expand,
-            returns,
-        )
+        ..route
     }
 }
 
 /// A Microsoft Graph security write: listed with what it does, never sent by this explorer.
-const fn graph_write(
-    key: &'static str,
-    entity: Entity,
-    action: &'static str,
-    description: &'static str,
-    template: &'static str,
-    params: &'static [Param],
-    method: Method,
-) -> Route {
+const fn graph_write(route: Route, method: Method) -> Route {
     Route {
+        api: Api::Graph,
         method,
-        ..graph(
-            key,
-            entity,
-            action,
-            description,
-            template,
-            params,
-            NONE,
-            EXPAND_NONE,
-            One(entity),
-            &[],
-        )
+        ..route
     }
 }
 
@@ -779,18 +739,18 @@ pub static ROUTES: &[Route] = &[
     mde("files.machines", E::File, "GetMachines", "Retrieves the machines related to a file", "/files/{id}/machines", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
     mde("files.stats", E::File, "Stats", "Retrieves the prevalence of a file", "/files/{id}/stats", ID_FILE, MDE_STATS, EXPAND_NONE, Returns::Stats),
     // Microsoft Graph security, v1.0.
-    graph("alerts.list", E::Alert, "List", "Lists the alerts (alerts v2) of every Microsoft security product", "/security/alerts_v2", &[], GRAPH_ALERT_LIST, EXPAND_NONE, Many(E::Alert), GRAPH_ALERT_FILTER),
-    graph("alerts.get", E::Alert, "Get", "Retrieves an alert (v2) with its evidence", "/security/alerts_v2/{id}", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert), &[]),
-    graph("incidents.list", E::Incident, "List", "Lists the incidents: alerts correlated into one attack story", "/security/incidents", &[], GRAPH_INCIDENT_LIST, EXPAND_ALERTS, Many(E::Incident), GRAPH_INCIDENT_FILTER),
-    graph("incidents.get", E::Incident, "Get", "Retrieves an incident", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, One(E::Incident), &[]),
+    graph(wdatp("alerts.list", E::Alert, "List", "Lists the alerts (alerts v2) of every Microsoft security product", "/security/alerts_v2", &[], GRAPH_ALERT_LIST, EXPAND_NONE, Many(E::Alert)), GRAPH_ALERT_FILTER),
+    graph(wdatp("alerts.get", E::Alert, "Get", "Retrieves an alert (v2) with its evidence", "/security/alerts_v2/{id}", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert)), &[]),
+    graph(wdatp("incidents.list", E::Incident, "List", "Lists the incidents: alerts correlated into one attack story", "/security/incidents", &[], GRAPH_INCIDENT_LIST, EXPAND_ALERTS, Many(E::Incident)), GRAPH_INCIDENT_FILTER),
+    graph(wdatp("incidents.get", E::Incident, "Get", "Retrieves an incident", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, One(E::Incident)), &[]),
     expanded(
-        graph("incidents.alerts", E::Incident, "GetAlerts", "Retrieves an incident with its alerts ($expand=alerts)", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, Many(E::Alert), &[]),
+        graph(wdatp("incidents.alerts", E::Incident, "GetAlerts", "Retrieves an incident with its alerts ($expand=alerts)", "/security/incidents/{id}", ID_INCIDENT, GRAPH_INCIDENT_ONE, EXPAND_ALERTS, Many(E::Alert)), &[]),
         "alerts",
     ),
-    graph_write("alerts.update", E::Alert, "Update", "Changes an alert's status, classification, determination or assignment", "/security/alerts_v2/{id}", ID_ALERT, Method::Patch),
-    graph_write("alerts.comment", E::Alert, "CreateComment", "Adds a comment to an alert", "/security/alerts_v2/{id}/comments", ID_ALERT, Method::Post),
-    graph_write("incidents.update", E::Incident, "Update", "Changes an incident's status, classification, determination, assignment or tags", "/security/incidents/{id}", ID_INCIDENT, Method::Patch),
-    graph_write("incidents.comment", E::Incident, "CreateComment", "Adds a comment to an incident", "/security/incidents/{id}/comments", ID_INCIDENT, Method::Post),
+    graph_write(wdatp("alerts.update", E::Alert, "Update", "Changes an alert's status, classification, determination or assignment", "/security/alerts_v2/{id}", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert)), Method::Patch),
+    graph_write(wdatp("alerts.comment", E::Alert, "CreateComment", "Adds a comment to an alert", "/security/alerts_v2/{id}/comments", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert)), Method::Post),
+    graph_write(wdatp("incidents.update", E::Incident, "Update", "Changes an incident's status, classification, determination, assignment or tags", "/security/incidents/{id}", ID_INCIDENT, NONE, EXPAND_NONE, One(E::Incident)), Method::Patch),
+    graph_write(wdatp("incidents.comment", E::Incident, "CreateComment", "Adds a comment to an incident", "/security/incidents/{id}/comments", ID_INCIDENT, NONE, EXPAND_NONE, One(E::Incident)), Method::Post),
 ];
 
 /// The least-privileged delegated permission a read of `entity` through `api` needs.
