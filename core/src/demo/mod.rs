@@ -6,6 +6,7 @@
 
 mod engine;
 mod generate;
+mod graph;
 mod records;
 
 use std::collections::HashMap;

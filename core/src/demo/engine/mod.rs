@@ -45,6 +45,10 @@ impl DemoTenant {
     }
 
     fn respond_plain(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
+        // Graph has its own shapes, paging and error body (see `demo::graph`).
+        if profile == Profile::Graph {
+            return super::graph::respond(self, method, url);
+        }
         match self.answer(method, url, profile) {
             Ok(body) => DemoResponse::json(200, body),
             Err(f) => {
@@ -69,6 +73,11 @@ impl DemoTenant {
         let answer = self.route(query.route, &query, &options)?;
         self.shape(answer, &query, &options)
     }
+}
+
+/// A request id derived from the request, so that answers are reproducible (Graph's `request-id`).
+pub(crate) fn correlation_of(url: &str) -> String {
+    correlation(url)
 }
 
 /// The API is read-only: anything but GET is 405.
