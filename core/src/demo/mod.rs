@@ -233,11 +233,16 @@ impl Dataset {
 #[derive(Clone, Debug)]
 pub struct DemoTenant {
     pub dataset: Dataset,
+    /// Graph's incidents and alert views of the dataset, built on the first Graph request.
+    graph: std::sync::OnceLock<graph::GraphIndex>,
 }
 
 impl DemoTenant {
     pub fn new(dataset: Dataset) -> DemoTenant {
-        DemoTenant { dataset }
+        DemoTenant {
+            dataset,
+            graph: std::sync::OnceLock::new(),
+        }
     }
 
     /// Generates the dataset of `config` and serves it.

@@ -5,9 +5,8 @@
 //! alerts reads a prepared table instead of regrouping.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
-use crate::demo::{Dataset, Variant};
+use crate::demo::{Dataset, DemoTenant};
 use crate::model::security::{Classification, Determination, GraphEnum};
 use crate::model::Timestamp;
 use crate::odata::{FieldType as T, FieldValue, Property, Record, SEVERITIES};
@@ -16,6 +15,7 @@ use crate::odata::{FieldType as T, FieldValue, Property, Record, SEVERITIES};
 pub(super) const GRAPH_SEVERITIES: [&str; 4] = ["informational", "low", "medium", "high"];
 
 /// One incident: its alerts (dataset positions, in dataset order) and the summary of them.
+#[derive(Clone, Debug)]
 pub(super) struct IncidentRow {
     pub id: i64,
     pub alerts: Vec<u32>,
@@ -30,6 +30,7 @@ pub(super) struct IncidentRow {
 }
 
 /// An alert's Graph view of the fields `$filter` reads.
+#[derive(Clone, Debug)]
 pub(super) struct AlertRow {
     pub incident: u32,
     pub status: &'static str,
@@ -38,48 +39,19 @@ pub(super) struct AlertRow {
 }
 
 /// The Graph tables of one dataset.
-pub(super) struct GraphIndex {
+#[derive(Clone, Debug)]
+pub(crate) struct GraphIndex {
     /// In the order of each incident's first alert in the dataset (the source alert's incident first).
-    pub incidents: Vec<IncidentRow>,
-    pub by_id: HashMap<i64, u32>,
-    pub alerts: Vec<AlertRow>,
+    pub(super) incidents: Vec<IncidentRow>,
+    pub(super) by_id: HashMap<i64, u32>,
+    pub(super) alerts: Vec<AlertRow>,
 }
 
-/// What identifies a dataset in the cache: where its alerts live and what they are.
-#[derive(Clone, PartialEq, Eq)]
-struct Key {
-    at: usize,
-    len: usize,
-    now: Timestamp,
-    variant: Variant,
-    last: String,
-}
-
-/// Recently served datasets' tables. A tenant is served for the page's lifetime; a handful is plenty.
-static CACHE: Mutex<Vec<(Key, Arc<GraphIndex>)>> = Mutex::new(Vec::new());
-const CACHE_SIZE: usize = 4;
-
-/// The tables of `data`, built on first use.
-pub(super) fn index(data: &Dataset) -> Arc<GraphIndex> {
-    let key = Key {
-        at: data.alerts.as_ptr() as usize,
-        len: data.alerts.len(),
-        now: data.now,
-        variant: data.variant,
-        last: data.alerts.last().map(|a| a.id.clone()).unwrap_or_default(),
-    };
-    let mut cache = CACHE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((_, built)) = cache.iter().find(|(k, _)| *k == key) {
-        return Arc::clone(built);
+impl DemoTenant {
+    /// The Graph tables of this tenant's dataset, built on first use.
+    pub(super) fn graph_index(&self) -> &GraphIndex {
+        self.graph.get_or_init(|| build(&self.dataset))
     }
-    let built = Arc::new(build(data));
-    if cache.len() >= CACHE_SIZE {
-        cache.remove(0);
-    }
-    cache.push((key, Arc::clone(&built)));
-    built
 }
 
 /// A Defender alert status as Graph writes it.

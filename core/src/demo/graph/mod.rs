@@ -6,7 +6,8 @@ mod index;
 
 use serde_json::{json, Map, Value};
 
-use index::{index, AlertRecord, GraphIndex, IncidentRecord, GRAPH_SEVERITIES};
+pub(crate) use index::GraphIndex;
+use index::{AlertRecord, IncidentRecord, GRAPH_SEVERITIES};
 
 use super::{DemoResponse, DemoTenant};
 use crate::catalogue::{Profile, QueryOption};
@@ -100,7 +101,7 @@ fn answer(tenant: &DemoTenant, method: &str, url: &str) -> Result<Value, Failure
         return Err(bad_request(problem.to_string()));
     }
     let data = &tenant.dataset;
-    let graph = index(data);
+    let graph = tenant.graph_index();
     let expand = query
         .option(QueryOption::Expand)
         .is_some_and(|e| e.trim().eq_ignore_ascii_case("alerts"));
