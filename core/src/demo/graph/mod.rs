@@ -118,7 +118,7 @@ fn answer(tenant: &DemoTenant, method: &str, url: &str) -> Result<Value, Failure
                     })
                 })
             });
-            let value = ids.iter().map(|&i| alert(tenant, &graph, i)).collect();
+            let value = ids.iter().map(|&i| alert(tenant, graph, i)).collect();
             Ok(page.envelope("security/alerts_v2", value, count, url))
         }
         "alerts.get" => {
@@ -126,7 +126,7 @@ fn answer(tenant: &DemoTenant, method: &str, url: &str) -> Result<Value, Failure
             let i = data
                 .lookup(&data.index.alerts, id)
                 .ok_or_else(|| not_found("alert", id))?;
-            let mut body = alert(tenant, &graph, i);
+            let mut body = alert(tenant, graph, i);
             add_context(&mut body, "security/alerts_v2/$entity");
             Ok(body)
         }
@@ -143,7 +143,7 @@ fn answer(tenant: &DemoTenant, method: &str, url: &str) -> Result<Value, Failure
             });
             let value = ids
                 .iter()
-                .map(|&n| incident(tenant, &graph, n, expand))
+                .map(|&n| incident(tenant, graph, n, expand))
                 .collect();
             Ok(page.envelope("security/incidents", value, count, url))
         }
@@ -155,7 +155,7 @@ fn answer(tenant: &DemoTenant, method: &str, url: &str) -> Result<Value, Failure
                 .ok()
                 .and_then(|id| graph.by_id.get(&id))
                 .ok_or_else(|| not_found("incident", id))?;
-            let mut body = incident(tenant, &graph, *n as usize, expand);
+            let mut body = incident(tenant, graph, *n as usize, expand);
             add_context(&mut body, "security/incidents/$entity");
             Ok(body)
         }
