@@ -228,6 +228,12 @@ fn example(tenant: &DemoTenant, kind: ParamKind) -> String {
                 .and_then(|m| m.computer_dns_name.as_ref()),
         ),
         ParamKind::Timestamp => d.now.to_string(),
+        ParamKind::IncidentId => d
+            .alerts
+            .first()
+            .and_then(|a| a.incident_id)
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
     }
 }
 
