@@ -95,3 +95,12 @@ fn an_incident_expands_into_its_alerts_and_on_into_defender() {
         Ok(graph.recipe())
     );
 }
+
+#[test]
+fn every_entity_type_is_shown_by_default() {
+    use atp_core::graph::EntityFilter;
+    for entity in Entity::ALL {
+        assert!(EntityFilter::ALL.contains(entity), "{entity:?}");
+        assert!(!EntityFilter::NONE.contains(entity), "{entity:?}");
+    }
+}

@@ -79,9 +79,9 @@ fn Filters() -> impl IntoView {
 }
 
 /// How many nodes of each entity type the graph holds, in the order of [`Entity::ALL`].
-fn entity_counts(state: GraphState) -> [usize; 7] {
+fn entity_counts(state: GraphState) -> [usize; Entity::ALL.len()] {
     state.track(|g| {
-        let mut counts = [0usize; 7];
+        let mut counts = [0usize; Entity::ALL.len()];
         for n in g.nodes() {
             if let Some(i) = Entity::ALL.iter().position(|e| *e == n.key.entity()) {
                 counts[i] += 1;

@@ -198,7 +198,8 @@ impl std::error::Error for GraphError {}
 pub struct EntityFilter(u8);
 
 impl EntityFilter {
-    pub const ALL: EntityFilter = EntityFilter(0x7F);
+    /// Every entity type: one bit each, as many as there are.
+    pub const ALL: EntityFilter = EntityFilter(((1u16 << Entity::ALL.len()) - 1) as u8);
     pub const NONE: EntityFilter = EntityFilter(0);
 
     pub fn only(types: &[Entity]) -> EntityFilter {
