@@ -104,3 +104,15 @@ fn every_entity_type_is_shown_by_default() {
         assert!(!EntityFilter::NONE.contains(entity), "{entity:?}");
     }
 }
+
+/// Microsoft's documented alert v2 (its evidence and comments in Graph's shapes) is a graph node.
+#[test]
+fn a_documented_alert_v2_is_a_node_with_its_activity_span() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference/samples/graph/get-alert.1.response.json");
+    let body: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let found = atp_core::graph::identify(Entity::Alert, &body).expect("an alert node");
+    assert_eq!(found.key.entity(), Entity::Alert);
+    assert!(found.span.is_some(), "its activity times");
+}

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::catalogue::Entity;
+use crate::model::security::AlertV2;
 use crate::model::{Actor, Alert, Domain, File, Ip, Machine, Timestamp, User};
 use crate::text::visible;
 
@@ -27,34 +28,54 @@ pub struct Identified {
     pub span: Option<(Timestamp, Timestamp)>,
 }
 
+/// An activity span, earlier time first.
+fn ordered(start: Option<Timestamp>, end: Option<Timestamp>) -> Option<(Timestamp, Timestamp)> {
+    start
+        .zip(end)
+        .map(|(s, e)| if e < s { (e, s) } else { (s, e) })
+}
+
 /// Reads one result of a route that returns `entity`. `None` when the JSON is not such an entity or has no id.
 pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
     if !json.is_object() {
         return None;
     }
     let (api_id, label, span) = match entity {
-        Entity::Alert => {
-            let a: Alert = decode(json)?;
-            // Graph's alerts v2 name their times otherwise.
-            let time = |k: &str| {
-                json.get(k)
-                    .and_then(Value::as_str)
-                    .and_then(Timestamp::parse)
-            };
-            let start = a
-                .first_event_time
-                .or(a.alert_creation_time)
-                .or_else(|| time("firstActivityDateTime"))
-                .or_else(|| time("createdDateTime"));
-            let end = a
-                .last_event_time
-                .or_else(|| time("lastActivityDateTime"))
-                .or(start);
-            let span = start
-                .zip(end)
-                .map(|(s, e)| if e < s { (e, s) } else { (s, e) });
-            (a.id.clone(), first_text(&[a.title.as_deref()]), span)
-        }
+        Entity::Alert => match decode::<Alert>(json) {
+            Some(a) => {
+                // Graph's alerts v2 name their times otherwise.
+                let time = |k: &str| {
+                    json.get(k)
+                        .and_then(Value::as_str)
+                        .and_then(Timestamp::parse)
+                };
+                let start = a
+                    .first_event_time
+                    .or(a.alert_creation_time)
+                    .or_else(|| time("firstActivityDateTime"))
+                    .or_else(|| time("createdDateTime"));
+                let end = a
+                    .last_event_time
+                    .or_else(|| time("lastActivityDateTime"))
+                    .or(start);
+                (
+                    a.id.clone(),
+                    first_text(&[a.title.as_deref()]),
+                    ordered(start, end),
+                )
+            }
+            // An alert v2 whose members Defender's model reads otherwise (its evidence, its comments).
+            None => {
+                let a: AlertV2 = decode(json)?;
+                let start = a.first_activity_date_time.or(a.created_date_time);
+                let end = a.last_activity_date_time.or(start);
+                (
+                    a.id.clone(),
+                    first_text(&[a.title.as_deref()]),
+                    ordered(start, end),
+                )
+            }
+        },
         Entity::Machine => {
             let m: Machine = decode(json)?;
             // The 2017 samples carry `"computerDnsName": ""` for machines without one.
