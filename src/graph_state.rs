@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use atp_core::catalogue::graph_apis;
 use atp_core::graph::{
     relation_results, synthetic, EntityFilter, Graph, Layout, NodeKey, Recipe, Step,
 };
@@ -266,10 +267,7 @@ impl GraphState {
     pub fn add_starts(&self, entity: Entity, values: &[Value], profile: Profile) {
         let api = profile.api();
         // A Graph investigation also takes Defender's entities: they are the same machines, files, IPs...
-        let (empty, same_api) = self.with(|g| {
-            let shared = g.api() == Api::Graph && api == Api::Defender;
-            (g.is_empty(), g.api() == api || shared)
-        });
+        let (empty, same_api) = self.with(|g| (g.is_empty(), graph_apis(g.api()).contains(&api)));
         if (empty && !same_api) || self.synthetic.get_value() {
             self.reset(Graph::new(api), profile);
         } else if !same_api {

@@ -221,6 +221,16 @@ impl Profile {
         }
     }
 
+    /// The profile that sends `route`: this one for its own API's routes, else the route's API's
+    /// profile (a Graph investigation's Defender expansions go to Defender's global host).
+    pub fn sending(self, route: &Route) -> Profile {
+        if route.api == self.api() {
+            self
+        } else {
+            Profile::for_api(route.api)
+        }
+    }
+
     /// The profile of `api` (Defender's global host).
     pub fn for_api(api: Api) -> Profile {
         match api {
@@ -788,15 +798,27 @@ pub fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
     api.route(&format!("{prefix}.get"))
 }
 
-/// The relations an investigation graph of `api` expands `entity` along: the API's own, and in a Graph
-/// investigation also the Defender for Endpoint relations of what both APIs name (an alert, its machine,
-/// file, IP, domain or user has the same id in both), so an incident leads on into Defender's routes.
+/// The APIs an investigation graph of `api` reads, its own first: a Graph investigation also reads
+/// Defender for Endpoint, since what both name (an alert, its machine, file, IP, domain or user) has the
+/// same id in both, so an incident leads on into Defender's routes.
+pub fn graph_apis(api: Api) -> &'static [Api] {
+    match api {
+        Api::Graph => &[Api::Graph, Api::Defender],
+        Api::Wdatp => &[Api::Wdatp],
+        Api::Defender => &[Api::Defender],
+    }
+}
+
+/// The relations an investigation graph of `api` expands `entity` along, over its [`graph_apis`].
 pub fn graph_relations(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
-    let shared = (api == Api::Graph)
-        .then(|| relations(Api::Defender, entity))
-        .into_iter()
-        .flatten();
-    relations(api, entity).chain(shared)
+    graph_apis(api)
+        .iter()
+        .flat_map(move |&a| relations(a, entity))
+}
+
+/// The route a graph of `api` reads one `entity` by its id with, over its [`graph_apis`].
+pub fn graph_get_route(api: Api, entity: Entity) -> Option<&'static Route> {
+    graph_apis(api).iter().find_map(|&a| get_route(a, entity))
 }
 
 /// The routes that take one entity's id and lead somewhere else: the pivots of a card and the graph's expansions.

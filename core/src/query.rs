@@ -57,13 +57,19 @@ impl Query {
             profile,
             route,
             params: vec![String::new(); route.params.len()],
-            // A relation read as `$expand` of the entity itself asks for it.
-            options: route
-                .results_in
-                .map(|member| (QueryOption::Expand, member.to_string()))
-                .into_iter()
-                .collect(),
+            options: Vec::new(),
         }
+        .with_expand_it_reads()
+    }
+
+    /// A relation read as `$expand` of the entity itself (an incident's alerts) asks for it.
+    fn with_expand_it_reads(mut self) -> Query {
+        if let Some(member) = self.route.results_in {
+            if self.option(QueryOption::Expand).is_none() {
+                self.options.push((QueryOption::Expand, member.to_string()));
+            }
+        }
+        self
     }
 
     /// The source document's example: the top 20 alerts with their machines.
@@ -140,23 +146,19 @@ impl Query {
                 }
             })
             .collect();
-        let mut options: Vec<(QueryOption, String)> = self
+        let options = self
             .options
             .iter()
             .filter(|(o, _)| route.accepts(*o))
             .cloned()
             .collect();
-        if let Some(member) = route.results_in {
-            if !options.iter().any(|(o, _)| *o == QueryOption::Expand) {
-                options.push((QueryOption::Expand, member.to_string()));
-            }
-        }
         Query {
             profile: self.profile,
             route,
             params,
             options,
         }
+        .with_expand_it_reads()
     }
 
     /// The same query against another profile: the equivalent route, else the entity's first, else alerts.

@@ -61,3 +61,15 @@ pub async fn click_node(browser: &Browser, name: &str) {
         .unwrap_or_else(|e| panic!("no node {name:?}: {e}"));
     node.click().await.expect("click the node");
 }
+
+/// Waits until the graph's layout has come to rest (the canvas is not busy).
+pub async fn wait_at_rest(browser: &Browser) {
+    browser
+        .wait_until("the layout to come to rest", || async {
+            let busy = browser
+                .script("return document.querySelector('.graph-canvas').getAttribute('aria-busy');")
+                .await;
+            (busy == "false", busy.to_string())
+        })
+        .await;
+}

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use atp_e2e::graph::{click_node, nodes, wait_for_node, wait_for_node_count, SOURCE_ALERT};
+use atp_e2e::graph::{
+    click_node, nodes, wait_at_rest, wait_for_node, wait_for_node_count, SOURCE_ALERT,
+};
 use atp_e2e::Browser;
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
@@ -12,14 +14,7 @@ use fantoccini::Locator;
 
 /// Every node's name and place, once the layout has come to rest (the canvas is not busy).
 async fn settled_drawing(browser: &Browser) -> Vec<(String, String)> {
-    browser
-        .wait_until("the layout to come to rest", || async {
-            let busy = browser
-                .script("return document.querySelector('.graph-canvas').getAttribute('aria-busy');")
-                .await;
-            (busy == "false", busy.to_string())
-        })
-        .await;
+    wait_at_rest(browser).await;
     let v = browser
         .script(
             "return Array.from(document.querySelectorAll('.graph-canvas g[role=button]'))

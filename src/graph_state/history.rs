@@ -229,21 +229,11 @@ impl GraphState {
 
     /// A start of the recipe: the entity fetched by its id, or (when that fails) a node of the key alone.
     async fn replay_start(&self, graph: &mut Graph, key: NodeKey, profile: Profile) {
-        use atp_core::catalogue::get_route;
         // A Graph investigation reads the entities it shares with Defender from Defender.
-        let route = get_route(profile.api(), key.entity()).or_else(|| {
-            (profile.api() == Api::Graph)
-                .then(|| get_route(Api::Defender, key.entity()))
-                .flatten()
-        });
+        let route = atp_core::catalogue::graph_get_route(profile.api(), key.entity());
         let fetched = match route {
             Some(route) => {
-                let on = if route.api == profile.api() {
-                    profile
-                } else {
-                    Profile::for_api(route.api)
-                };
-                let mut q = Query::new(on, route);
+                let mut q = Query::new(profile.sending(route), route);
                 if let Some(p) = route.params.first() {
                     q.set_param(p.name, key.id());
                 }

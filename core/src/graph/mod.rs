@@ -700,12 +700,7 @@ impl Graph {
     ) -> Option<Query> {
         let node = self.node(key)?;
         // A Graph investigation expands shared entities along Defender's routes, on Defender's host.
-        let profile = if route.api == profile.api() {
-            profile
-        } else {
-            Profile::for_api(route.api)
-        };
-        let mut q = Query::new(profile, route);
+        let mut q = Query::new(profile.sending(route), route);
         let param = route.params.first()?;
         q.set_param(param.name, &node.api_id);
         Some(q)

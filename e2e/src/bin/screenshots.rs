@@ -2,9 +2,9 @@
 //! to look at, in `target/screenshots/`. They assert nothing the suites do not; a view that never comes
 //! fails the run with what it was waiting for, as in the suites.
 
-use std::time::Duration;
-
-use atp_e2e::graph::{click_node, nodes, wait_for_node, wait_for_node_count, SOURCE_ALERT};
+use atp_e2e::graph::{
+    click_node, nodes, wait_at_rest, wait_for_node, wait_for_node_count, SOURCE_ALERT,
+};
 use atp_e2e::Browser;
 
 #[tokio::main]
@@ -50,7 +50,7 @@ async fn graph() {
     click_node(&browser, &machine).await;
     browser.click_button("Expand Alerts").await;
     wait_for_node_count(&browser, nodes(&browser).await.len().max(40)).await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    wait_at_rest(&browser).await;
     browser
         .script("document.querySelector('.graph-toolbar').scrollIntoView(); return true;")
         .await;
@@ -58,7 +58,7 @@ async fn graph() {
     browser.close().await;
     let big = Browser::open("/?graph-synthetic=1000").await;
     wait_for_node_count(&big, 1000).await;
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    wait_at_rest(&big).await;
     big.script("document.querySelector('.graph-toolbar').scrollIntoView(); return true;")
         .await;
     big.screenshot("graph-synthetic-1000").await;
