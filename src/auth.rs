@@ -5,15 +5,16 @@
 use std::fmt;
 
 use atp_core::auth::{
-    begin_sign_in, default_scopes, explain_auth_error, granted_permissions, id_token_account,
-    read_callback, token_client, Account, Callback, Discovery, PendingSignIn, TokenResponse,
-    SIGN_IN_RANDOM_BYTES,
+    audience_fits, begin_sign_in, explain_auth_error, granted_permissions, id_token_account,
+    read_callback, scopes_for, scopes_resource, token_client, Account, Callback, Discovery,
+    PendingSignIn, TokenResponse, SIGN_IN_RANDOM_BYTES,
 };
 use atp_core::Profile;
 use leptos::prelude::*;
 use oauth2::basic::BasicErrorResponseType;
 use oauth2::{
-    AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, TokenResponse as _,
+    AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, Scope,
+    TokenResponse as _,
 };
 
 use crate::address;
@@ -34,17 +35,31 @@ fn random_bytes() -> Option<[u8; SIGN_IN_RANDOM_BYTES]> {
     Some(bytes)
 }
 
-/// The signed-in session: in memory only, gone on reload or sign-out.
+/// The signed-in session: in memory only, gone on reload or sign-out. One refresh token, and an access
+/// token per resource (Defender's, Graph's) as MSAL keeps them: a request takes the token of its own API.
 #[derive(Clone)]
 struct Session {
-    access_token: String,
     refresh_token: Option<String>,
-    /// `performance.now()` time after which the access token is stale.
-    expires_at_ms: f64,
     client_id: String,
     token_endpoint: String,
     redirect_uri: String,
-    scopes: String,
+    tokens: Vec<Held>,
+}
+
+/// An access token and the resource it was asked for.
+#[derive(Clone)]
+struct Held {
+    /// `scopes_resource` of the scopes asked (`https://graph.microsoft.com`).
+    resource: String,
+    access_token: String,
+    /// `performance.now()` time after which the access token is stale.
+    expires_at_ms: f64,
+}
+
+impl Session {
+    fn held(&self, resource: &str) -> Option<&Held> {
+        self.tokens.iter().find(|t| t.resource == resource)
+    }
 }
 
 /// The sign-in: what the page shows about it, and the session (the tokens) it holds.
@@ -56,6 +71,8 @@ pub struct Auth {
     pub problem: RwSignal<Option<(String, String)>>,
     /// The tokens: in this page's memory only (never storage), gone on reload or sign-out.
     session: StoredValue<Option<Session>>,
+    /// Bumped when a token is added or replaced, so what shows a token's permissions follows.
+    tokens_changed: RwSignal<u64>,
 }
 
 impl Auth {
@@ -64,20 +81,23 @@ impl Auth {
             account: RwSignal::new(None),
             problem: RwSignal::new(None),
             session: StoredValue::new(None),
+            tokens_changed: RwSignal::new(0),
         }
     }
 
-    /// The permissions the signed-in token carries (its `scp` and `roles`), reactive on who is signed
-    /// in; `None` when signed out or when the token is not readable.
-    pub fn granted(&self) -> Option<Vec<String>> {
+    /// The permissions the token for `resource` carries (its `scp` and `roles`), reactive on the
+    /// session; `None` when there is no such token or it is not readable.
+    pub fn granted(&self, resource: &str) -> Option<Vec<String>> {
         self.account.track();
+        self.tokens_changed.track();
         self.session.with_value(|s| {
             s.as_ref()
-                .and_then(|s| granted_permissions(&s.access_token))
+                .and_then(|s| s.held(resource))
+                .and_then(|t| granted_permissions(&t.access_token))
         })
     }
 
-    /// Ends the session here (tokens dropped from memory) and clears any pending sign-in.
+    /// Ends the session here (every token dropped from memory) and clears any pending sign-in.
     pub fn sign_out(&self) {
         self.session.set_value(None);
         if let Some(storage) = session_storage() {
@@ -88,18 +108,29 @@ impl Auth {
 }
 
 impl TokenSource for Auth {
-    fn access_token(&self) -> Option<String> {
-        self.session
-            .with_value(|s| s.as_ref().map(|s| s.access_token.clone()))
+    fn signed_in(&self) -> bool {
+        self.session.with_value(Option::is_some)
     }
 
-    fn expired(&self) -> bool {
-        self.session
-            .with_value(|s| s.as_ref().is_some_and(|s| now_ms() >= s.expires_at_ms))
+    fn access_token(&self, resource: &str) -> Option<String> {
+        self.session.with_value(|s| {
+            s.as_ref()
+                .and_then(|s| s.held(resource))
+                .map(|t| t.access_token.clone())
+                .filter(|token| audience_fits(token, resource))
+        })
     }
 
-    async fn refresh(&self) -> Result<(), (String, String)> {
-        refresh(*self).await
+    fn fresh(&self, resource: &str) -> bool {
+        self.session.with_value(|s| {
+            s.as_ref()
+                .and_then(|s| s.held(resource))
+                .is_some_and(|t| now_ms() < t.expires_at_ms)
+        })
+    }
+
+    async fn acquire(&self, scopes: &str) -> Result<(), (String, String)> {
+        refresh(*self, scopes).await
     }
 }
 
@@ -109,9 +140,9 @@ pub async fn sign_in(
     return_to: String,
     profile: Profile,
 ) -> Result<(), (String, String)> {
-    if settings.auth.scopes.trim().is_empty() {
-        settings.auth.scopes = default_scopes(profile).to_string();
-    }
+    // The profile's own API: a sign-in on the Graph profile asks Graph's scopes, whatever Settings name
+    // for Defender (the other API's token comes later from the refresh token, or from another sign-in).
+    settings.auth.scopes = scopes_for(&settings.auth.scopes, profile);
     if let Some(problem) = settings.auth.problems().first() {
         return Err((
             format!("Settings: {problem}"),
@@ -141,7 +172,7 @@ pub async fn sign_in(
     let (url, pending) = begin_sign_in(
         &settings.auth,
         &discovery,
-        &settings.redirect_uri(),
+        &crate::settings::redirect_uri(&settings),
         &return_to,
         true,
         &random,
@@ -220,7 +251,7 @@ pub async fn complete_sign_in(auth: Auth) {
             };
             match result {
                 Ok(token) => {
-                    keep(auth, &token, &pending, None);
+                    start_session(auth, &token, &pending);
                     auth.account.set(Some(account_of(&token)));
                     auth.problem.set(None);
                 }
@@ -230,68 +261,82 @@ pub async fn complete_sign_in(auth: Auth) {
     }
 }
 
-/// Redeems the refresh token once; `Err` says what to tell the analyst.
-async fn refresh(auth: Auth) -> Result<(), (String, String)> {
+/// Redeems the refresh token once for `scopes` (a token for another resource, or a fresh one); `Err`
+/// says what to tell the analyst.
+async fn refresh(auth: Auth, scopes: &str) -> Result<(), (String, String)> {
     let held = auth.session.with_value(|s| {
         s.as_ref().and_then(|s| {
             s.refresh_token.clone().map(|r| {
                 (
                     r,
-                    PendingSignIn {
-                        state: String::new(),
-                        verifier: String::new(),
-                        return_to: String::new(),
-                        redirect_uri: s.redirect_uri.clone(),
-                        token_endpoint: s.token_endpoint.clone(),
-                        client_id: s.client_id.clone(),
-                        scopes: s.scopes.clone(),
-                    },
+                    s.client_id.clone(),
+                    s.token_endpoint.clone(),
+                    s.redirect_uri.clone(),
                 )
             })
         })
     });
-    let Some((refresh_token, client)) = held else {
+    let Some((refresh_token, client_id, token_endpoint, redirect_uri)) = held else {
         return Err((
-            "The sign-in has expired and there is no refresh token.".into(),
+            "The sign-in has expired, or has no token for this API, and there is no refresh token.".into(),
             "Sign in again; your query is kept.".into(),
         ));
     };
-    let token = token_client(
-        &client.client_id,
-        &client.token_endpoint,
-        &client.redirect_uri,
-    )
-    .map_err(|e| (e, "Sign in again.".to_string()))?
-    .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
-    .request_async(&oauth_http)
-    .await
-    .map_err(explain_token_error)?;
-    keep(auth, &token, &client, Some(refresh_token));
+    let token = token_client(&client_id, &token_endpoint, &redirect_uri)
+        .map_err(|e| (e, "Sign in again.".to_string()))?
+        .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+        .add_scopes(scopes.split_whitespace().map(|s| Scope::new(s.to_string())))
+        .request_async(&oauth_http)
+        .await
+        .map_err(|e| {
+            let (what, fix) = explain_token_error(e);
+            (
+                format!("No token for {}: {what}", scopes_resource(scopes)),
+                fix,
+            )
+        })?;
+    keep(auth, &token, scopes, Some(refresh_token));
     if token.extra_fields().id_token.is_some() {
         auth.account.set(Some(account_of(&token)));
     }
     Ok(())
 }
 
-fn keep(auth: Auth, token: &TokenResponse, from: &PendingSignIn, old_refresh: Option<String>) {
-    let lifetime_ms = token
-        .expires_in()
-        .map_or(3_600_000.0, |d| d.as_millis() as f64);
-    let session = Session {
-        access_token: token.access_token().secret().clone(),
-        // Entra rotates refresh tokens; keep the old one only when no new one came.
-        refresh_token: token
-            .refresh_token()
-            .map(|r| r.secret().clone())
-            .or(old_refresh),
-        // A minute early, so a request never leaves with a token about to lapse.
-        expires_at_ms: now_ms() + lifetime_ms - 60_000.0,
+/// Keeps the session's client and the first token (a redeemed code).
+fn start_session(auth: Auth, token: &TokenResponse, from: &PendingSignIn) {
+    auth.session.set_value(Some(Session {
+        refresh_token: None,
         client_id: from.client_id.clone(),
         token_endpoint: from.token_endpoint.clone(),
         redirect_uri: from.redirect_uri.clone(),
-        scopes: from.scopes.clone(),
+        tokens: Vec::new(),
+    }));
+    keep(auth, token, &from.scopes, None);
+}
+
+/// Keeps `token` as the one for the resource of `scopes`, and its refresh token.
+fn keep(auth: Auth, token: &TokenResponse, scopes: &str, old_refresh: Option<String>) {
+    let lifetime_ms = token
+        .expires_in()
+        .map_or(3_600_000.0, |d| d.as_millis() as f64);
+    let held = Held {
+        resource: scopes_resource(scopes),
+        access_token: token.access_token().secret().clone(),
+        // A minute early, so a request never leaves with a token about to lapse.
+        expires_at_ms: now_ms() + lifetime_ms - 60_000.0,
     };
-    auth.session.set_value(Some(session));
+    auth.session.update_value(|session| {
+        if let Some(session) = session {
+            // Entra rotates refresh tokens; keep the old one only when no new one came.
+            session.refresh_token = token
+                .refresh_token()
+                .map(|r| r.secret().clone())
+                .or(old_refresh);
+            session.tokens.retain(|t| t.resource != held.resource);
+            session.tokens.push(held);
+        }
+    });
+    auth.tokens_changed.update(|n| *n += 1);
 }
 
 fn account_of(token: &TokenResponse) -> Account {

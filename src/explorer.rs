@@ -14,7 +14,7 @@ use crate::connection::Connection;
 use crate::graph_state::{provide_graph, GraphState};
 use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, RequestError};
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 
 /// What the result area shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +83,7 @@ pub struct Explorer {
 pub fn provide_explorer() -> Explorer {
     let query = Query::source_example();
     let auth = Auth::new();
-    let connection = Connection::new(Settings::load(), auth);
+    let connection = Connection::new(settings::load(), auth);
     let explorer = Explorer {
         url_text: RwSignal::new(query.url()),
         query: RwSignal::new(query),

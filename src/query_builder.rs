@@ -151,7 +151,9 @@ pub fn QueryBuilder() -> impl IntoView {
                     let r = route.get();
                     let needed = r.permission();
                     // Signed in: whether the token holds it, as Graph Explorer's permissions pane says.
-                    let held = match explorer.auth.granted() {
+                    let profile = explorer.query.with(|q| q.profile);
+                    let resource = explorer.settings.with(|s| atp_core::auth::token_resource(&s.auth.scopes, profile));
+                    let held = match explorer.auth.granted(&resource) {
                         Some(granted) if atp_core::auth::covers(&granted, needed) => " — your token has it.".to_string(),
                         Some(_) => format!(" — your token does not have it: add {needed} (delegated) to the app registration, grant consent, and sign in again."),
                         None => String::new(),

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use atp_core::auth::{may_carry_token, origin};
+use atp_core::auth::{may_carry_token, origin, scopes_for, scopes_resource};
 use atp_core::demo::DemoTenant;
 use atp_core::exchange::destination;
 // The request's vocabulary, from the core where its rules are tested: callers name it through here.
@@ -18,14 +18,16 @@ use crate::platform::now_ms;
 use crate::settings::Settings;
 
 /// Where a live request gets its bearer token: the sign-in (`crate::auth::Auth`) is one; the request
-/// path needs nothing else of it.
+/// path needs nothing else of it. Tokens are per resource: a request asks for its own API's.
 pub trait TokenSource {
-    /// The access token, when signed in.
-    fn access_token(&self) -> Option<String>;
-    /// Whether the token is past its expiry (the request refreshes first).
-    fn expired(&self) -> bool;
-    /// Redeems the refresh token once; `Err` says what happened and what to do.
-    fn refresh(&self) -> impl Future<Output = Result<(), (String, String)>>;
+    /// Whether there is a session (a sign-in) at all.
+    fn signed_in(&self) -> bool;
+    /// The access token for `resource` (`atp_core::auth::scopes_resource`), when held and meant for it.
+    fn access_token(&self, resource: &str) -> Option<String>;
+    /// Whether the token for `resource` is held and not past its expiry.
+    fn fresh(&self, resource: &str) -> bool;
+    /// Redeems the refresh token once for `scopes`; `Err` says what happened and what to do.
+    fn acquire(&self, scopes: &str) -> impl Future<Output = Result<(), (String, String)>>;
 }
 
 /// Where a request goes: the demo tenant in the page, or the live API with the analyst's settings and
@@ -89,21 +91,36 @@ async fn send_live(
             ),
         }));
     }
-    if tokens.expired() {
-        // A failed refresh shows as the API's 401 below, with its advice.
-        let _ = tokens.refresh().await;
-    }
-    let Some(token) = tokens.access_token() else {
+    // The token of this profile's own API: a Graph token never goes to Defender, nor the reverse.
+    let scopes = scopes_for(&settings.auth.scopes, profile);
+    let resource = scopes_resource(&scopes);
+    if !tokens.signed_in() {
         return done(Err(RequestError::SignInNeeded {
             reason: "Not signed in.".into(),
+        }));
+    }
+    if !tokens.fresh(&resource) {
+        // A token for another API, or a fresh one, from the refresh token. When that fails and none is
+        // held, the analyst signs in again (and consents to this API); a stale one gets the API's 401.
+        if let Err((what, fix)) = tokens.acquire(&scopes).await {
+            if tokens.access_token(&resource).is_none() {
+                return done(Err(RequestError::SignInNeeded {
+                    reason: format!("{what} {fix}"),
+                }));
+            }
+        }
+    }
+    let Some(token) = tokens.access_token(&resource) else {
+        return done(Err(RequestError::SignInNeeded {
+            reason: format!("The sign-in holds no token for {resource}."),
         }));
     };
     let mut outcome = fetch(&target, &token).await;
     if matches!(&outcome, Ok(answer) if answer.status == 401) {
         // Once: the token may have been revoked or rotated early.
-        match tokens.refresh().await {
+        match tokens.acquire(&scopes).await {
             Ok(()) => {
-                if let Some(token) = tokens.access_token() {
+                if let Some(token) = tokens.access_token(&resource) {
                     outcome = fetch(&target, &token).await;
                 }
             }

@@ -1,95 +1,74 @@
-//! Settings: where requests go (the demo tenant or the live API) and how to sign in. Persisted in
-//! localStorage (never a token); the same keys in the page's address pre-configure a shared link.
+//! Settings: where requests go (the demo tenant or the live API) and how to sign in. Saved in
+//! localStorage, or kept for this tab only in sessionStorage (never a token). A shared link's settings
+//! keys change nothing here: they become an offer the analyst accepts or ignores (`crate::link_consent`).
 
-use atp_core::auth::{check_secure_url, AuthSettings, SettingProblem};
+use atp_core::auth::SettingProblem;
 use atp_core::link::AppAddress;
+use atp_core::settings::LinkOffer;
+pub use atp_core::settings::Settings;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::address;
-use crate::platform::local_storage;
+use crate::platform::{local_storage, session_storage};
 
 const STORAGE_KEY: &str = "atp-explorer.settings";
+/// Settings the analyst accepted from a link for this tab only (they survive the sign-in's round trip).
+const TAB_KEY: &str = "atp-explorer.tab-settings";
 
-/// What the explorer is configured to talk to.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settings {
-    /// Requests go to the live API (after sign-in) rather than the built-in demo tenant.
-    pub live: bool,
-    /// Replaces the profile's base URL when sending, e.g. a same-origin relay; empty means none.
-    pub api_base: String,
-    pub auth: AuthSettings,
-}
-
-impl Settings {
-    /// The stored settings, then what the address says over them (and stored, so a shared link sticks).
-    pub fn load() -> Settings {
-        let mut settings = local_storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+/// The settings in force: this tab's, else the saved ones, else the defaults. The address is not read.
+pub fn load() -> Settings {
+    let read = |storage: Option<web_sys::Storage>, key| {
+        storage
+            .and_then(|s| s.get_item(key).ok().flatten())
             .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
-        let search = address::search();
-        if apply_address(&mut settings, &search) && settings.problems().is_empty() {
-            settings.save();
-        }
-        settings
-    }
+    };
+    read(session_storage(), TAB_KEY)
+        .or_else(|| read(local_storage(), STORAGE_KEY))
+        .unwrap_or_default()
+}
 
-    pub fn save(&self) {
-        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(self)) {
-            // A full or disabled storage only loses the settings for the next visit.
-            let _ = storage.set_item(STORAGE_KEY, &json);
-        }
-    }
-
-    /// Every problem, each naming its setting.
-    pub fn problems(&self) -> Vec<SettingProblem> {
-        let mut problems = Vec::new();
-        if !self.api_base.is_empty() {
-            if let Err(reason) = check_secure_url(&self.api_base) {
-                problems.push(SettingProblem {
-                    setting: "API base URL",
-                    reason,
-                });
-            }
-        }
-        if self.live {
-            problems.extend(self.auth.problems());
-        }
-        problems
-    }
-
-    /// The redirect URI: as set, or this page's origin and path.
-    pub fn redirect_uri(&self) -> String {
-        if !self.auth.redirect_uri.trim().is_empty() {
-            return self.auth.redirect_uri.trim().to_string();
-        }
-        address::page_url()
+/// Saves `settings` for later visits; this tab follows the saved settings from now on.
+pub fn save(settings: &Settings) {
+    write(local_storage(), STORAGE_KEY, settings);
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(TAB_KEY);
     }
 }
 
-/// Applies `api`, `base`, `authority`, `tenant`, `client_id`, `redirect_uri`, `scopes` from the address.
-fn apply_address(settings: &mut Settings, search: &str) -> bool {
-    let mut changed = false;
-    for (name, value) in AppAddress::parse(search).pairs() {
-        let slot = match name {
-            "api" => {
-                settings.live = value == "live";
-                changed = true;
-                continue;
-            }
-            "base" => &mut settings.api_base,
-            "authority" => &mut settings.auth.authority,
-            "tenant" => &mut settings.auth.tenant,
-            "client_id" => &mut settings.auth.client_id,
-            "redirect_uri" => &mut settings.auth.redirect_uri,
-            "scopes" => &mut settings.auth.scopes,
-            _ => continue,
-        };
-        *slot = value.chars().take(2048).collect();
-        changed = true;
+/// Keeps `settings` for this tab only: the saved ones stay as they were.
+pub fn use_for_tab(settings: &Settings) {
+    write(session_storage(), TAB_KEY, settings);
+}
+
+/// Keeps a change the analyst made where the settings in force live: the tab's, or the saved ones.
+pub fn keep(settings: &Settings) {
+    let tab = session_storage().is_some_and(|s| s.get_item(TAB_KEY).ok().flatten().is_some());
+    if tab {
+        use_for_tab(settings);
+    } else {
+        save(settings);
     }
-    changed
+}
+
+fn write(storage: Option<web_sys::Storage>, key: &str, settings: &Settings) {
+    if let (Some(storage), Ok(json)) = (storage, serde_json::to_string(settings)) {
+        // A full or disabled storage only loses the settings for the next visit.
+        let _ = storage.set_item(key, &json);
+    }
+}
+
+/// The redirect URI: as set, or this page's origin and path.
+pub fn redirect_uri(settings: &Settings) -> String {
+    settings.redirect_uri_or(&address::page_url())
+}
+
+/// What the page's address asks to change in `current`, if anything.
+pub fn link_offer(current: &Settings) -> Option<LinkOffer> {
+    LinkOffer::read(
+        current,
+        &AppAddress::parse(&address::search()),
+        &address::page_url(),
+    )
 }
 
 /// The settings form. Saving checks everything and keeps what was typed when something is wrong.
@@ -97,14 +76,28 @@ fn apply_address(settings: &mut Settings, search: &str) -> bool {
 pub fn SettingsPanel(
     /// The settings in force.
     settings: RwSignal<Settings>,
+    /// Settings to review before saving (a link's that cannot work as they are): the panel opens with
+    /// them in the form, each problem marked as a Save would mark it; nothing is in force until saved.
+    review: RwSignal<Option<Settings>>,
 ) -> impl IntoView {
     let draft = RwSignal::new(settings.get_untracked());
-    // Settings a shared link brought that cannot work (they were not stored) show at once: the panel
-    // opens with each one marked, as a Save would have marked it.
-    let from_address = settings.with_untracked(Settings::problems);
-    let open_at_start = !from_address.is_empty();
-    let problems = RwSignal::new(from_address);
+    let problems = RwSignal::new(Vec::<SettingProblem>::new());
     let saved = RwSignal::new(false);
+    let open = RwSignal::new(false);
+    // The form follows the settings in force when they change elsewhere (a link's accepted, a tenant
+    // switched).
+    Effect::new(move |_| {
+        let now = settings.get();
+        draft.set(now);
+    });
+    Effect::new(move |_| {
+        if let Some(proposed) = review.get() {
+            problems.set(proposed.problems());
+            draft.set(proposed);
+            saved.set(false);
+            open.set(true);
+        }
+    });
     let field = move |label: &'static str,
                       id: &'static str,
                       help: &'static str,
@@ -144,13 +137,14 @@ pub fn SettingsPanel(
         let found = next.problems();
         saved.set(found.is_empty());
         if found.is_empty() {
-            next.save();
+            save(&next);
             settings.set(next);
+            review.set(None);
         }
         problems.set(found);
     };
     view! {
-        <details class="settings" open=open_at_start>
+        <details class="settings" prop:open=move || open.get() on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
             <summary>"Settings"</summary>
             <form on:submit=save novalidate aria-label="Settings">
                 <div class="control">
@@ -166,7 +160,7 @@ pub fn SettingsPanel(
                         <option value="live" prop:selected=move || draft.with(|d| d.live)>"Live API (sign in)"</option>
                     </select>
                 </div>
-                {field("API base URL", "setting-base", "Optional: send requests here instead of the profile's host, e.g. a same-origin relay.", |s| s.api_base.clone(), |s, v| s.api_base = v)}
+                {field("API base URL", "setting-base", "Optional: send requests here instead of the profile's host, e.g. a relay. An origin alone (http://127.0.0.1:8443) keeps each profile's path; with a path it replaces the whole base.", |s| s.api_base.clone(), |s, v| s.api_base = v)}
                 {field("Authority", "setting-authority", "https://login.microsoftonline.com, or an OpenID provider's issuer URL.", |s| s.auth.authority.clone(), |s, v| s.auth.authority = v)}
                 {field("Tenant", "setting-tenant", "Tenant GUID or domain, or organizations / common.", |s| s.auth.tenant.clone(), |s, v| s.auth.tenant = v)}
                 {field("Client ID", "setting-client", "The application (client) ID of a single-page app registration.", |s| s.auth.client_id.clone(), |s, v| s.auth.client_id = v)}

@@ -19,7 +19,7 @@ use crate::catalogue::Profile;
 use crate::link::AppAddress;
 
 /// Hosts of Entra ID's national clouds: their discovery document lives under the tenant.
-const ENTRA_HOSTS: &[&str] = &[
+pub(crate) const ENTRA_HOSTS: &[&str] = &[
     "login.microsoftonline.com",
     "login.microsoftonline.us",
     "login.chinacloudapi.cn",
@@ -64,6 +64,111 @@ pub fn default_scopes(profile: Profile) -> &'static str {
     match profile {
         Profile::Graph => GRAPH_SCOPES,
         Profile::Wdatp | Profile::Defender(_) => DEFAULT_SCOPES,
+    }
+}
+
+/// The resource of the Defender for Endpoint API (and of the Graph-hosted 2017 WDATP API).
+pub const DEFENDER_RESOURCE: &str = "https://api.securitycenter.microsoft.com";
+/// Microsoft Graph's resource.
+pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+
+/// The names a token's `aud` may give each Microsoft resource: its URI (either Defender host) or its
+/// application id.
+const RESOURCE_NAMES: [(&str, &[&str]); 2] = [
+    (
+        DEFENDER_RESOURCE,
+        &[
+            "https://api.securitycenter.microsoft.com",
+            "https://api.security.microsoft.com",
+            "https://securitycenter.onmicrosoft.com/windowsatpservice",
+            "fc780465-2017-40d4-a0c5-307022471b92",
+        ],
+    ),
+    (
+        GRAPH_RESOURCE,
+        &[
+            "https://graph.microsoft.com",
+            "00000003-0000-0000-c000-000000000000",
+        ],
+    ),
+];
+
+/// The resource a token must be for to call `profile`'s API.
+pub fn resource_of(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Graph => GRAPH_RESOURCE,
+        Profile::Wdatp | Profile::Defender(_) => DEFENDER_RESOURCE,
+    }
+}
+
+/// The Microsoft resource `name` is one of the names of (`https://graph.microsoft.com/`, an app id).
+fn microsoft_resource(name: &str) -> Option<&'static str> {
+    let name = name.trim().trim_end_matches('/').to_ascii_lowercase();
+    RESOURCE_NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&name.as_str()))
+        .map(|(resource, _)| *resource)
+}
+
+/// The API `scopes` ask a token for: the resource of the first scope that names one
+/// (`https://graph.microsoft.com/SecurityAlert.Read.All`, `api://contoso-relay/.default`), Microsoft's
+/// resources under their one name; a bare permission (`User.Read`), or only OpenID scopes, is Graph's, as
+/// Entra reads them.
+pub fn scopes_resource(scopes: &str) -> String {
+    let named = scopes
+        .split_whitespace()
+        .filter(|s| !matches!(*s, "openid" | "profile" | "email" | "offline_access"))
+        .find_map(|scope| scope.rsplit_once('/').map(|(resource, _)| resource));
+    match named {
+        Some(resource) => microsoft_resource(resource)
+            .map_or_else(|| resource.to_string(), str::to_string),
+        None => GRAPH_RESOURCE.to_string(),
+    }
+}
+
+/// The scopes to ask for a token that calls `profile`'s API: the configured ones when they are for that
+/// API, or for an API that is not one of Microsoft's (a provider or relay of the analyst's own, which
+/// then serves every profile); otherwise the profile's own defaults, so a Graph token is never asked for
+/// a Defender call, nor the reverse.
+pub fn scopes_for(configured: &str, profile: Profile) -> String {
+    let configured = configured.trim();
+    if configured.is_empty() {
+        return default_scopes(profile).to_string();
+    }
+    let resource = scopes_resource(configured);
+    match microsoft_resource(&resource) {
+        Some(microsoft) if microsoft != resource_of(profile) => default_scopes(profile).to_string(),
+        _ => configured.to_string(),
+    }
+}
+
+/// The resource of the token a request of `profile` takes under the configured scopes: what the
+/// session keys that token by.
+pub fn token_resource(configured: &str, profile: Profile) -> String {
+    scopes_resource(&scopes_for(configured, profile))
+}
+
+/// The `aud` claim of an access token, when it is a readable JWT.
+pub fn token_audience(access_token: &str) -> Option<String> {
+    let claims = jwt_claims(access_token)?;
+    match claims.get("aud")? {
+        serde_json::Value::String(aud) => Some(aud.clone()),
+        serde_json::Value::Array(all) => all.first()?.as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Whether `access_token` may be sent to the API of `resource`: never when its audience is another of
+/// Microsoft's security resources (a Graph token to Defender, or the reverse). A token that does not
+/// say (opaque) or names an API of the analyst's own goes where the analyst's settings send it.
+pub fn audience_fits(access_token: &str, resource: &str) -> bool {
+    let Some(audience) = token_audience(access_token) else {
+        return true;
+    };
+    match (microsoft_resource(&audience), microsoft_resource(resource)) {
+        (Some(theirs), Some(needed)) => theirs == needed,
+        (Some(_), None) => false,
+        _ => true,
     }
 }
 
@@ -435,7 +540,7 @@ pub fn explain_auth_error(error: &str, description: &str) -> (String, String) {
         Some("50011") => "The redirect URI is not one the app registration lists. Add this page's address as a single-page application redirect URI, or set Redirect URI in Settings to one that is registered.",
         Some("700016") => "No app with this client ID exists in this tenant. Check Client ID in Settings, or sign in to the tenant where the app is registered.",
         Some("90002") => "This tenant does not exist. Check Tenant in Settings (its GUID or domain).",
-        Some("65001") => "Nobody has consented to the app's permissions yet. Ask an administrator to grant consent for the WindowsDefenderATP API permissions.",
+        Some("65001") => "Nobody has consented to this API's permissions for the app yet. Sign in on this profile to consent (the sign-in asks for this API), or ask an administrator to grant consent for the organisation.",
         Some("70008") | Some("54005") => "The sign-in code expired or was already used. Sign in again.",
         Some("700082") | Some("700084") => "The sign-in has expired (single-page apps must sign in again every 24 hours). Sign in again; your query is kept.",
         Some("50058") | Some("50059") => "The authority could not tell who you are without asking. Sign in again with account selection.",
@@ -487,11 +592,7 @@ pub fn id_token_account(id_token: &str) -> Option<Account> {
 /// The permissions an access token carries: its `scp` claim (delegated, space separated) and `roles`
 /// (application). `None` when the token is not a readable JWT (an opaque token says nothing).
 pub fn granted_permissions(access_token: &str) -> Option<Vec<String>> {
-    let payload = access_token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let claims = jwt_claims(access_token)?;
     let mut granted: Vec<String> = claims
         .get("scp")
         .and_then(serde_json::Value::as_str)
@@ -501,6 +602,15 @@ pub fn granted_permissions(access_token: &str) -> Option<Vec<String>> {
         granted.extend(roles.iter().filter_map(|r| r.as_str().map(str::to_string)));
     }
     Some(granted)
+}
+
+/// The claims of a JWT (its second part), unverified: what the token says, for display and routing only.
+fn jwt_claims(token: &str) -> Option<serde_json::Value> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Whether `granted` covers `needed`: the permission itself, or its `ReadWrite` form.
@@ -533,6 +643,41 @@ mod tests {
         assert!(!covers(&granted, "ThreatHunting.Read.All"));
         assert_eq!(granted_permissions("opaque-token"), None);
         assert_eq!(granted_permissions("a.%%%.c"), None);
+    }
+
+    fn token(claims: &str) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!("{}.{}.sig", b64.encode(br#"{"alg":"none"}"#), b64.encode(claims))
+    }
+
+    #[test]
+    fn each_profile_asks_its_own_resource_and_a_token_goes_only_to_its_audience() {
+        let defender = Profile::Defender(crate::catalogue::Region::Eu);
+        assert_eq!(scopes_for("", Profile::Graph), GRAPH_SCOPES);
+        assert_eq!(scopes_for("", defender), DEFAULT_SCOPES);
+        // Configured Defender scopes serve Defender and WDATP; Graph asks Graph's own.
+        let configured = "https://api.securitycenter.microsoft.com/.default offline_access";
+        assert_eq!(scopes_for(configured, defender), configured);
+        assert_eq!(scopes_for(configured, Profile::Wdatp), configured);
+        assert_eq!(scopes_for(configured, Profile::Graph), GRAPH_SCOPES);
+        assert_eq!(scopes_for("User.Read openid", defender), DEFAULT_SCOPES);
+        // An API of the analyst's own serves every profile.
+        assert_eq!(scopes_for("api://relay/.default", Profile::Graph), "api://relay/.default");
+        assert_eq!(scopes_resource("openid https://API.security.microsoft.com/.default"), DEFENDER_RESOURCE);
+        assert_eq!(scopes_resource("SecurityAlert.Read.All"), GRAPH_RESOURCE);
+        assert_eq!(scopes_resource("openid offline_access"), GRAPH_RESOURCE);
+        assert_eq!(scopes_resource("api://relay/.default"), "api://relay");
+
+        let graph_token = token(r#"{"aud":"https://graph.microsoft.com"}"#);
+        let defender_token = token(r#"{"aud":"fc780465-2017-40d4-a0c5-307022471b92"}"#);
+        assert!(audience_fits(&graph_token, GRAPH_RESOURCE));
+        assert!(!audience_fits(&graph_token, DEFENDER_RESOURCE), "a Graph token never goes to Defender");
+        assert!(audience_fits(&defender_token, DEFENDER_RESOURCE));
+        assert!(!audience_fits(&defender_token, GRAPH_RESOURCE), "nor the reverse");
+        assert!(!audience_fits(&graph_token, "api://relay"));
+        assert!(audience_fits(&token(r#"{"aud":["api://relay"]}"#), "api://relay"));
+        assert!(audience_fits("opaque", DEFENDER_RESOURCE));
+        assert_eq!(token_audience(&token(r#"{"aud":["a","b"]}"#)).as_deref(), Some("a"));
     }
 
     fn discovery() -> Discovery {

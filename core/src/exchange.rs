@@ -236,12 +236,23 @@ impl RequestError {
 /// How long a live request may take before it is aborted.
 pub const TIMEOUT_MS: u32 = 60_000;
 
-/// Where a request of `profile` goes: the configured base replaces the profile's own.
+/// Where a request of `profile` goes: the configured base replaces the profile's own. A base that is
+/// only an origin (`http://127.0.0.1:8443`) replaces the profile's host and keeps its path (`/api`,
+/// `/v1.0`), so one relay or test tenant can serve every profile; a base with a path replaces the whole.
 pub fn destination(url: &str, profile: Profile, api_base: &str) -> String {
     let base = profile.base();
+    let api_base = api_base.trim().trim_end_matches('/');
     match url.get(..base.len()) {
         Some(head) if !api_base.is_empty() && head.eq_ignore_ascii_case(&base) => {
-            format!("{}{}", api_base.trim_end_matches('/'), &url[base.len()..])
+            let rest = &url[base.len()..];
+            let path_of = |b: &str| {
+                b.split_once("://")
+                    .and_then(|(_, after)| after.find('/').map(|i| after[i..].to_string()))
+            };
+            match path_of(api_base) {
+                Some(_) => format!("{api_base}{rest}"),
+                None => format!("{api_base}{}{rest}", path_of(&base).unwrap_or_default()),
+            }
         }
         _ => url.to_string(),
     }

@@ -168,7 +168,20 @@ fn a_relay_replaces_the_profile_s_host_and_nothing_else() {
             profile,
             "https://relay"
         ),
-        "https://relay/ALERTS?$top=1"
+        "https://relay/api/ALERTS?$top=1"
+    );
+    // An origin alone keeps each profile's path: one relay or test tenant serves every profile.
+    assert_eq!(
+        destination(
+            &format!("{}/security/incidents", Profile::Graph.base()),
+            Profile::Graph,
+            "http://127.0.0.1:9/"
+        ),
+        "http://127.0.0.1:9/v1.0/security/incidents"
+    );
+    assert_eq!(
+        destination(&url, profile, "http://127.0.0.1:9"),
+        "http://127.0.0.1:9/api/alerts?$top=1"
     );
     let elsewhere = "https://evil.example/api/alerts";
     assert_eq!(destination(elsewhere, profile, "https://relay"), elsewhere);

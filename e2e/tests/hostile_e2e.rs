@@ -353,8 +353,10 @@ async fn garbage_in_the_address_is_explained_and_kept() {
         "a message says why: {message}"
     );
     assert!(browser.cards().await.is_empty());
-    // The settings keys: the panel is open with the bad one marked and kept, nothing stored (the sign-in
-    // settings are checked for the live API only).
+    // The settings keys: nothing is used; asked to review them, the panel opens with the bad one marked
+    // and kept, nothing stored (the sign-in settings are checked for the live API only).
+    browser.wait_for_text("This link asks to change your settings").await;
+    browser.click_button("Review in Settings").await;
     marked(&browser, "API base URL").await;
     assert_eq!(
         browser.value("API base URL").await,

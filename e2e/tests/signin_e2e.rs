@@ -35,6 +35,8 @@ async fn setup(query: &str) -> Setup {
     });
     let path = format!("/{live}&profile=mde&q={}", query.replace('&', "%26"));
     let browser = Browser::open_url(&app.url(), &path).await;
+    // The link's settings change nothing until the analyst accepts them.
+    browser.click_button("Use for this tab").await;
     Setup {
         browser,
         tenant,

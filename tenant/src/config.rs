@@ -66,6 +66,10 @@ pub struct MockConfig {
     pub user: MockUser,
     /// Delegated permissions granted on the API resource: what `{resource}/.default` expands to.
     pub permissions: Vec<String>,
+    /// Resources the user has not consented to yet: a refresh token cannot get a token for one (Entra's
+    /// AADSTS65001) until an interactive sign-in has asked for its scopes. Empty: every resource is
+    /// consented (admin consent).
+    pub consent_needed: Vec<String>,
     /// The demo tenant behind the API; `None` is the app's default tenant generated at start-up time.
     /// Generated on the first API call, so tests that never call the API do not pay for it.
     pub demo: Option<DemoConfig>,
@@ -100,6 +104,7 @@ impl Default for MockConfig {
             .into_iter()
             .map(String::from)
             .collect(),
+            consent_needed: Vec::new(),
             demo: None,
         }
     }

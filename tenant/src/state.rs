@@ -96,6 +96,8 @@ pub(crate) struct MockState {
     pub refresh: HashMap<String, RefreshGrant>,
     /// Browser sessions (cookie values) that consented: `prompt=none` succeeds for them.
     pub sessions: HashSet<String>,
+    /// Resources of `MockConfig::consent_needed` that an interactive sign-in has since asked for.
+    pub consented: HashSet<String>,
     pub faults: VecDeque<Fault>,
     pub seen: Seen,
 }
@@ -161,6 +163,7 @@ impl Shared {
             access: HashMap::new(),
             refresh: HashMap::new(),
             sessions: HashSet::new(),
+            consented: HashSet::new(),
             faults: VecDeque::new(),
             seen: Seen::default(),
         };

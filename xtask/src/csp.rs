@@ -11,19 +11,21 @@ use std::env;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// Hosts the app talks to out of the box.
-const CONNECT: &[&str] = &[
-    "'self'",
-    "https://login.microsoftonline.com",
-    "https://login.microsoftonline.us",
-    "https://graph.microsoft.com",
-    "https://api.security.microsoft.com",
-    "https://*.api.security.microsoft.com",
-    "https://api.securitycenter.microsoft.com",
-    "https://api.securitycenter.windows.com",
-    "http://127.0.0.1:*",
-    "http://localhost:*",
-];
+/// Where the app connects out of the box besides Microsoft's hosts (`atp_core::settings::known_origins`,
+/// the same list that marks a link's hosts as known): the page's origin, and loopback for a relay on
+/// the analyst's own machine (SECURITY.md says why that is safe with link consent).
+const CONNECT_LOCAL: &[&str] = &["'self'", "http://127.0.0.1:*", "http://localhost:*"];
+
+/// The `connect-src` sources: the page, Microsoft's sign-in and API hosts, loopback.
+fn connect_sources() -> Vec<String> {
+    let microsoft = atp_core::settings::known_origins();
+    CONNECT_LOCAL[..1]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(microsoft)
+        .chain(CONNECT_LOCAL[1..].iter().map(|s| s.to_string()))
+        .collect()
+}
 
 /// `index.html` with the policy, in release builds (a dev build's autoreload script would be blocked).
 pub fn run(html: String) -> Result<String, String> {
@@ -71,7 +73,7 @@ fn add_policy(html: &str, extra_connect: &str) -> Result<String, String> {
         }
     }
     let scripts = inline_script_hashes(html).join(" ");
-    let connect = CONNECT.join(" ")
+    let connect = connect_sources().join(" ")
         + if extra_connect.trim().is_empty() {
             ""
         } else {
@@ -81,7 +83,7 @@ fn add_policy(html: &str, extra_connect: &str) -> Result<String, String> {
     let policy = format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; connect-src {connect}; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; manifest-src 'self'; base-uri 'self'; \
-         form-action 'none'; object-src 'none'"
+         form-action 'none'; object-src 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
     );
     let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
     let anchor = "<meta charset=\"utf-8\">";
@@ -110,6 +112,11 @@ mod tests {
         );
         assert!(out.contains("default-src 'none'"));
         assert!(out.contains("form-action 'none'"));
+        // Trusted Types: no script sink takes a string, and no policy may be made to let one through.
+        assert!(out.contains("require-trusted-types-for 'script'; trusted-types 'none'"));
+        assert!(out.contains("connect-src 'self' https://login.microsoftonline.com "));
+        assert!(out.contains(" https://eu.api.security.microsoft.com "));
+        assert!(out.contains(" http://127.0.0.1:* http://localhost:* "));
         assert!(
             out.contains("https://relay.contoso.com; style-src"),
             "{out}"

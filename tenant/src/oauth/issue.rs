@@ -87,9 +87,10 @@ pub(super) fn issue(
 }
 
 /// The resource a token for `granted` is for: the first granted scope's resource.
-fn audience_of(granted: &[String]) -> String {
+pub(super) fn audience_of(granted: &[String]) -> String {
     granted
-        .first()
+        .iter()
+        .find(|s| !OIDC_SCOPES.contains(&s.as_str()))
         .and_then(|s| s.rsplit_once('/').map(|(resource, _)| resource.to_string()))
         .unwrap_or_else(|| GRAPH_RESOURCE.to_string())
 }

@@ -136,6 +136,9 @@ fn redeem_code<'a>(
         });
     };
     state.redeemed.insert(code.to_string());
+    // An interactive sign-in consents to what it asked.
+    let asked = super::issue::audience_of(&grant.scopes);
+    state.consented.insert(asked);
     if grant.expires_at <= now {
         return Err(entra(
             "invalid_grant",
@@ -210,10 +213,22 @@ fn redeem_refresh<'a>(
             "The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page.",
         ));
     }
-    let scopes = match get("scope") {
+    let scopes: Vec<String> = match get("scope") {
         Some(asked) => asked.split_whitespace().map(String::from).collect(),
         None => grant.scopes.clone(),
     };
+    let resource = super::issue::audience_of(&scopes);
+    if shared.config.consent_needed.contains(&resource) && !state.consented.contains(&resource) {
+        // The refresh token stays valid (Entra does not spend it on a refused request).
+        state.refresh.insert(token.to_string(), grant);
+        return Err(entra(
+            "invalid_grant",
+            65001,
+            format!(
+                "The user or administrator has not consented to use the application with ID '{client_id}' for the resource '{resource}'. Send an interactive authorization request for this user and resource."
+            ),
+        ));
+    }
     Ok(issue(
         shared,
         &mut state,

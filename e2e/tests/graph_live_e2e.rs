@@ -1,0 +1,142 @@
+//! A token per resource, signed in against the mock Entra tenant: a Graph investigation that pivots into
+//! Defender's routes sends Graph's token to Graph and Defender's to Defender, getting the second from the
+//! refresh token as MSAL does, or through a second sign-in when the API needs consent first.
+#![cfg(not(target_arch = "wasm32"))]
+
+use atp_core::auth::{token_audience, DEFENDER_RESOURCE, GRAPH_RESOURCE};
+use atp_core::link::{live_settings_href, LiveSettings};
+use atp_e2e::graph::SOURCE_ALERT;
+use atp_e2e::Browser;
+use atp_tenant::{MockConfig, MockTenant, StaticServer};
+
+struct Setup {
+    browser: Browser,
+    tenant: MockTenant,
+    _app: StaticServer,
+}
+
+/// The app signed in to the mock tenant on the Graph profile, on the source alert as an alert v2. The
+/// API base is the tenant's origin, which serves every profile's path (`/v1.0`, `/api`).
+async fn signed_in_on_graph(consent_needed: Vec<String>) -> Setup {
+    let app = StaticServer::start(atp_e2e::dist(), "127.0.0.1:0".parse().expect("loopback"))
+        .expect("serve dist/");
+    let tenant = MockTenant::start(MockConfig {
+        auto_approve: true,
+        redirect_uris: vec![format!("{}/", app.url())],
+        consent_needed,
+        ..MockConfig::default()
+    })
+    .expect("start the mock tenant");
+    let settings = tenant.settings();
+    let authority = format!("{}/v2.0", settings.authority);
+    // No scopes: each profile asks its own API's.
+    let live = live_settings_href(&LiveSettings {
+        authority: &authority,
+        client_id: &settings.client_id,
+        api_base: &tenant.url(),
+        ..LiveSettings::default()
+    });
+    let path = format!("/{live}&profile=graph&q=/security/alerts_v2/{SOURCE_ALERT}");
+    let browser = Browser::open_url(&app.url(), &path).await;
+    browser.click_button("Use for this tab").await;
+    browser.click_button("Sign in").await;
+    browser.wait_for_text("Signed in as").await;
+    browser.wait_for_at_least_cards(1).await;
+    assert_eq!(bearer_audience(&tenant).as_deref(), Some(GRAPH_RESOURCE));
+    Setup {
+        browser,
+        tenant,
+        _app: app,
+    }
+}
+
+/// The audience of the last bearer token the API saw.
+fn bearer_audience(tenant: &MockTenant) -> Option<String> {
+    let bearer = tenant.seen().last_authorization?;
+    token_audience(bearer.trim_start_matches("Bearer "))
+}
+
+impl Setup {
+    /// Follows the device evidence's pivot to the Defender machine.
+    async fn pivot_to_the_machine(&self) {
+        let link = self
+            .browser
+            .script(
+                "const a = Array.from(document.querySelectorAll('nav.pivots a')).find(a => a.textContent.startsWith('Machine '));
+                 return a ? a.textContent : '';",
+            )
+            .await;
+        let link = link.as_str().unwrap_or_default().to_string();
+        assert!(!link.is_empty(), "a machine pivot from the device evidence");
+        self.browser.click_link(&link).await;
+    }
+
+    async fn wait_for_the_machine(&self) {
+        self.browser
+            .wait_until("the Defender machine's card", || async {
+                let url = self.browser.current_url().await;
+                let cards = self.browser.cards().await;
+                (
+                    url.contains("profile=mde")
+                        && cards.len() == 1
+                        && cards[0].0 == "Machine",
+                    format!("{url} {cards:?}"),
+                )
+            })
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn a_pivot_into_defender_gets_defenders_own_token_from_the_refresh_token() {
+    let s = signed_in_on_graph(Vec::new()).await;
+    let tokens_before = s.tenant.seen().tokens_issued;
+    s.pivot_to_the_machine().await;
+    s.wait_for_the_machine().await;
+    assert_eq!(bearer_audience(&s.tenant).as_deref(), Some(DEFENDER_RESOURCE));
+    assert_eq!(
+        s.tenant.seen().tokens_issued,
+        tokens_before + 1,
+        "one refresh, for Defender's resource"
+    );
+    // Back on Graph, Graph's token is still held: no new token, and Graph's audience again.
+    let tokens = s.tenant.seen().tokens_issued;
+    s.browser.client.back().await.expect("Back");
+    s.browser
+        .wait_until("the alert v2 again", || async {
+            let cards = s.browser.cards().await;
+            let audience = bearer_audience(&s.tenant);
+            (
+                cards.iter().any(|(kind, _)| kind.contains("Alert"))
+                    && audience.as_deref() == Some(GRAPH_RESOURCE),
+                format!("{cards:?} {audience:?}"),
+            )
+        })
+        .await;
+    assert_eq!(s.tenant.seen().tokens_issued, tokens);
+    s.browser.close().await;
+}
+
+#[tokio::test]
+async fn an_api_without_consent_asks_for_a_sign_in_there_and_then_answers() {
+    let s = signed_in_on_graph(vec![DEFENDER_RESOURCE.to_string()]).await;
+    let authorized = s.tenant.seen().authorized_requests;
+    s.pivot_to_the_machine().await;
+    // The refresh token cannot get Defender's token: the page says so, and what to do.
+    s.browser
+        .wait_for_text("has not consented to use the application")
+        .await;
+    s.browser.wait_for_text("Sign in on this profile to consent").await;
+    assert_eq!(
+        s.tenant.seen().authorized_requests,
+        authorized,
+        "nothing was sent to Defender without its token"
+    );
+    // Signing in on the Defender profile asks Defender's scopes (incremental consent), then it answers.
+    s.browser.click_button("Sign out").await;
+    s.browser.click_button("Sign in").await;
+    s.browser.wait_for_text("Signed in as").await;
+    s.wait_for_the_machine().await;
+    assert_eq!(bearer_audience(&s.tenant).as_deref(), Some(DEFENDER_RESOURCE));
+    s.browser.close().await;
+}
