@@ -8,6 +8,7 @@ mod explorer;
 mod graph_state;
 mod graph_view;
 mod json_view;
+mod link_consent;
 pub mod panic;
 mod platform;
 mod query_builder;
@@ -40,6 +41,9 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let explorer = provide_explorer();
     let auth = explorer.auth;
+    // A link's settings wait for the analyst's answer; a link's that cannot work go to the form.
+    let offer = RwSignal::new(settings::link_offer(&explorer.settings.get_untracked()));
+    let review = RwSignal::new(None::<Settings>);
     // A sign-in callback is finished first (its code leaves the address before anything else runs);
     // otherwise the address says what to show, on load and on Back and Forward.
     leptos::task::spawn_local(async move {
@@ -74,10 +78,11 @@ pub fn App() -> impl IntoView {
                 <p>{fix}</p>
             </div>
         })}
+        <link_consent::LinkConsent offer review/>
         <div class="layout">
             <aside>
                 <Samples/>
-                <SettingsPanel settings=explorer.settings/>
+                <SettingsPanel settings=explorer.settings review/>
             </aside>
             <main>
                 <QueryBuilder/>
@@ -119,7 +124,7 @@ fn SignInStatus() -> impl IntoView {
         switch_problem.set(None);
         explorer.settings.update(|s| {
             s.auth.tenant = tenant;
-            s.save();
+            settings::keep(s);
         });
         auth.sign_out();
         sign_in(());

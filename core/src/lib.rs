@@ -12,6 +12,7 @@ pub mod link;
 pub mod odata;
 pub mod order;
 pub mod query;
+pub mod settings;
 pub mod snippet;
 pub mod text;
 
