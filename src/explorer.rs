@@ -136,6 +136,17 @@ impl Explorer {
         self.apply(read_app_location(href));
     }
 
+    /// Signs out and forgets what the live API answered: every token, the results shown and the graph
+    /// (an answer still under way is dropped).
+    pub fn sign_out(&self) {
+        self.auth.sign_out();
+        self.run_id.update_value(|n| *n += 1);
+        if self.settings.with_untracked(|s| s.live) {
+            self.shown.set(Shown::Nothing);
+            self.graph.forget();
+        }
+    }
+
     /// Shows and runs what the address says (on load, and on Back and Forward).
     pub fn apply_address(&self) {
         self.apply(read_app_location(&address::search()));

@@ -335,6 +335,16 @@ impl GraphState {
         }
     }
 
+    /// Forgets the graph and every snapshot of it (sign-out: what the live API answered goes); the
+    /// address's recipe holds ids only, and growing it again asks the API again.
+    pub fn forget(&self) {
+        self.snapshots.set_value(Vec::new());
+        self.reset(
+            Graph::new(self.profile.get_untracked().api()),
+            self.profile.get_untracked(),
+        );
+    }
+
     /// Empties the graph (a history entry: Back brings it back).
     pub fn clear(&self) {
         self.keep_snapshot();

@@ -126,7 +126,7 @@ fn SignInStatus() -> impl IntoView {
             s.auth.tenant = tenant;
             settings::keep(s);
         });
-        auth.sign_out();
+        explorer.sign_out();
         sign_in(());
     };
     view! {
@@ -137,7 +137,7 @@ fn SignInStatus() -> impl IntoView {
                     let tenant = account.tid.clone().map(|t| format!(" (tenant {t})")).unwrap_or_default();
                     view! {
                         <span>"Signed in as " <strong>{who}</strong>{tenant}</span>
-                        <button type="button" on:click=move |_| auth.sign_out()>"Sign out"</button>
+                        <button type="button" on:click=move |_| explorer.sign_out()>"Sign out"</button>
                     }
                     .into_any()
                 }

@@ -140,3 +140,51 @@ async fn an_api_without_consent_asks_for_a_sign_in_there_and_then_answers() {
     assert_eq!(bearer_audience(&s.tenant).as_deref(), Some(DEFENDER_RESOURCE));
     s.browser.close().await;
 }
+
+/// A documented example response of Microsoft Graph (`core/tests/reference/samples/graph/`).
+fn sample(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/reference/samples/graph")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[tokio::test]
+async fn microsofts_graph_examples_render_when_the_live_api_answers_them() {
+    let s = signed_in_on_graph(Vec::new()).await;
+    for (file, request, kind, heading) in [
+        (
+            "list-alerts_v2.1.response.json",
+            "/security/alerts_v2?$top=1",
+            "Alert",
+            "Suspicious execution of hidden file",
+        ),
+        (
+            "list-incidents-expand-alerts.1.response.json",
+            "/security/incidents?$expand=alerts",
+            "Incident",
+            "Multi-stage incident involving Initial access",
+        ),
+    ] {
+        s.tenant.inject(atp_tenant::Fault::times(
+            atp_tenant::FaultKind::Body { body: sample(file) },
+            1,
+        ));
+        s.browser.replace_text("Request URL", request).await;
+        s.browser.click_button("Run").await;
+        s.browser
+            .wait_until(&format!("the card of {file}"), || async {
+                let cards = s.browser.cards().await;
+                (
+                    cards
+                        .iter()
+                        .any(|(k, h)| k.contains(kind) && h.starts_with(heading)),
+                    format!("{cards:?}"),
+                )
+            })
+            .await;
+    }
+    // The incident's alert, nested in its card.
+    s.browser.wait_for_text("Alerts (").await;
+    s.browser.close().await;
+}

@@ -95,8 +95,14 @@ async fn sign_in_runs_the_composed_query_with_a_checked_bearer_token() {
         .is_some_and(|a| a.starts_with("Bearer ")));
     s.assert_no_token_stored().await;
 
-    // Sign out forgets the token: the next run asks to sign in again.
+    // Sign out forgets the token and what the API answered: the cards go, the next run asks to sign in.
     s.browser.click_button("Sign out").await;
+    s.browser
+        .wait_until("the live cards to be forgotten", || async {
+            let cards = s.browser.cards().await;
+            (cards.is_empty(), format!("{cards:?}"))
+        })
+        .await;
     s.browser.click_button("Run").await;
     s.browser.wait_for_text("Not signed in.").await;
     s.browser.close().await;

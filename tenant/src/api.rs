@@ -172,6 +172,14 @@ async fn fault_answer(fault: &FaultKind) -> Option<Response> {
             tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
             None
         }
+        FaultKind::Body { body } => Some(
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                body.clone(),
+            )
+                .into_response(),
+        ),
         FaultKind::Truncated | FaultKind::NoCors => None,
     }
 }

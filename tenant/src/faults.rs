@@ -34,6 +34,9 @@ pub enum FaultKind {
     Truncated,
     /// The normal answer without `Access-Control-Allow-Origin`: the browser refuses to hand it over.
     NoCors,
+    /// `200 OK` with this JSON body instead of the demo tenant's answer (a documented example response,
+    /// served over real HTTP with the bearer checked as for any answer).
+    Body { body: String },
 }
 
 impl Fault {
