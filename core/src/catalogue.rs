@@ -4,6 +4,9 @@
 //! The WDATP routes are the 29 rows of the 2017 "Supported Windows Defender ATP APIs" table (with its two
 //! errata fixed and noted); the Defender for Endpoint routes are today's API as Microsoft documents it.
 
+mod hunting;
+pub use hunting::{hunting_routes, HuntingApi, HuntingRoute, HUNTING_ROUTES};
+
 use serde::{Deserialize, Serialize};
 
 /// The kinds of things the API talks about.

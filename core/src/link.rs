@@ -6,7 +6,7 @@
 
 use percent_encoding::utf8_percent_encode;
 
-use crate::catalogue::{Profile, Region};
+use crate::catalogue::{HuntingApi, Profile, Region};
 use crate::query::{Query, UrlError, OPTION_VALUE};
 
 /// The demo dataset a link asks for; `hostile` is the renderer's safety test data, `large` a tenant of
@@ -43,6 +43,18 @@ pub struct AppLocation {
     pub graph: Option<GraphLink>,
     /// `graph-synthetic=<n>`: a made-up graph of about `n` nodes, for the performance benchmark.
     pub graph_synthetic: Option<usize>,
+    /// The Hunting view's query (`hunt=`), when the address opens that view.
+    pub hunt: Option<HuntLink>,
+}
+
+/// A hunt in an address: `hunt=<KQL>`, `timespan=<ISO 8601>` and `hapi=<route key>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HuntLink {
+    /// The KQL text, as typed (empty: the view opens on an empty editor).
+    pub query: String,
+    /// Graph's `Timespan` (`P7D`, `start/end`…); empty for the route's default.
+    pub timespan: String,
+    pub api: HuntingApi,
 }
 
 /// The investigation graph in an address: its recipe text (see `graph::Recipe`) and the profile whose
@@ -238,6 +250,39 @@ impl AppAddress {
         }
     }
 
+    /// The hunt the address carries, if it opens the Hunting view.
+    pub fn hunt(&self) -> Option<HuntLink> {
+        let query = capped(self.get("hunt")?).to_string();
+        let profile = self.profile();
+        let api = self
+            .get("hapi")
+            .and_then(HuntingApi::from_key)
+            .filter(|api| crate::catalogue::hunting_routes(profile).contains(&api.route()))
+            .unwrap_or_else(|| HuntingApi::default_for(profile));
+        Some(HuntLink {
+            query,
+            timespan: self.get("timespan").map(capped).unwrap_or_default().to_string(),
+            api,
+        })
+    }
+
+    /// The address of the Hunting view with `hunt` on `profile`, keeping the dataset.
+    pub fn for_hunt(profile: Profile, hunt: &HuntLink, dataset: DemoData) -> AppAddress {
+        let mut address = AppAddress::default();
+        address.set("profile", profile_key(profile));
+        address.set("hunt", hunt.query.as_str());
+        if !hunt.timespan.trim().is_empty() {
+            address.set("timespan", hunt.timespan.trim());
+        }
+        if hunt.api != HuntingApi::default_for(profile) {
+            address.set("hapi", hunt.api.key());
+        }
+        if let Some(key) = dataset.key() {
+            address.set("dataset", key);
+        }
+        address
+    }
+
     /// What the address says, typed.
     pub fn location(&self) -> AppLocation {
         let dataset = match self.get("dataset") {
@@ -259,6 +304,7 @@ impl AppAddress {
                 .get("graph-synthetic")
                 .and_then(|n| n.parse::<usize>().ok())
                 .map(|n| n.min(MAX_SYNTHETIC_NODES)),
+            hunt: self.hunt(),
         }
     }
 }
@@ -282,6 +328,11 @@ pub fn with_graph(href: &str, graph: Option<&GraphLink>) -> String {
     }
     address.set_graph(graph);
     address.write()
+}
+
+/// The relative link that opens the Hunting view with `hunt` on `profile`.
+pub fn hunt_href(profile: Profile, hunt: &HuntLink, dataset: DemoData) -> String {
+    AppAddress::for_hunt(profile, hunt, dataset).write()
 }
 
 /// Reads the page's `location.search`; never fails, and keeps an unreadable query's text.
@@ -322,6 +373,29 @@ pub fn live_settings_href(settings: &LiveSettings) -> String {
 mod tests {
     use super::*;
     use crate::catalogue::Api;
+
+    #[test]
+    fn a_hunt_reads_back_from_its_link() {
+        let hunt = HuntLink {
+            query: "DeviceProcessEvents\n| where FileName =~ 'a&b+c#d'\n| take 10".into(),
+            timespan: "P7D".into(),
+            api: HuntingApi::Endpoint,
+        };
+        let profile = Profile::Defender(Region::Eu);
+        let href = hunt_href(profile, &hunt, DemoData::Large);
+        let location = read_app_location(&href);
+        assert_eq!(location.hunt, Some(hunt.clone()));
+        assert_eq!(location.dataset, DemoData::Large);
+        assert_eq!(location.query, None);
+        // The profile's default route is left out; a route of another API falls back to the default.
+        let graph = HuntLink { api: HuntingApi::Graph, timespan: String::new(), ..hunt };
+        let href = hunt_href(Profile::Graph, &graph, DemoData::Normal);
+        assert!(!href.contains("hapi") && !href.contains("timespan"), "{href}");
+        let wrong = read_app_location("?profile=graph&hunt=x&hapi=mde").hunt.unwrap();
+        assert_eq!(wrong.api, HuntingApi::Graph);
+        assert_eq!(read_app_location("?profile=mde&q=/alerts").hunt, None);
+        assert_eq!(read_app_location("?hunt=").hunt.map(|h| h.query), Some(String::new()));
+    }
 
     #[test]
     fn a_link_reads_back_as_the_same_query() {

@@ -280,6 +280,16 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
         serde_json::from_str(&files[0].2).expect("the JSON export parses");
     assert!(json["nodes"].as_array().is_some_and(|n| n.len() > 20));
     // The SVG, parsed as a viewer would: no script, no foreign content, no handlers, no script links.
+    // It is parsed in a blank window: the app's own page lets no hostile markup reach a parser (its
+    // Trusted Types policy refuses it), which is the point, but not the check.
+    let app_window = browser.client.window().await.expect("the app's window");
+    let blank = browser.client.new_window(true).await.expect("a blank tab");
+    browser
+        .client
+        .switch_to_window(blank.handle)
+        .await
+        .expect("switch to the blank tab");
+    browser.client.goto("about:blank").await.expect("about:blank");
     let svg_hazards = browser
         .client
         .execute(
@@ -298,6 +308,12 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
         )
         .await
         .expect("parse the SVG");
+    browser.client.close_window().await.expect("close the blank tab");
+    browser
+        .client
+        .switch_to_window(app_window)
+        .await
+        .expect("back to the app");
     assert_eq!(
         svg_hazards,
         serde_json::json!([]),

