@@ -512,3 +512,39 @@ async fn garbage_in_every_field_is_explained_kept_and_harmless() {
     assert_alive(&browser, "garbage in Settings").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn html_sinks_refuse_markup_that_could_run_script() {
+    let browser = Browser::open("/?profile=mde&q=/alerts?$top=1").await;
+    browser.wait_for_cards(1).await;
+    // What a bug that wrote API text into `innerHTML` would do: Trusted Types' one policy refuses it, and
+    // no script can be made from a string.
+    let outcome = browser
+        .script(
+            "const tries = {};
+             for (const [name, html] of [['handler', '<img src=x onerror=window.__atp_pwned=1>'],
+                                         ['script', '<script>window.__atp_pwned=1</script>'],
+                                         ['link', '<a href=\"javascript:window.__atp_pwned=1\">x</a>']]) {
+                 try { document.createElement('div').innerHTML = html; tries[name] = 'accepted'; }
+                 catch (e) { tries[name] = e.name; }
+             }
+             try { const s = document.createElement('script'); s.textContent = 'window.__atp_pwned=1';
+                   document.body.append(s); tries.inline = window.__atp_pwned ? 'ran' : 'did not run'; }
+             catch (e) { tries.inline = e.name; }
+             const plain = document.createElement('div'); plain.innerHTML = '<b>text</b>';
+             tries.plain = plain.textContent;
+             return tries;",
+        )
+        .await;
+    assert_eq!(outcome["handler"], "TypeError", "{outcome}");
+    assert_eq!(outcome["script"], "TypeError", "{outcome}");
+    assert_eq!(outcome["link"], "TypeError", "{outcome}");
+    assert_ne!(outcome["inline"], "ran", "{outcome}");
+    assert_eq!(outcome["plain"], "text", "markup without script still builds");
+    assert_alive(&browser, "after the refused sinks").await;
+    // These refusals were meant: they are not the page's violations.
+    browser
+        .script("window.__cspViolations = []; return 1;")
+        .await;
+    browser.close().await;
+}
