@@ -191,7 +191,7 @@ impl Explorer {
         let this = *self;
         let transport = self.connection.transport();
         spawn_local(async move {
-            let mut exchange = request::send(query.url(), query.profile, transport).await;
+            let mut exchange = request::send(request::Outgoing::get(query.url()), query.profile, transport).await;
             if this.run_id.get_value() != id {
                 return;
             }
@@ -238,7 +238,7 @@ impl Explorer {
         let transport = self.connection.transport();
         let profile = result.query.profile;
         spawn_local(async move {
-            let exchange = request::send(next, profile, transport).await;
+            let exchange = request::send(request::Outgoing::get(next), profile, transport).await;
             if this.run_id.get_value() != id {
                 return;
             }

@@ -9,8 +9,10 @@ use atp_core::auth::{may_carry_token, origin, scopes_for, scopes_resource};
 use atp_core::demo::DemoTenant;
 use atp_core::exchange::destination;
 // The request's vocabulary, from the core where its rules are tested: callers name it through here.
-pub use atp_core::exchange::{retry_delay, Answer, Exchange, RequestError, TIMEOUT_MS};
-use atp_core::Profile;
+pub use atp_core::exchange::{
+    retry_delay, Answer, Exchange, Outgoing, RequestError, TIMEOUT_MS,
+};
+use atp_core::{Method, Profile};
 
 use leptos::prelude::set_timeout_with_handle;
 
@@ -37,22 +39,28 @@ pub enum Transport<T> {
     Live { settings: Settings, tokens: T },
 }
 
-/// Sends a GET for `url` (a request URL of `profile`): to the demo tenant, or signed in to the live API.
+/// Sends `request` (a request URL of `profile`, a GET or hunting's POST): to the demo tenant, or signed
+/// in to the live API.
 pub async fn send<T: TokenSource>(
-    url: String,
+    request: Outgoing,
     profile: Profile,
     transport: Transport<T>,
 ) -> Exchange {
     let tenant = match transport {
         Transport::Live { settings, tokens } => {
-            return send_live(url, profile, &settings, &tokens).await
+            return send_live(request, profile, &settings, &tokens).await
         }
         Transport::Demo(tenant) => tenant,
     };
     let started = now_ms();
-    let response = tenant.respond("GET", &url, profile);
+    let response = tenant.respond_with(
+        request.method.name(),
+        &request.url,
+        request.body.as_deref(),
+        profile,
+    );
     Exchange {
-        url,
+        url: request.url,
         elapsed_ms: now_ms() - started,
         outcome: Ok(Answer {
             status: response.status,
@@ -64,13 +72,13 @@ pub async fn send<T: TokenSource>(
 }
 
 async fn send_live(
-    url: String,
+    request: Outgoing,
     profile: Profile,
     settings: &Settings,
     tokens: &impl TokenSource,
 ) -> Exchange {
     let started = now_ms();
-    let target = destination(&url, profile, &settings.api_base);
+    let target = destination(&request.url, profile, &settings.api_base);
     let api = if settings.api_base.is_empty() {
         profile.base()
     } else {
@@ -115,13 +123,13 @@ async fn send_live(
             reason: format!("The sign-in holds no token for {resource}."),
         }));
     };
-    let mut outcome = fetch(&target, &token).await;
+    let mut outcome = fetch(&target, &request, &token).await;
     if matches!(&outcome, Ok(answer) if answer.status == 401) {
         // Once: the token may have been revoked or rotated early.
         match tokens.acquire(&scopes).await {
             Ok(()) => {
                 if let Some(token) = tokens.access_token(&resource) {
-                    outcome = fetch(&target, &token).await;
+                    outcome = fetch(&target, &request, &token).await;
                 }
             }
             Err((what, _)) => return done(Err(RequestError::SignInNeeded { reason: what })),
@@ -130,7 +138,7 @@ async fn send_live(
     done(outcome)
 }
 
-async fn fetch(url: &str, token: &str) -> Result<Answer, RequestError> {
+async fn fetch(url: &str, request: &Outgoing, token: &str) -> Result<Answer, RequestError> {
     // An AbortController ends a request that hangs; the timer is cleared when the answer is in.
     let controller = web_sys::AbortController::new().ok();
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
@@ -156,13 +164,23 @@ async fn fetch(url: &str, token: &str) -> Result<Answer, RequestError> {
         }
     };
     let result = async {
-        let response = gloo_net::http::Request::get(url)
-            .header("Authorization", &format!("Bearer {token}"))
-            .header("Accept", "application/json")
-            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
-            .send()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
+        let builder = match request.method {
+            Method::Post => gloo_net::http::Request::post(url),
+            Method::Get | Method::Patch => gloo_net::http::Request::get(url),
+        }
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json")
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+        let response = match &request.body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.clone())
+                .map_err(|e| failed(e.to_string()))?
+                .send()
+                .await,
+            None => builder.send().await,
+        }
+        .map_err(|e| failed(e.to_string()))?;
         let headers = response.headers().entries().collect();
         let status = response.status();
         let body = response

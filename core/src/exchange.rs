@@ -233,6 +233,34 @@ impl RequestError {
     }
 }
 
+/// What the page sends: every view's request, for the one request path (`send` in the shell).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub method: crate::catalogue::Method,
+    /// A full URL of a profile's base (or a path of the profile).
+    pub url: String,
+    /// A JSON body (hunting), sent as `application/json`.
+    pub body: Option<String>,
+}
+
+impl Outgoing {
+    pub fn get(url: impl Into<String>) -> Outgoing {
+        Outgoing {
+            method: crate::catalogue::Method::Get,
+            url: url.into(),
+            body: None,
+        }
+    }
+
+    pub fn post_json(url: impl Into<String>, body: String) -> Outgoing {
+        Outgoing {
+            method: crate::catalogue::Method::Post,
+            url: url.into(),
+            body: Some(body),
+        }
+    }
+}
+
 /// How long a live request may take before it is aborted.
 pub const TIMEOUT_MS: u32 = 60_000;
 

@@ -120,7 +120,7 @@ impl GraphState {
         entity: Entity,
     ) -> Result<Value, String> {
         let exchange: Exchange =
-            request::send(url.clone(), profile, self.connection.transport()).await;
+            request::send(request::Outgoing::get(url.clone()), profile, self.connection.transport()).await;
         if let Some(error) = exchange.error() {
             let p = error.problem(profile.api(), entity);
             return Err(format!("{} {}", p.title, p.advice));

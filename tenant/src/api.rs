@@ -26,16 +26,15 @@ pub(crate) async fn defender(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    serve(
-        shared,
-        Profile::Defender(Region::Global),
-        "/api",
+    let request = Incoming {
         method,
         uri,
         headers,
-    )
-    .await
+        body,
+    };
+    serve(shared, Profile::Defender(Region::Global), "/api", request).await
 }
 
 pub(crate) async fn graph(
@@ -43,8 +42,15 @@ pub(crate) async fn graph(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    serve(shared, Profile::Graph, "/v1.0", method, uri, headers).await
+    let request = Incoming {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    serve(shared, Profile::Graph, "/v1.0", request).await
 }
 
 pub(crate) async fn wdatp(
@@ -52,8 +58,24 @@ pub(crate) async fn wdatp(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    serve(shared, Profile::Wdatp, "/testwdatp", method, uri, headers).await
+    let request = Incoming {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    serve(shared, Profile::Wdatp, "/testwdatp", request).await
+}
+
+/// An API request as it came in.
+struct Incoming {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    /// The POST body (advanced hunting); empty for a GET.
+    body: Bytes,
 }
 
 /// The API's error shape: `{"error": {"code", "message", "target"}}`.
@@ -81,14 +103,13 @@ fn cors(shared: &Shared, request: &HeaderMap, response: &mut Response) {
 
 /// One API request: a preflight is answered apart; otherwise the request is counted, meets the next
 /// queued fault, then the token check and the demo engine; CORS and truncation come last.
-async fn serve(
-    shared: Arc<Shared>,
-    profile: Profile,
-    prefix: &str,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
+async fn serve(shared: Arc<Shared>, profile: Profile, prefix: &str, request: Incoming) -> Response {
+    let Incoming {
+        method,
+        uri,
+        headers,
+        body,
+    } = request;
     if method == Method::OPTIONS {
         return preflight(&shared, &headers);
     }
@@ -110,7 +131,7 @@ async fn serve(
         Some(response) => response,
         None => match token_rejection(&shared, authorization.as_deref(), audiences(profile)) {
             Some(rejection) => rejection,
-            None => answer(&shared, profile, prefix, &method, &path).await,
+            None => answer(&shared, profile, prefix, &method, &path, body).await,
         },
     };
     if fault != Some(FaultKind::NoCors) {
@@ -258,6 +279,7 @@ async fn answer(
     prefix: &str,
     method: &Method,
     path: &str,
+    body: Bytes,
 ) -> Response {
     let rest = path.strip_prefix(prefix).unwrap_or(path);
     let rest = if rest.is_empty() {
@@ -270,7 +292,10 @@ async fn answer(
     let worker = shared.clone();
     // Generating the tenant (first call) and large pages take a while: off the runtime's thread.
     let demo = tokio::task::spawn_blocking(move || {
-        let answer = worker.demo().respond(&method, &rest, profile);
+        let body = (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned());
+        let answer = worker
+            .demo()
+            .respond_with(&method, &rest, body.as_deref(), profile);
         let body = answer.body.replace(&profile.base(), &mock_base);
         (answer.status, answer.headers, body)
     })

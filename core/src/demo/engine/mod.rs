@@ -33,7 +33,23 @@ impl DemoTenant {
     /// Answers `method url` as the real API would for `profile` (the URL may be a full URL of either
     /// profile's base, or a path of `profile`).
     pub fn respond(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
-        let mut response = self.respond_plain(method, url, profile);
+        self.respond_with(method, url, None, profile)
+    }
+
+    /// [`respond`](Self::respond) for a request with a body (advanced hunting's POST).
+    pub fn respond_with(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        profile: Profile,
+    ) -> DemoResponse {
+        let mut response = match body {
+            Some(body) if method.eq_ignore_ascii_case("POST") => {
+                self.respond_post(url, body, profile)
+            }
+            _ => self.respond_plain(method, url, profile),
+        };
         if self.dataset.variant == Variant::Hostile {
             response.headers.extend(
                 HOSTILE_HEADERS
@@ -42,6 +58,12 @@ impl DemoTenant {
             );
         }
         response
+    }
+
+    /// A POST: the hunting routes answer it; anything else is refused as a GET-only route would be.
+    fn respond_post(&self, url: &str, body: &str, profile: Profile) -> DemoResponse {
+        let _ = body;
+        self.respond_plain("POST", url, profile)
     }
 
     fn respond_plain(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
