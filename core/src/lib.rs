@@ -23,4 +23,5 @@ pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;
 pub mod fuzz;
 pub mod graph;
+pub mod hunting;
 pub mod model;
