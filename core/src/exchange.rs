@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::catalogue::{read_permission, Api, Entity, Profile};
+use crate::catalogue::{read_permission, Api, Entity, HuntingRoute, Profile};
 use crate::model::ApiError;
 
 /// What came back for one request: the answer, or why there was none.
@@ -228,6 +228,44 @@ impl RequestError {
                 reason.clone(),
                 "Sign in (top right); the query you composed is kept and runs after sign-in.".to_string(),
             ),
+        };
+        Problem { title, advice }
+    }
+
+    /// What happened and what to do, for an advanced hunting query sent to `route`: its quotas, its
+    /// permission, the KQL as the thing to fix; otherwise as for any request.
+    pub fn hunting_problem(&self, route: &HuntingRoute) -> Problem {
+        let (title, advice) = match self {
+            RequestError::BadRequest { message, .. } => (
+                format!("The query was refused: {message}"),
+                "Fix the KQL where the message points (the query is kept), then run it again.".to_string(),
+            ),
+            RequestError::Forbidden { message } => (
+                format!("Signed in, but not allowed to hunt ({message})."),
+                format!(
+                    "The app registration needs the delegated permission {} (granted by an admin), and your account a role that may run advanced hunting.",
+                    route.permission
+                ),
+            ),
+            RequestError::TooManyRequests { retry_after, .. } => (
+                format!("Too many hunting requests: {}", route.limits),
+                match retry_after {
+                    Some(s) => format!("Run the query again after {s} seconds; the query is kept."),
+                    None => "Wait a minute, then run the query again; the query is kept.".to_string(),
+                },
+            ),
+            RequestError::Timeout { host } => (
+                format!(
+                    "No answer from {host} within {} seconds: the query ran too long, and was stopped.",
+                    TIMEOUT_MS / 1000
+                ),
+                "Narrow it: a shorter time range (where Timestamp > ago(1d)), filters before joins and summarize, fewer columns (project).".to_string(),
+            ),
+            RequestError::Unexpected { status: 413 | 414, message } => (
+                format!("The query or its results are too large ({message})."),
+                "Summarize or project fewer columns; results over 124 MB are refused.".to_string(),
+            ),
+            other => return other.problem(route.api, Entity::Alert),
         };
         Problem { title, advice }
     }

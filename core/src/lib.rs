@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod link;
 pub mod odata;
 pub mod order;
+pub mod pivot;
 pub mod query;
 pub mod settings;
 pub mod snippet;

@@ -55,6 +55,8 @@ pub struct HuntLink {
     /// Graph's `Timespan` (`P7D`, `start/end`…); empty for the route's default.
     pub timespan: String,
     pub api: HuntingApi,
+    /// The page's profile (a Defender region for the Defender routes).
+    pub profile: Profile,
 }
 
 /// The investigation graph in an address: its recipe text (see `graph::Recipe`) and the profile whose
@@ -263,11 +265,13 @@ impl AppAddress {
             query,
             timespan: self.get("timespan").map(capped).unwrap_or_default().to_string(),
             api,
+            profile,
         })
     }
 
-    /// The address of the Hunting view with `hunt` on `profile`, keeping the dataset.
-    pub fn for_hunt(profile: Profile, hunt: &HuntLink, dataset: DemoData) -> AppAddress {
+    /// The address of the Hunting view with `hunt`, keeping the dataset.
+    pub fn for_hunt(hunt: &HuntLink, dataset: DemoData) -> AppAddress {
+        let profile = hunt.profile;
         let mut address = AppAddress::default();
         address.set("profile", profile_key(profile));
         address.set("hunt", hunt.query.as_str());
@@ -330,9 +334,9 @@ pub fn with_graph(href: &str, graph: Option<&GraphLink>) -> String {
     address.write()
 }
 
-/// The relative link that opens the Hunting view with `hunt` on `profile`.
-pub fn hunt_href(profile: Profile, hunt: &HuntLink, dataset: DemoData) -> String {
-    AppAddress::for_hunt(profile, hunt, dataset).write()
+/// The relative link that opens the Hunting view with `hunt`.
+pub fn hunt_href(hunt: &HuntLink, dataset: DemoData) -> String {
+    AppAddress::for_hunt(hunt, dataset).write()
 }
 
 /// Reads the page's `location.search`; never fails, and keeps an unreadable query's text.
@@ -380,16 +384,21 @@ mod tests {
             query: "DeviceProcessEvents\n| where FileName =~ 'a&b+c#d'\n| take 10".into(),
             timespan: "P7D".into(),
             api: HuntingApi::Endpoint,
+            profile: Profile::Defender(Region::Eu),
         };
-        let profile = Profile::Defender(Region::Eu);
-        let href = hunt_href(profile, &hunt, DemoData::Large);
+        let href = hunt_href(&hunt, DemoData::Large);
         let location = read_app_location(&href);
         assert_eq!(location.hunt, Some(hunt.clone()));
         assert_eq!(location.dataset, DemoData::Large);
         assert_eq!(location.query, None);
         // The profile's default route is left out; a route of another API falls back to the default.
-        let graph = HuntLink { api: HuntingApi::Graph, timespan: String::new(), ..hunt };
-        let href = hunt_href(Profile::Graph, &graph, DemoData::Normal);
+        let graph = HuntLink {
+            api: HuntingApi::Graph,
+            timespan: String::new(),
+            profile: Profile::Graph,
+            ..hunt
+        };
+        let href = hunt_href(&graph, DemoData::Normal);
         assert!(!href.contains("hapi") && !href.contains("timespan"), "{href}");
         let wrong = read_app_location("?profile=graph&hunt=x&hapi=mde").hunt.unwrap();
         assert_eq!(wrong.api, HuntingApi::Graph);

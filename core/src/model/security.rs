@@ -1000,13 +1000,13 @@ pub struct Pivot {
 
 /// Pivots gathered once each; ids compare without case, as the API (and the graph's node keys) compare them.
 #[derive(Default)]
-struct Pivots {
-    list: Vec<Pivot>,
+pub(crate) struct Pivots {
+    pub(crate) list: Vec<Pivot>,
     seen: HashSet<(Entity, String)>,
 }
 
 impl Pivots {
-    fn add(&mut self, entity: Entity, id: Option<&str>) {
+    pub(crate) fn add(&mut self, entity: Entity, id: Option<&str>) {
         let Some(id) = id else { return };
         if self.seen.insert((entity, id.to_lowercase())) {
             self.list.push(Pivot {
@@ -1022,7 +1022,7 @@ impl Pivots {
         }
     }
 
-    fn machine(&mut self, mde_device_id: Option<&str>) {
+    pub(crate) fn machine(&mut self, mde_device_id: Option<&str>) {
         let id = mde_device_id
             .map(str::trim)
             .filter(|id| id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -1038,14 +1038,14 @@ impl Pivots {
         self.add(Entity::User, id.as_deref());
     }
 
-    fn ip(&mut self, address: Option<&str>) {
+    pub(crate) fn ip(&mut self, address: Option<&str>) {
         let address = address
             .map(str::trim)
             .filter(|a| a.parse::<IpAddr>().is_ok());
         self.add(Entity::Ip, address);
     }
 
-    fn url(&mut self, url: Option<&str>) {
+    pub(crate) fn url(&mut self, url: Option<&str>) {
         if let Some(pivot) = url.and_then(url_pivot) {
             self.add(pivot.entity, Some(&pivot.id));
         }
@@ -1053,7 +1053,7 @@ impl Pivots {
 }
 
 /// Text usable as a route id: trimmed, not empty, no control characters.
-fn route_text(text: Option<&str>) -> Option<&str> {
+pub(crate) fn route_text(text: Option<&str>) -> Option<&str> {
     text.map(str::trim)
         .filter(|t| !t.is_empty() && !t.chars().any(char::is_control))
 }
