@@ -1,6 +1,8 @@
 //! Where a value of a known kind leads: the Defender entity (and so the routes) a hunting result's cell
 //! names by its column's mark.
 
+use serde_json::{json, Value};
+
 use crate::catalogue::Entity;
 use crate::hunting::EntityMark;
 use crate::model::security::{route_text, Pivot, Pivots};
@@ -38,9 +40,40 @@ pub fn mark_pivot(mark: EntityMark, value: &str) -> Option<Pivot> {
 }
 
 
+/// The entity a pivot names as the API would send it, with only what is known (its id): what the
+/// investigation graph takes in (`graph::identify`) when a hunting row's entities are added to it.
+pub fn entity_json(pivot: &Pivot) -> Value {
+    let id = pivot.id.as_str();
+    match pivot.entity {
+        Entity::File if id.len() == 64 => json!({ "sha256": id }),
+        Entity::File => json!({ "sha1": id }),
+        Entity::Domain => json!({ "host": id }),
+        Entity::User => json!({ "id": id, "accountName": id }),
+        _ => json!({ "id": id }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pivot_is_an_entity_the_graph_takes_in() {
+        for (mark, value) in [
+            (EntityMark::MachineId, "a".repeat(40)),
+            (EntityMark::Sha1, "b".repeat(40)),
+            (EntityMark::Sha256, "c".repeat(64)),
+            (EntityMark::Ip, "10.0.0.1".to_string()),
+            (EntityMark::Url, "https://evil.example/x".to_string()),
+            (EntityMark::AccountName, "jdoe".to_string()),
+            (EntityMark::AlertId, "da1_2".to_string()),
+        ] {
+            let pivot = mark_pivot(mark, &value).expect("a pivot");
+            let found = crate::graph::identify(pivot.entity, &entity_json(&pivot))
+                .unwrap_or_else(|| panic!("{mark:?} {value}"));
+            assert_eq!(found.api_id.to_lowercase(), pivot.id.to_lowercase(), "{mark:?}");
+        }
+    }
 
     fn pivot(mark: EntityMark, value: &str) -> Option<(Entity, String)> {
         mark_pivot(mark, value).map(|p| (p.entity, p.id))
