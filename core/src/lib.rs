@@ -7,6 +7,7 @@ pub mod body;
 /// Which blocks of a long card list are built as the view moves (the shell measures and applies).
 pub mod card_window;
 pub mod catalogue;
+pub mod chart;
 pub mod exchange;
 pub mod link;
 pub mod odata;

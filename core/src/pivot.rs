@@ -39,7 +39,6 @@ pub fn mark_pivot(mark: EntityMark, value: &str) -> Option<Pivot> {
     pivots.list.into_iter().next()
 }
 
-
 /// The entity a pivot names as the API would send it, with only what is known (its id): what the
 /// investigation graph takes in (`graph::identify`) when a hunting row's entities are added to it.
 pub fn entity_json(pivot: &Pivot) -> Value {
@@ -71,7 +70,11 @@ mod tests {
             let pivot = mark_pivot(mark, &value).expect("a pivot");
             let found = crate::graph::identify(pivot.entity, &entity_json(&pivot))
                 .unwrap_or_else(|| panic!("{mark:?} {value}"));
-            assert_eq!(found.api_id.to_lowercase(), pivot.id.to_lowercase(), "{mark:?}");
+            assert_eq!(
+                found.api_id.to_lowercase(),
+                pivot.id.to_lowercase(),
+                "{mark:?}"
+            );
         }
     }
 
@@ -82,12 +85,32 @@ mod tests {
     #[test]
     fn entity_columns_lead_to_their_defender_entity() {
         let sha1 = "a".repeat(40);
-        assert_eq!(pivot(EntityMark::MachineId, &sha1), Some((Entity::Machine, sha1.clone())));
-        assert_eq!(pivot(EntityMark::Sha1, &sha1), Some((Entity::File, sha1.clone())));
-        assert_eq!(pivot(EntityMark::Sha256, &sha1), None, "a SHA256 column's value is 64 digits");
-        assert_eq!(pivot(EntityMark::Sha256, &"b".repeat(64)).map(|p| p.0), Some(Entity::File));
-        assert_eq!(pivot(EntityMark::Md5, &"c".repeat(32)), None, "the file route takes no MD5");
-        assert_eq!(pivot(EntityMark::Ip, " 10.1.2.3 "), Some((Entity::Ip, "10.1.2.3".into())));
+        assert_eq!(
+            pivot(EntityMark::MachineId, &sha1),
+            Some((Entity::Machine, sha1.clone()))
+        );
+        assert_eq!(
+            pivot(EntityMark::Sha1, &sha1),
+            Some((Entity::File, sha1.clone()))
+        );
+        assert_eq!(
+            pivot(EntityMark::Sha256, &sha1),
+            None,
+            "a SHA256 column's value is 64 digits"
+        );
+        assert_eq!(
+            pivot(EntityMark::Sha256, &"b".repeat(64)).map(|p| p.0),
+            Some(Entity::File)
+        );
+        assert_eq!(
+            pivot(EntityMark::Md5, &"c".repeat(32)),
+            None,
+            "the file route takes no MD5"
+        );
+        assert_eq!(
+            pivot(EntityMark::Ip, " 10.1.2.3 "),
+            Some((Entity::Ip, "10.1.2.3".into()))
+        );
         assert_eq!(pivot(EntityMark::Ip, "not an ip"), None);
         assert_eq!(
             pivot(EntityMark::Url, "https://Evil.Example.com/path?q=1"),
@@ -98,9 +121,15 @@ mod tests {
             Some((Entity::Domain, "evil.example.com".into())),
             "RemoteUrl often holds a bare host"
         );
-        assert_eq!(pivot(EntityMark::AccountName, "jdoe"), Some((Entity::User, "jdoe".into())));
+        assert_eq!(
+            pivot(EntityMark::AccountName, "jdoe"),
+            Some((Entity::User, "jdoe".into()))
+        );
         assert_eq!(pivot(EntityMark::AccountName, ""), None);
-        assert_eq!(pivot(EntityMark::AlertId, "da123_1"), Some((Entity::Alert, "da123_1".into())));
+        assert_eq!(
+            pivot(EntityMark::AlertId, "da123_1"),
+            Some((Entity::Alert, "da123_1".into()))
+        );
         assert_eq!(pivot(EntityMark::FolderPath, "C:\\Windows"), None);
     }
 }

@@ -367,16 +367,23 @@ mod tests {
 
     #[test]
     fn a_base_to_another_host_is_a_change_to_an_unknown_host() {
-        let offer = offer(
-            &live(),
-            "?base=http://127.0.0.1:9/api&q=/alerts?$top%3D5",
-        )
-        .expect("a change");
+        let offer =
+            offer(&live(), "?base=http://127.0.0.1:9/api&q=/alerts?$top%3D5").expect("a change");
         assert_eq!(offer.changes.len(), 1);
         let change = &offer.changes[0];
         assert_eq!(
-            (change.key, change.setting, change.old.as_str(), change.new.as_str()),
-            ("base", "API base URL", "(the profile's host)", "http://127.0.0.1:9/api")
+            (
+                change.key,
+                change.setting,
+                change.old.as_str(),
+                change.new.as_str()
+            ),
+            (
+                "base",
+                "API base URL",
+                "(the profile's host)",
+                "http://127.0.0.1:9/api"
+            )
         );
         assert_eq!(
             change.hosts,
@@ -399,7 +406,14 @@ mod tests {
         let keys: Vec<_> = offer.changes.iter().map(|c| c.key).collect();
         assert_eq!(
             keys,
-            ["api", "authority", "tenant", "client_id", "redirect_uri", "scopes"]
+            [
+                "api",
+                "authority",
+                "tenant",
+                "client_id",
+                "redirect_uri",
+                "scopes"
+            ]
         );
         for change in &offer.changes[1..] {
             assert!(
@@ -416,11 +430,23 @@ mod tests {
     #[test]
     fn microsofts_own_hosts_are_known() {
         for (url, who) in [
-            ("https://login.microsoftonline.com", "Microsoft sign-in (Entra ID)"),
-            ("https://login.microsoftonline.us/", "Microsoft sign-in (Entra ID)"),
+            (
+                "https://login.microsoftonline.com",
+                "Microsoft sign-in (Entra ID)",
+            ),
+            (
+                "https://login.microsoftonline.us/",
+                "Microsoft sign-in (Entra ID)",
+            ),
             ("https://graph.microsoft.com/v1.0", "Microsoft Graph"),
-            ("https://eu.api.security.microsoft.com/api", "Microsoft Defender API"),
-            ("https://api.securitycenter.microsoft.com", "Microsoft Defender API"),
+            (
+                "https://eu.api.security.microsoft.com/api",
+                "Microsoft Defender API",
+            ),
+            (
+                "https://api.securitycenter.microsoft.com",
+                "Microsoft Defender API",
+            ),
         ] {
             assert_eq!(known_host(url), Some(who), "{url}");
         }
@@ -467,7 +493,10 @@ mod tests {
     #[test]
     fn after_the_decision_the_address_keeps_only_the_view() {
         let address = AppAddress::parse("?api=live&base=https://x.example&profile=mde&q=/machines");
-        assert_eq!(without_settings(&address).write(), "?profile=mde&q=/machines");
+        assert_eq!(
+            without_settings(&address).write(),
+            "?profile=mde&q=/machines"
+        );
     }
 
     #[test]
