@@ -6,6 +6,8 @@ use super::error::Span;
 /// A parsed KQL query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
+    /// The text the query was parsed from (errors found when it runs point into it).
+    pub text: String,
     pub lets: Vec<Let>,
     /// The tabular expression whose result is the answer.
     pub body: Pipeline,

@@ -27,3 +27,104 @@ pub fn parse(text: &str) -> Result<Query, KqlError> {
         .query()
         .map_err(|e| e.locate(text))
 }
+
+mod aggregate;
+mod eval;
+mod functions;
+mod table;
+mod timespan;
+
+use chrono::{DateTime, Utc};
+
+pub use table::HuntingTables;
+pub use timespan::Timespan;
+
+/// Most rows a hunting answer carries, as the real APIs cap it; more is truncated.
+pub const MAX_ROWS: usize = 100_000;
+
+/// A chart a query asks for with `render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    Table,
+    TimeChart,
+    ColumnChart,
+    BarChart,
+    PieChart,
+    LineChart,
+    AreaChart,
+    ScatterChart,
+}
+
+impl ChartKind {
+    pub fn parse(name: &str) -> Option<ChartKind> {
+        Some(match name {
+            "table" => ChartKind::Table,
+            "timechart" => ChartKind::TimeChart,
+            "columnchart" => ChartKind::ColumnChart,
+            "barchart" => ChartKind::BarChart,
+            "piechart" => ChartKind::PieChart,
+            "linechart" => ChartKind::LineChart,
+            "areachart" => ChartKind::AreaChart,
+            "scatterchart" => ChartKind::ScatterChart,
+            _ => return None,
+        })
+    }
+
+    /// The kind as `render` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartKind::Table => "table",
+            ChartKind::TimeChart => "timechart",
+            ChartKind::ColumnChart => "columnchart",
+            ChartKind::BarChart => "barchart",
+            ChartKind::PieChart => "piechart",
+            ChartKind::LineChart => "linechart",
+            ChartKind::AreaChart => "areachart",
+            ChartKind::ScatterChart => "scatterchart",
+        }
+    }
+}
+
+/// What `render` asked for: the chart and its `with (…)` properties (title, xtitle, ytitle, …).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Render {
+    pub kind: ChartKind,
+    pub with: Vec<(String, Value)>,
+}
+
+/// A column of a hunting result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultColumn {
+    pub name: String,
+    pub ty: ColumnType,
+}
+
+/// A hunting query's answer: typed columns and rows, the chart asked for, and whether rows were cut at
+/// [`MAX_ROWS`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct HuntingResult {
+    pub columns: Vec<ResultColumn>,
+    /// Each row has one value per column.
+    pub rows: Vec<Vec<Value>>,
+    pub render: Option<Render>,
+    pub truncated: bool,
+}
+
+/// Runs `query` over `tables`: rows of tables with a `Timestamp` outside `timespan` are left out, as
+/// the service leaves out data outside the query's timespan; `now` is what `now()` and `ago()` count
+/// from. Errors point into the query's text.
+pub fn run(
+    tables: &HuntingTables,
+    query: &Query,
+    timespan: Timespan,
+    now: DateTime<Utc>,
+) -> Result<HuntingResult, KqlError> {
+    eval::Engine::new(
+        tables,
+        ticks_of(timespan.start),
+        ticks_of(timespan.end),
+        ticks_of(now),
+    )
+    .run(query)
+    .map_err(|e| e.locate(&query.text))
+}

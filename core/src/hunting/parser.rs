@@ -251,7 +251,11 @@ impl<'a> Parser<'a> {
                         };
                         return Err(KqlError::at(t.span, message));
                     }
-                    return Ok(Query { lets, body });
+                    return Ok(Query {
+                        text: self.lexer.text.to_string(),
+                        lets,
+                        body,
+                    });
                 }
             }
         }
