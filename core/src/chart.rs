@@ -7,29 +7,30 @@
 //!   column a series.
 //! - `piechart`: the first non-numeric column names the slices, the first numeric column sizes them.
 
-use crate::hunting::{ColumnType, Value};
+use crate::hunting::{ChartKind, ColumnType, Value};
 
 /// At most this many series, and categories or slices; the rest are left out and said so.
 pub const MAX_SERIES: usize = 10;
 pub const MAX_CATEGORIES: usize = 50;
 
+/// The shape drawn for a `render` kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChartKind {
+pub enum Shape {
     Time,
     Column,
     Bar,
     Pie,
 }
 
-impl ChartKind {
-    /// The chart of a `render` visualization's name; `None` for one this page does not draw.
-    pub fn from_kql(name: &str) -> Option<ChartKind> {
-        match name.to_ascii_lowercase().as_str() {
-            "timechart" | "linechart" | "areachart" => Some(ChartKind::Time),
-            "columnchart" => Some(ChartKind::Column),
-            "barchart" => Some(ChartKind::Bar),
-            "piechart" => Some(ChartKind::Pie),
-            _ => None,
+impl Shape {
+    /// The shape of a `render` kind; `None` for one this page does not draw (`table`, `scatterchart`).
+    pub fn of(kind: ChartKind) -> Option<Shape> {
+        match kind {
+            ChartKind::TimeChart | ChartKind::LineChart | ChartKind::AreaChart => Some(Shape::Time),
+            ChartKind::ColumnChart => Some(Shape::Column),
+            ChartKind::BarChart => Some(Shape::Bar),
+            ChartKind::PieChart => Some(Shape::Pie),
+            ChartKind::Table | ChartKind::ScatterChart => None,
         }
     }
 }
@@ -45,7 +46,7 @@ pub struct Series {
 /// What to draw.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartData {
-    pub kind: ChartKind,
+    pub shape: Shape,
     /// The categories' (or slices') names, in order; empty on a time chart.
     pub categories: Vec<String>,
     pub series: Vec<Series>,
@@ -80,10 +81,10 @@ fn is_numeric(ty: ColumnType) -> bool {
     matches!(ty, ColumnType::Int | ColumnType::Long | ColumnType::Real)
 }
 
-/// The chart `kind` draws of a result with `columns` (name and type) and `rows`; `Err` says why it
+/// The chart `shape` draws of a result with `columns` (name and type) and `rows`; `Err` says why it
 /// cannot (no column of the kind it needs).
 pub fn chart_data(
-    kind: ChartKind,
+    shape: Shape,
     columns: &[(String, ColumnType)],
     rows: &[Vec<Value>],
 ) -> Result<ChartData, String> {
@@ -94,7 +95,7 @@ pub fn chart_data(
         return Err("the result has no numeric column to draw".into());
     };
     let mut data = ChartData {
-        kind,
+        shape,
         categories: Vec::new(),
         series: Vec::new(),
         x_min: 0.0,
@@ -102,8 +103,8 @@ pub fn chart_data(
         y_max: 0.0,
         cut: false,
     };
-    match kind {
-        ChartKind::Time => {
+    match shape {
+        Shape::Time => {
             let x = (0..columns.len())
                 .find(|&i| columns[i].1 == ColumnType::DateTime)
                 .ok_or("a time chart needs a datetime column")?;
@@ -150,16 +151,16 @@ pub fn chart_data(
             }
             data.series = named;
         }
-        ChartKind::Column | ChartKind::Bar | ChartKind::Pie => {
+        Shape::Column | Shape::Bar | Shape::Pie => {
             let names = (0..columns.len())
                 .find(|&i| !is_numeric(columns[i].1))
                 .ok_or("this chart needs a column that names its categories")?;
-            let values: Vec<usize> = if kind == ChartKind::Pie {
+            let values: Vec<usize> = if shape == Shape::Pie {
                 vec![first_number]
             } else {
                 numeric.iter().copied().take(MAX_SERIES).collect()
             };
-            data.cut = numeric.len() > values.len() && kind != ChartKind::Pie;
+            data.cut = numeric.len() > values.len() && shape != Shape::Pie;
             data.series = values
                 .iter()
                 .map(|&i| Series {
@@ -178,7 +179,7 @@ pub fn chart_data(
                     let y = row.get(column).and_then(number).unwrap_or(0.0);
                     series.points.push((
                         index,
-                        if kind == ChartKind::Pie {
+                        if shape == Shape::Pie {
                             y.max(0.0)
                         } else {
                             y
@@ -219,7 +220,7 @@ mod tests {
             vec![Value::DateTime(HOUR), Value::str("a"), Value::Long(3)],
             vec![Value::DateTime(HOUR), Value::str("b"), Value::Long(7)],
         ];
-        let data = chart_data(ChartKind::Time, &columns, &rows).unwrap();
+        let data = chart_data(Shape::Time, &columns, &rows).unwrap();
         assert_eq!(data.series.len(), 2);
         assert_eq!(data.series[0].name, "a");
         assert_eq!(data.series[0].points, vec![(3600.0, 3.0), (7200.0, 5.0)]);
@@ -234,7 +235,7 @@ mod tests {
             ("devices", ColumnType::Int),
         ]);
         let rows = vec![vec![Value::DateTime(HOUR), Value::Long(4), Value::Int(2)]];
-        let data = chart_data(ChartKind::Time, &columns, &rows).unwrap();
+        let data = chart_data(Shape::Time, &columns, &rows).unwrap();
         let names: Vec<_> = data.series.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["events", "devices"]);
     }
@@ -249,29 +250,30 @@ mod tests {
             vec![Value::str("powershell.exe"), Value::Long(9)],
             vec![Value::str(""), Value::Long(-1)],
         ];
-        let data = chart_data(ChartKind::Column, &columns, &rows).unwrap();
+        let data = chart_data(Shape::Column, &columns, &rows).unwrap();
         assert_eq!(data.categories, ["powershell.exe", "(empty)"]);
         assert_eq!(data.series[0].points, vec![(0.0, 9.0), (1.0, -1.0)]);
-        let pie = chart_data(ChartKind::Pie, &columns, &rows).unwrap();
+        let pie = chart_data(Shape::Pie, &columns, &rows).unwrap();
         assert_eq!(pie.series[0].points[1].1, 0.0, "a slice is never negative");
-        assert_eq!(ChartKind::from_kql("BarChart"), Some(ChartKind::Bar));
-        assert_eq!(ChartKind::from_kql("scatterchart"), None);
+        assert_eq!(Shape::of(ChartKind::BarChart), Some(Shape::Bar));
+        assert_eq!(Shape::of(ChartKind::AreaChart), Some(Shape::Time));
+        assert_eq!(Shape::of(ChartKind::ScatterChart), None);
     }
 
     #[test]
     fn what_cannot_be_drawn_says_why_and_limits_hold() {
         let text = cols(&[("a", ColumnType::String)]);
-        assert!(chart_data(ChartKind::Column, &text, &[]).is_err());
+        assert!(chart_data(Shape::Column, &text, &[]).is_err());
         let no_time = cols(&[("a", ColumnType::String), ("n", ColumnType::Long)]);
-        assert!(chart_data(ChartKind::Time, &no_time, &[]).is_err());
+        assert!(chart_data(Shape::Time, &no_time, &[]).is_err());
         let rows: Vec<Vec<Value>> = (0..80)
             .map(|i| vec![Value::str(&format!("c{i}")), Value::Long(i)])
             .collect();
-        let data = chart_data(ChartKind::Bar, &no_time, &rows).unwrap();
+        let data = chart_data(Shape::Bar, &no_time, &rows).unwrap();
         assert_eq!(data.categories.len(), MAX_CATEGORIES);
         assert!(data.cut);
         let empty = chart_data(
-            ChartKind::Time,
+            Shape::Time,
             &cols(&[("t", ColumnType::DateTime), ("n", ColumnType::Long)]),
             &[],
         )
