@@ -39,6 +39,87 @@ pub fn mark_pivot(mark: EntityMark, value: &str) -> Option<Pivot> {
     pivots.list.into_iter().next()
 }
 
+/// A prepared advanced hunting query about one entity ("Hunt from here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedHunt {
+    /// What it finds, as a link says it.
+    pub label: String,
+    pub query: String,
+}
+
+/// A KQL string literal of `text`: double-quoted, with `\` and `"` escaped (control characters as
+/// `\uXXXX`), so no value can end the literal early.
+pub fn kql_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The hunts an analyst runs from an entity: a device's processes, connections and logons; where a
+/// file ran; who connected to an IP or a domain; a user's logons; an alert's evidence.
+pub fn hunts(pivot: &Pivot) -> Vec<PreparedHunt> {
+    let v = kql_string(&pivot.id);
+    let hunt = |label: &str, query: String| PreparedHunt {
+        label: label.to_string(),
+        query,
+    };
+    match pivot.entity {
+        Entity::Machine => vec![
+            hunt(
+                "This device's processes in the last 7 days",
+                format!("DeviceProcessEvents\n| where Timestamp > ago(7d)\n| where DeviceId == {v}\n| project Timestamp, DeviceName, FileName, ProcessCommandLine, SHA1, AccountName, InitiatingProcessFileName\n| order by Timestamp desc"),
+            ),
+            hunt(
+                "This device's network connections in the last 7 days",
+                format!("DeviceNetworkEvents\n| where Timestamp > ago(7d)\n| where DeviceId == {v}\n| project Timestamp, DeviceName, RemoteIP, RemotePort, RemoteUrl, InitiatingProcessFileName, ActionType\n| order by Timestamp desc"),
+            ),
+            hunt(
+                "Logons on this device in the last 7 days",
+                format!("DeviceLogonEvents\n| where Timestamp > ago(7d)\n| where DeviceId == {v}\n| project Timestamp, DeviceName, AccountDomain, AccountName, LogonType, RemoteIP, ActionType\n| order by Timestamp desc"),
+            ),
+        ],
+        Entity::File => {
+            let column = if pivot.id.len() == 64 { "SHA256" } else { "SHA1" };
+            vec![
+                hunt(
+                    "Where this file ran",
+                    format!("DeviceProcessEvents\n| where Timestamp > ago(30d)\n| where {column} == {v}\n| summarize Runs = count(), FirstSeen = min(Timestamp), LastSeen = max(Timestamp) by DeviceId, DeviceName\n| order by Runs desc"),
+                ),
+                hunt(
+                    "Where this file was written",
+                    format!("DeviceFileEvents\n| where Timestamp > ago(30d)\n| where {column} == {v}\n| project Timestamp, DeviceId, DeviceName, ActionType, FolderPath, FileOriginUrl, InitiatingProcessFileName\n| order by Timestamp desc"),
+                ),
+            ]
+        }
+        Entity::Ip => vec![hunt(
+            "Connections to this IP in the last 30 days",
+            format!("DeviceNetworkEvents\n| where Timestamp > ago(30d)\n| where RemoteIP == {v}\n| project Timestamp, DeviceId, DeviceName, RemotePort, RemoteUrl, InitiatingProcessFileName, InitiatingProcessSHA1\n| order by Timestamp desc"),
+        )],
+        Entity::Domain => vec![hunt(
+            "Connections to this domain in the last 30 days",
+            format!("DeviceNetworkEvents\n| where Timestamp > ago(30d)\n| where RemoteUrl has {v}\n| project Timestamp, DeviceId, DeviceName, RemoteIP, RemoteUrl, InitiatingProcessFileName\n| order by Timestamp desc"),
+        )],
+        Entity::User => vec![hunt(
+            "This user's logons in the last 7 days",
+            format!("DeviceLogonEvents\n| where Timestamp > ago(7d)\n| where AccountName =~ {v}\n| project Timestamp, DeviceId, DeviceName, LogonType, RemoteIP, ActionType\n| order by Timestamp desc"),
+        )],
+        Entity::Alert => vec![hunt(
+            "This alert's evidence",
+            format!("AlertEvidence\n| where AlertId == {v}\n| project Timestamp, EntityType, DeviceId, DeviceName, SHA1, FileName, RemoteIP, RemoteUrl, AccountName"),
+        )],
+        Entity::Actor | Entity::Incident => Vec::new(),
+    }
+}
+
 /// The entity a pivot names as the API would send it, with only what is known (its id): what the
 /// investigation graph takes in (`graph::identify`) when a hunting row's entities are added to it.
 pub fn entity_json(pivot: &Pivot) -> Value {
@@ -55,6 +136,32 @@ pub fn entity_json(pivot: &Pivot) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prepared_hunts_parse_and_hold_their_value_as_one_literal() {
+        let hostile = "x\" | take 1 | where \"\\\n";
+        for entity in Entity::ALL {
+            let plain = hunts(&Pivot {
+                entity,
+                id: "a".repeat(40),
+            });
+            let tricky = hunts(&Pivot {
+                entity,
+                id: hostile.to_string(),
+            });
+            for (plain, tricky) in plain.iter().zip(&tricky) {
+                let ops = |text: &str| {
+                    crate::hunting::parse(text)
+                        .map(|q| q.body.ops.len())
+                        .unwrap_or_else(|e| panic!("{}: {e:?}\n{text}", plain.label))
+                };
+                // The same pipeline whatever the value: it cannot end its literal and add operators.
+                assert_eq!(ops(&plain.query), ops(&tricky.query), "{}", tricky.query);
+            }
+        }
+        assert_eq!(hunts(&Pivot { entity: Entity::Machine, id: "m".into() }).len(), 3);
+        assert_eq!(kql_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
 
     #[test]
     fn a_pivot_is_an_entity_the_graph_takes_in() {
