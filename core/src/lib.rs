@@ -9,6 +9,7 @@ pub mod card_window;
 pub mod catalogue;
 pub mod chart;
 pub mod exchange;
+pub mod export;
 pub mod link;
 pub mod odata;
 pub mod order;
