@@ -7,6 +7,7 @@
 mod engine;
 mod generate;
 mod graph;
+pub mod hunting;
 mod records;
 
 use std::collections::HashMap;
@@ -235,6 +236,8 @@ pub struct DemoTenant {
     pub dataset: Dataset,
     /// Graph's incidents and alert views of the dataset, built on the first Graph request.
     graph: std::sync::OnceLock<graph::GraphIndex>,
+    /// The advanced hunting tables, built on the first hunt (`hunting`).
+    hunting: std::sync::OnceLock<crate::hunting::HuntingTables>,
 }
 
 impl DemoTenant {
@@ -242,6 +245,7 @@ impl DemoTenant {
         DemoTenant {
             dataset,
             graph: std::sync::OnceLock::new(),
+            hunting: std::sync::OnceLock::new(),
         }
     }
 

@@ -31,13 +31,25 @@ pub fn parse(text: &str) -> Result<Query, KqlError> {
 mod aggregate;
 mod eval;
 mod functions;
+mod generate;
+mod response;
 mod table;
 mod timespan;
 
 use chrono::{DateTime, Utc};
 
+pub use response::{render_of, GRAPH_CONTEXT};
 pub use table::HuntingTables;
 pub use timespan::Timespan;
+
+impl HuntingTables {
+    /// The event tables of a demo dataset: every alert's story on its machine, the alerts and their
+    /// evidence, the devices, and ordinary activity, with the dataset's ids, hashes, IPs, domains and
+    /// accounts. Deterministic.
+    pub fn generate(data: &crate::demo::Dataset) -> HuntingTables {
+        generate::generate(data)
+    }
+}
 
 /// Most rows a hunting answer carries, as the real APIs cap it; more is truncated.
 pub const MAX_ROWS: usize = 100_000;
