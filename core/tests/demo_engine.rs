@@ -851,3 +851,29 @@ fn demo_names_upper_case_as_ascii() {
         }
     }
 }
+
+#[test]
+fn the_hunting_routes_answer_a_post_in_their_apis_shapes() {
+    let t = tenant();
+    let kql = r#"{"Query": "DeviceInfo | take 2"}"#;
+    let graph = t.respond_with(
+        "POST",
+        "https://graph.microsoft.com/v1.0/security/runHuntingQuery",
+        Some(kql),
+        Profile::Graph,
+    );
+    assert_eq!(graph.status, 200, "{}", graph.body);
+    let body: serde_json::Value = serde_json::from_str(&graph.body).unwrap();
+    assert_eq!(body["results"].as_array().map(Vec::len), Some(2));
+    for path in ["/advancedhunting/run", "/advancedqueries/run"] {
+        let r = t.respond_with("POST", path, Some(kql), Profile::Defender(Region::Eu));
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert!(body["Schema"].is_array() && body["Results"].is_array(), "{path}");
+    }
+    // A bad query is the API's 400; a POST elsewhere is refused as before; a GET of a hunting route too.
+    let bad = t.respond_with("POST", "/security/runHuntingQuery", Some(r#"{"Query": "| x"}"#), Profile::Graph);
+    assert_eq!(bad.status, 400);
+    assert_ne!(t.respond_with("POST", "/alerts", Some(kql), Profile::Defender(Region::Global)).status, 200);
+    assert_ne!(t.respond("GET", "/advancedhunting/run", Profile::Defender(Region::Global)).status, 200);
+}

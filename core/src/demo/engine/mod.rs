@@ -18,7 +18,7 @@ use options::Options;
 use response::{correlation, fail, not_found, odata, Failure};
 
 use super::{DemoTenant, Variant, HOSTILE_HEADERS};
-use crate::catalogue::{ParamKind, Profile};
+use crate::catalogue::{ParamKind, Profile, HUNTING_ROUTES};
 use crate::query::{Query, QueryError, UrlError};
 
 pub(crate) use observe::{observe, Target};
@@ -60,10 +60,22 @@ impl DemoTenant {
         response
     }
 
-    /// A POST: the hunting routes answer it; anything else is refused as a GET-only route would be.
+    /// A POST: the hunting routes of the profile's API answer it (`hunt`, at the dataset's "now");
+    /// anything else is refused as a GET-only route would be.
     fn respond_post(&self, url: &str, body: &str, profile: Profile) -> DemoResponse {
-        let _ = body;
-        self.respond_plain("POST", url, profile)
+        let path = url
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(url)
+            .trim_end_matches('/')
+            .to_ascii_lowercase();
+        let route = HUNTING_ROUTES
+            .iter()
+            .find(|r| r.api == profile.api() && path.ends_with(&r.path.to_ascii_lowercase()));
+        match route {
+            Some(route) => self.hunt(route.api, body, self.dataset.now.0),
+            None => self.respond_plain("POST", url, profile),
+        }
     }
 
     fn respond_plain(&self, method: &str, url: &str, profile: Profile) -> DemoResponse {
