@@ -7,11 +7,34 @@
 //!   column a series.
 //! - `piechart`: the first non-numeric column names the slices, the first numeric column sizes them.
 
-use crate::hunting::{ChartKind, ColumnType, Value};
+use crate::hunting::{ChartKind, ColumnType, ExprKind, Literal, OpKind, Render, Value};
 
 /// At most this many series, and categories or slices; the rest are left out and said so.
 pub const MAX_SERIES: usize = 10;
 pub const MAX_CATEGORIES: usize = 50;
+
+/// The `render` a query's text ends with, read on the page: the hunting APIs answer with the table only,
+/// so the chart comes from the query the analyst sent. Its `with` properties are kept when they are
+/// plain literals (`title="…"`); `None` when the text does not parse here or renders nothing.
+pub fn render_in(kql: &str) -> Option<Render> {
+    let query = crate::hunting::parse(kql).ok()?;
+    let last = query.body.ops.last()?;
+    let OpKind::Render { kind, with } = &last.kind else {
+        return None;
+    };
+    let with = with
+        .iter()
+        .filter_map(|(name, expr)| match &expr.kind {
+            ExprKind::Literal(Literal::Str(s)) => Some((name.clone(), Value::str(s))),
+            ExprKind::Literal(Literal::Long(n)) => Some((name.clone(), Value::Long(*n))),
+            _ => None,
+        })
+        .collect();
+    Some(Render {
+        kind: ChartKind::parse(kind)?,
+        with,
+    })
+}
 
 /// The shape drawn for a `render` kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +230,17 @@ mod tests {
     }
 
     const HOUR: i64 = 3600 * 10_000_000;
+
+    #[test]
+    fn the_render_comes_from_the_querys_text() {
+        let r = render_in("T | summarize count() by bin(Timestamp, 1h) | render timechart with (title=\"Runs\")")
+            .expect("a render");
+        assert_eq!(r.kind, ChartKind::TimeChart);
+        assert!(matches!(&r.with[..], [(k, Value::Str(t))] if k == "title" && &**t == "Runs"));
+        assert_eq!(render_in("T | take 1"), None);
+        assert_eq!(render_in("T | render nosuchchart"), None);
+        assert_eq!(render_in("not kql ((("), None);
+    }
 
     #[test]
     fn a_timechart_splits_series_by_its_string_column_and_orders_time() {
