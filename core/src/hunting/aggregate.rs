@@ -1,6 +1,6 @@
 //! `summarize`'s aggregations: compiled once, then a state per group that each row updates.
 
-use std::collections::HashSet;
+use super::table::FastSet as HashSet;
 
 use super::ast::{Expr, ExprKind, NamedExpr};
 use super::error::KqlError;
@@ -336,7 +336,7 @@ impl Aggregate {
     pub fn start(&self) -> State {
         match self.kind {
             Kind::Count | Kind::CountIf => State::Count(0),
-            Kind::DCount | Kind::DCountIf => State::Distinct(HashSet::new()),
+            Kind::DCount | Kind::DCountIf => State::Distinct(HashSet::default()),
             Kind::Min | Kind::Max | Kind::MinIf | Kind::MaxIf => State::Best(None),
             Kind::Sum | Kind::SumIf => State::Sum {
                 long: 0,
@@ -345,7 +345,7 @@ impl Aggregate {
                 overflow: false,
             },
             Kind::Avg | Kind::AvgIf => State::Avg { sum: 0.0, n: 0 },
-            Kind::MakeSet | Kind::MakeSetIf => State::Set(Vec::new(), HashSet::new()),
+            Kind::MakeSet | Kind::MakeSetIf => State::Set(Vec::new(), HashSet::default()),
             Kind::MakeList | Kind::MakeListIf => State::List(Vec::new()),
             Kind::ArgMax | Kind::ArgMin => State::Arg(None),
             Kind::Any => State::Any(None),

@@ -3,6 +3,8 @@
 //! columns first (names resolved, types checked, constants folded), then evaluated per row.
 
 use std::collections::{HashMap, HashSet};
+
+use super::table::{FastMap, FastSet};
 use std::rc::Rc;
 
 use regex_lite::Regex;
@@ -34,6 +36,13 @@ pub(crate) enum Rows<'a> {
         map: Vec<usize>,
     },
     Made(Rc<Vec<Vec<Value>>>),
+    /// `union`: the parts one after the other, each part's column for each column of the union
+    /// (`None`: the part has none; empty for strings, null otherwise).
+    Concat {
+        parts: Rc<Vec<(Rel<'a>, Vec<Option<usize>>)>>,
+        starts: Rc<Vec<usize>>,
+        len: usize,
+    },
 }
 
 #[derive(Clone)]
@@ -56,6 +65,24 @@ impl<'a> Rel<'a> {
         match &self.rows {
             Rows::Base { sel, .. } => sel.len(),
             Rows::Made(rows) => rows.len(),
+            Rows::Concat { len, .. } => *len,
+        }
+    }
+
+    /// The pool id of a stored string cell, for the fast paths.
+    #[inline]
+    fn str_id(&self, r: usize, c: usize) -> Option<u32> {
+        match &self.rows {
+            Rows::Base { table, sel, map } => table.str_id(sel[r] as usize, map[c]),
+            _ => None,
+        }
+    }
+
+    /// Whether column `c` is stored strings (so a predicate on it depends on the string id only).
+    fn is_stored_string(&self, c: usize) -> bool {
+        match &self.rows {
+            Rows::Base { table, map, .. } => table.rows > 0 && table.str_id(0, map[c]).is_some(),
+            _ => false,
         }
     }
 
@@ -64,6 +91,15 @@ impl<'a> Rel<'a> {
         match &self.rows {
             Rows::Base { table, sel, map } => table.cell(self.pool, sel[r] as usize, map[c]),
             Rows::Made(rows) => rows[r][c].clone(),
+            Rows::Concat { parts, starts, .. } => {
+                let p = starts.partition_point(|&s| s <= r) - 1;
+                let (part, map) = &parts[p];
+                match map[c] {
+                    Some(pc) => part.cell(r - starts[p], pc),
+                    None if self.cols[c].ty == ColumnType::String => Value::str(""),
+                    None => Value::Null,
+                }
+            }
         }
     }
 
@@ -85,6 +121,31 @@ impl<'a> Rel<'a> {
             },
             Rows::Made(rows) => {
                 Rows::Made(Rc::new(keep.iter().map(|&i| rows[i].clone()).collect()))
+            }
+            Rows::Concat { parts, starts, .. } => {
+                let mut local: Vec<Vec<usize>> = vec![Vec::new(); parts.len()];
+                let mut in_order = true;
+                let mut last = 0;
+                for &i in &keep {
+                    let p = starts.partition_point(|&s| s <= i) - 1;
+                    in_order &= p >= last;
+                    last = p;
+                    local[p].push(i - starts[p]);
+                }
+                if !in_order {
+                    // A sort across parts: the rows in their new order.
+                    return Rel::made(
+                        self.cols.clone(),
+                        keep.iter().map(|&i| self.row(i)).collect(),
+                        self.pool,
+                    );
+                }
+                let new_parts: Vec<(Rel<'a>, Vec<Option<usize>>)> = parts
+                    .iter()
+                    .zip(local)
+                    .map(|((part, map), rows)| (part.select(rows), map.clone()))
+                    .collect();
+                return concat(self.cols.clone(), new_parts, self.pool);
             }
         };
         Rel {
@@ -122,6 +183,13 @@ impl<'a> Rel<'a> {
                     .map(|r| pick.iter().map(|&i| r[i].clone()).collect())
                     .collect(),
             )),
+            Rows::Concat { parts, .. } => {
+                let new_parts = parts
+                    .iter()
+                    .map(|(part, map)| (part.clone(), pick.iter().map(|&i| map[i]).collect()))
+                    .collect();
+                return concat(cols, new_parts, self.pool);
+            }
         };
         Rel {
             cols,
@@ -173,8 +241,8 @@ pub(crate) enum C {
 #[derive(Debug)]
 pub(crate) struct ListItems {
     values: Vec<Value>,
-    set: HashSet<Value>,
-    lower: HashSet<String>,
+    set: FastSet<Value>,
+    lower: FastSet<String>,
 }
 
 impl ListItems {
@@ -418,10 +486,13 @@ impl<'a> Engine<'a> {
                         ),
                     ));
                 }
-                let keep: Vec<usize> = (0..rel.len())
-                    .filter(|&r| truthy(&eval(&c, &rel, r)))
-                    .collect();
-                Ok(rel.select(keep))
+                // Conjuncts one after the other, each on the rows the previous kept.
+                let mut rel = rel;
+                for part in conjuncts(c) {
+                    let keep = filter(&part, &rel);
+                    rel = rel.select(keep);
+                }
+                Ok(rel)
             }
             OpKind::Project(items) => self.project(rel, items),
             OpKind::Extend(items) => self.extend(rel, items),
@@ -628,7 +699,8 @@ impl<'a> Engine<'a> {
             let values: Vec<Value> = (0..current.len()).map(|r| eval(&c, &current, r)).collect();
             rows = match current.rows {
                 Rows::Made(rc) => Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()),
-                Rows::Base { .. } => Vec::new(),
+                // `current` is always made rows here.
+                Rows::Base { .. } | Rows::Concat { .. } => Vec::new(),
             };
             match cols.iter().position(|c| c.name == name) {
                 Some(i) => {
@@ -678,10 +750,33 @@ impl<'a> Engine<'a> {
             aggs.push(agg);
         }
         check_unique(cols.iter().map(|c| c.name.as_str()), span)?;
-        let mut groups: HashMap<Vec<Value>, usize> = HashMap::new();
+        let mut groups: FastMap<Vec<Value>, usize> = FastMap::default();
+        // Grouped by one stored string column: by its string id, without building keys.
+        let by_id = match keys.as_slice() {
+            [C::Col(i)] if rel.is_stored_string(*i) => Some(*i),
+            _ => None,
+        };
+        let mut id_groups: FastMap<u32, usize> = FastMap::default();
         let mut order: Vec<Vec<Value>> = Vec::new();
         let mut states: Vec<Vec<super::aggregate::State>> = Vec::new();
         for r in 0..rel.len() {
+            if let Some(col) = by_id {
+                let id = rel.str_id(r, col).unwrap_or(0);
+                let g = match id_groups.get(&id) {
+                    Some(&g) => g,
+                    None => {
+                        let g = order.len();
+                        id_groups.insert(id, g);
+                        order.push(vec![rel.cell(r, col)]);
+                        states.push(aggs.iter().map(Aggregate::start).collect());
+                        g
+                    }
+                };
+                for (a, s) in aggs.iter().zip(states[g].iter_mut()) {
+                    a.add(s, &rel, r);
+                }
+                continue;
+            }
             let key: Vec<Value> = keys.iter().map(|k| eval(k, &rel, r)).collect();
             let g = match groups.get(&key) {
                 Some(&g) => g,
@@ -1337,37 +1432,102 @@ fn union<'a>(rels: Vec<Rel<'a>>, pool: &'a [std::sync::Arc<str>]) -> Rel<'a> {
             }
         }
     }
-    let mut rows = Vec::new();
-    for rel in &rels {
-        let targets: Vec<usize> = rel
-            .cols
-            .iter()
-            .map(|c| {
-                cols.iter()
-                    .position(|o| o.name == c.name && o.ty == c.ty)
-                    .or_else(|| {
-                        cols.iter()
-                            .position(|o| o.name == format!("{}_{}", c.name, c.ty.kql()))
+    let parts = rels
+        .into_iter()
+        .map(|rel| {
+            let map = cols
+                .iter()
+                .map(|o| {
+                    rel.cols.iter().position(|c| {
+                        c.ty == o.ty
+                            && (c.name == o.name || format!("{}_{}", c.name, c.ty.kql()) == o.name)
                     })
-                    .unwrap_or(0)
-            })
-            .collect();
-        for r in 0..rel.len() {
-            let mut row = vec![Value::Null; cols.len()];
-            for (c, &t) in targets.iter().enumerate() {
-                row[t] = rel.cell(r, c);
+                })
+                .collect();
+            (rel, map)
+        })
+        .collect();
+    concat(cols, parts, pool)
+}
+
+fn concat<'a>(
+    cols: Vec<Col>,
+    parts: Vec<(Rel<'a>, Vec<Option<usize>>)>,
+    pool: &'a [std::sync::Arc<str>],
+) -> Rel<'a> {
+    let mut starts = Vec::with_capacity(parts.len());
+    let mut len = 0;
+    for (p, _) in &parts {
+        starts.push(len);
+        len += p.len();
+    }
+    Rel {
+        cols,
+        rows: Rows::Concat {
+            parts: Rc::new(parts),
+            starts: Rc::new(starts),
+            len,
+        },
+        pool,
+    }
+}
+
+/// The top-level `and`s of a predicate, in order.
+fn conjuncts(c: C) -> Vec<C> {
+    match c {
+        C::And(a, b) => {
+            let mut out = conjuncts(*a);
+            out.extend(conjuncts(*b));
+            out
+        }
+        other => vec![other],
+    }
+}
+
+/// Whether a predicate reads no column but `found` (set to the first it reads).
+fn only_column(c: &C, found: &mut Option<usize>) -> bool {
+    match c {
+        C::Const(_) => true,
+        C::Col(i) => match found {
+            Some(j) => *j == *i,
+            None => {
+                *found = Some(*i);
+                true
             }
-            rows.push(row);
+        },
+        C::Neg(a) | C::Member(a, _) | C::Regex(a, _) | C::Extract(_, _, a, _) => {
+            only_column(a, found)
+        }
+        C::And(a, b) | C::Or(a, b) | C::Bin(_, a, b) | C::Index(a, b) => {
+            only_column(a, found) && only_column(b, found)
+        }
+        C::Str { left, right, .. } => only_column(left, found) && only_column(right, found),
+        C::List { value, .. } => only_column(value, found),
+        C::Between {
+            value, low, high, ..
+        } => only_column(value, found) && only_column(low, found) && only_column(high, found),
+        C::Call(_, args) => args.iter().all(|a| only_column(a, found)),
+    }
+}
+
+/// The rows where a predicate holds. A predicate of one stored string column is decided once per
+/// distinct string (most columns repeat a few values across a million rows).
+fn filter(c: &C, rel: &Rel) -> Vec<usize> {
+    let mut col = None;
+    if only_column(c, &mut col) {
+        if let Some(col) = col.filter(|&i| rel.is_stored_string(i)) {
+            let mut memo: FastMap<u32, bool> = FastMap::default();
+            return (0..rel.len())
+                .filter(|&r| {
+                    let id = rel.str_id(r, col).unwrap_or(0);
+                    *memo.entry(id).or_insert_with(|| truthy(&eval(c, rel, r)))
+                })
+                .collect();
         }
     }
-    for row in &mut rows {
-        for (v, c) in row.iter_mut().zip(&cols) {
-            if v.is_null() && matches!(c.ty, ColumnType::String) {
-                *v = Value::str("");
-            }
-        }
-    }
-    Rel::made(cols, rows, pool)
+    (0..rel.len())
+        .filter(|&r| truthy(&eval(c, rel, r)))
+        .collect()
 }
 
 fn join<'a>(
@@ -1400,7 +1560,7 @@ fn join<'a>(
             Some(k)
         }
     };
-    let mut right_index: HashMap<Vec<Value>, Vec<usize>> = HashMap::new();
+    let mut right_index: FastMap<Vec<Value>, Vec<usize>> = FastMap::default();
     for r in 0..right.len() {
         if let Some(k) = key(&right, &rk, r) {
             right_index.entry(k).or_default().push(r);
@@ -1408,7 +1568,7 @@ fn join<'a>(
     }
     let mut left_rows: Vec<usize> = (0..left.len()).collect();
     if kind == JoinKind::InnerUnique {
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         left_rows.retain(|&r| key(&left, &lk, r).is_none_or(|k| seen.insert(k)));
     }
     // Output columns: the left's, then the right's (renamed Name1 when the left has the name).
@@ -1451,7 +1611,7 @@ fn join<'a>(
             return Ok(left.select(keep));
         }
         JoinKind::RightSemi | JoinKind::RightAnti => {
-            let mut left_keys = HashSet::new();
+            let mut left_keys = FastSet::default();
             for r in 0..left.len() {
                 if let Some(k) = key(&left, &lk, r) {
                     left_keys.insert(k);

@@ -12,8 +12,8 @@ use super::value::ticks_of;
 use crate::demo::{Dataset, SOURCE_ALERT_ID};
 use crate::model::{Alert, File};
 
-/// Ordinary events per alert, spread over the tenant's machines (about half the rows are these).
-const BACKGROUND_PER_ALERT: usize = 5;
+/// Ordinary events per alert, spread over the tenant's machines.
+const BACKGROUND_PER_ALERT: usize = 1;
 
 struct Rng(u64);
 
@@ -377,6 +377,7 @@ pub(crate) fn generate(data: &Dataset) -> HuntingTables {
     ] {
         sink.builder.finish(&mut t);
     }
+    t.seal();
     t
 }
 
@@ -776,7 +777,11 @@ impl Gen<'_> {
         let domain0 = domain(0).unwrap_or_default();
 
         // The user signed in before the activity.
-        self.logon_event(t_first - mins(45), d, user, "Interactive", false, ("", ""));
+        // The user signed in before the activity (every other alert shows it, every fourth on the DC too).
+        let source = a.id == SOURCE_ALERT_ID;
+        if source || i % 2 == 0 {
+            self.logon_event(t_first - mins(45), d, user, "Interactive", false, ("", ""));
+        }
         let id_logon = vec![
             Cell::Time(t_first - mins(46)),
             Cell::Str("LogonSuccess"),
@@ -792,7 +797,9 @@ impl Gen<'_> {
             Cell::Str("dc01.corp.contoso.com"),
             Cell::Str(""),
         ];
-        self.identity.push(&mut self.t, id_logon);
+        if source || i % 4 == 0 {
+            self.identity.push(&mut self.t, id_logon);
+        }
 
         // Each file of the alert arrives, runs and touches the network.
         let explorer = self.system("explorer.exe");
@@ -997,7 +1004,8 @@ impl Gen<'_> {
             } else {
                 [80, 443, 8080, 4444][self.rng.below(4)]
             };
-            if ip_k.is_empty() && url.is_empty() {
+            // The first address is always called; the others now and then.
+            if (ip_k.is_empty() && url.is_empty()) || (k > 0 && !source && !self.rng.chance(0.35)) {
                 continue;
             }
             self.network_event(

@@ -2,7 +2,64 @@
 //! rows ordered by `Timestamp` so that a timespan is a range. A column nobody filled costs nothing.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+
+/// A fast, non-cryptographic hasher (FxHash's multiply-rotate) for the interner and the engine's
+/// group, join and set maps: keys come from the tables and the query, not from an adversary who
+/// could flood a bucket, and SipHash was most of the generation time.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
 
 use super::schema::{self, ColumnType, TableSchema};
 use super::value::Value;
@@ -14,6 +71,9 @@ pub(crate) enum Cells {
     Const(Value),
     /// Ids into the pool.
     Str(Vec<u32>),
+    /// Few distinct strings: codes into a dictionary of pool ids.
+    Dict8(Vec<u32>, Vec<u8>),
+    Dict16(Vec<u32>, Vec<u16>),
     /// `i64::MIN` is null (longs, datetimes, timespans).
     I64(Vec<i64>),
     /// `i32::MIN` is null.
@@ -47,7 +107,9 @@ impl StoredTable {
         let c = &self.columns[col];
         match &c.cells {
             Cells::Const(v) => v.clone(),
-            Cells::Str(ids) => Value::Str(pool[ids[row] as usize].clone()),
+            Cells::Str(_) | Cells::Dict8(..) | Cells::Dict16(..) => {
+                Value::Str(pool[self.str_id(row, col).unwrap_or(0) as usize].clone())
+            }
             Cells::I64(v) => match v[row] {
                 i64::MIN => Value::Null,
                 n => match c.ty {
@@ -70,6 +132,17 @@ impl StoredTable {
         }
     }
 
+    /// The pool id of a string cell (`None` for other columns).
+    #[inline]
+    pub fn str_id(&self, row: usize, col: usize) -> Option<u32> {
+        match &self.columns[col].cells {
+            Cells::Str(ids) => Some(ids[row]),
+            Cells::Dict8(dict, codes) => Some(dict[codes[row] as usize]),
+            Cells::Dict16(dict, codes) => Some(dict[codes[row] as usize]),
+            _ => None,
+        }
+    }
+
     /// The rows whose `Timestamp` lies in `[start, end]` (all rows for a table without one).
     pub fn rows_between(&self, start: i64, end: i64) -> Vec<u32> {
         let Some(Cells::I64(times)) = self.timestamp.map(|i| &self.columns[i].cells) else {
@@ -87,6 +160,8 @@ impl StoredTable {
             .map(|c| match &c.cells {
                 Cells::Const(_) => 0,
                 Cells::Str(v) => v.len() * 4,
+                Cells::Dict8(d, v) => d.len() * 4 + v.len(),
+                Cells::Dict16(d, v) => d.len() * 4 + v.len() * 2,
                 Cells::I64(v) => v.len() * 8,
                 Cells::I32(v) => v.len() * 4,
                 Cells::Bool(v) => v.len(),
@@ -102,7 +177,7 @@ impl StoredTable {
 pub struct HuntingTables {
     pub(crate) tables: Vec<StoredTable>,
     pub(crate) pool: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, u32>,
+    ids: FastMap<Arc<str>, u32>,
 }
 
 impl HuntingTables {
@@ -114,6 +189,16 @@ impl HuntingTables {
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        if self.ids.is_empty() && self.pool.len() > 1 {
+            // Sealed: rebuild the index before adding (tables added after generation).
+            let ids = self
+                .pool
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.clone(), i as u32))
+                .collect();
+            self.ids = ids;
+        }
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
@@ -122,6 +207,11 @@ impl HuntingTables {
         self.pool.push(a.clone());
         self.ids.insert(a, id);
         id
+    }
+
+    /// Drops the interner's index once the tables are built (strings stay in the pool).
+    pub(crate) fn seal(&mut self) {
+        self.ids = FastMap::default();
     }
 
     pub(crate) fn find(&self, name: &str) -> Option<&StoredTable> {
@@ -275,6 +365,9 @@ impl TableBuilder {
                 // A constant Timestamp: already "ordered".
             }
         }
+        for c in &mut columns {
+            compact(&mut c.cells);
+        }
         let table = StoredTable {
             name: self.name,
             rows,
@@ -318,7 +411,7 @@ fn pad(cells: &mut Cells, rows: usize, ty: ColumnType) {
         Cells::Bool(v) => v.resize(rows, 2),
         Cells::Real(v) => v.resize(rows, f64::NAN),
         Cells::Values(v) => v.resize(rows, empty_value(ty)),
-        Cells::Const(_) => {}
+        Cells::Const(_) | Cells::Dict8(..) | Cells::Dict16(..) => {}
     }
 }
 
@@ -367,8 +460,30 @@ fn push_cell(cells: &mut Cells, ty: ColumnType, v: Cell, tables: &mut HuntingTab
         }),
         Cells::Real(v) => v.push(value.as_f64().unwrap_or(f64::NAN)),
         Cells::Values(v) => v.push(value),
-        Cells::Const(_) => {}
+        Cells::Const(_) | Cells::Dict8(..) | Cells::Dict16(..) => {}
     }
+}
+
+/// A string column with few distinct values stored as 1- or 2-byte codes.
+fn compact(cells: &mut Cells) {
+    let Cells::Str(ids) = cells else { return };
+    let mut dict: Vec<u32> = Vec::new();
+    let mut code_of: FastMap<u32, u32> = FastMap::default();
+    for &id in ids.iter() {
+        if !code_of.contains_key(&id) {
+            if dict.len() >= 65_536 {
+                return;
+            }
+            code_of.insert(id, dict.len() as u32);
+            dict.push(id);
+        }
+    }
+    let code = |id: &u32| code_of.get(id).copied().unwrap_or(0);
+    *cells = if dict.len() <= 256 {
+        Cells::Dict8(dict, ids.iter().map(|id| code(id) as u8).collect())
+    } else {
+        Cells::Dict16(dict, ids.iter().map(|id| code(id) as u16).collect())
+    };
 }
 
 fn reorder(cells: &mut Cells, order: &[u32]) {
@@ -379,6 +494,8 @@ fn reorder(cells: &mut Cells, order: &[u32]) {
     match cells {
         Cells::Const(_) => {}
         Cells::Str(v) => apply(v, order),
+        Cells::Dict8(_, v) => apply(v, order),
+        Cells::Dict16(_, v) => apply(v, order),
         Cells::I64(v) => apply(v, order),
         Cells::I32(v) => apply(v, order),
         Cells::Bool(v) => apply(v, order),
