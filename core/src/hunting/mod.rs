@@ -9,6 +9,7 @@
 //!   `{"schema","results"}` and Defender's `{"Schema","Results"}`; [`HuntingResult::read`] reads either.
 
 mod ast;
+mod complete;
 mod error;
 mod lexer;
 mod parser;
@@ -16,6 +17,7 @@ mod schema;
 mod value;
 
 pub use ast::*;
+pub use complete::{complete, Completion, CompletionKind};
 pub use error::{KqlError, Span};
 pub use schema::{table, tables, ColumnSchema, ColumnType, EntityMark, TableSchema};
 pub use value::{datetime_of, datetime_text, parse_datetime_text, ticks_of, timespan_text, Value};
