@@ -13,8 +13,7 @@ use atp_core::Profile;
 use leptos::prelude::*;
 use oauth2::basic::BasicErrorResponseType;
 use oauth2::{
-    AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, Scope,
-    TokenResponse as _,
+    AuthorizationCode, PkceCodeVerifier, RefreshToken, RequestTokenError, Scope, TokenResponse as _,
 };
 
 use crate::address;
@@ -278,7 +277,8 @@ async fn refresh(auth: Auth, scopes: &str) -> Result<(), (String, String)> {
     });
     let Some((refresh_token, client_id, token_endpoint, redirect_uri)) = held else {
         return Err((
-            "The sign-in has expired, or has no token for this API, and there is no refresh token.".into(),
+            "The sign-in has expired, or has no token for this API, and there is no refresh token."
+                .into(),
             "Sign in again; your query is kept.".into(),
         ));
     };

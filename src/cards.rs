@@ -18,6 +18,7 @@ mod security;
 
 use crate::time::When;
 pub use add_to_graph::{AddToGraph, CardSource};
+pub(crate) use security::pivot_query;
 
 /// What kind of card a result item gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -268,10 +269,38 @@ fn Pivots(
         .collect_view();
     view! {
         <nav class="pivots" aria-label=format!("Pivots from {}", visible_text(&about))>
-            <ul>{links}</ul>
+            <ul>{links}<HuntLinks profile entity id/></ul>
         </nav>
     }
     .into_any()
+}
+
+/// Prepared advanced hunting queries about one entity ("Hunt from here"), as links that open the
+/// Hunting view with the query written.
+#[component]
+pub fn HuntLinks(
+    /// The page's profile (the hunt goes to its hunting route).
+    profile: Profile,
+    entity: Entity,
+    /// The entity's id as its routes take it.
+    id: String,
+) -> impl IntoView {
+    let explorer = use_explorer();
+    let pivot = atp_core::model::security::Pivot { entity, id };
+    let dataset = explorer.dataset.get_untracked();
+    atp_core::pivot::hunts(&pivot)
+        .into_iter()
+        .map(|hunt| {
+            let link = atp_core::link::HuntLink {
+                query: hunt.query,
+                timespan: String::new(),
+                api: atp_core::catalogue::HuntingApi::default_for(profile),
+                profile,
+            };
+            let href = atp_core::link::hunt_href(&link, dataset);
+            view! { <li class="hunt-link"><AppLink href>{format!("Hunt: {}", hunt.label)}</AppLink></li> }
+        })
+        .collect_view()
 }
 
 /// Long text shows its start; the rest is one click away.

@@ -12,9 +12,17 @@ use crate::address;
 use crate::auth::Auth;
 use crate::connection::Connection;
 use crate::graph_state::{provide_graph, GraphState};
+use crate::hunting::Hunting;
 use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, RequestError};
 use crate::settings::{self, Settings};
+
+/// Which of the two views the page shows: a route's query, or advanced hunting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Query,
+    Hunt,
+}
 
 /// What the result area shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +83,10 @@ pub struct Explorer {
     pub connection: Connection,
     /// The investigation graph.
     pub graph: GraphState,
+    /// Which view is shown, as the address says (`hunt=` opens Hunting).
+    pub view: RwSignal<View>,
+    /// The Hunting view's query and results.
+    pub hunting: Hunting,
     /// Counts runs, so an answer to an older run is dropped.
     run_id: StoredValue<u64>,
 }
@@ -94,6 +106,8 @@ pub fn provide_explorer() -> Explorer {
         auth,
         connection,
         graph: provide_graph(connection),
+        view: RwSignal::new(View::Query),
+        hunting: Hunting::new(),
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
@@ -143,6 +157,7 @@ impl Explorer {
         self.run_id.update_value(|n| *n += 1);
         if self.settings.with_untracked(|s| s.live) {
             self.shown.set(Shown::Nothing);
+            self.hunting.forget();
             self.graph.forget();
         }
     }
@@ -155,6 +170,12 @@ impl Explorer {
     fn apply(&self, location: AppLocation) {
         self.dataset.set(location.dataset);
         self.graph.follow(&location);
+        if let Some(hunt) = location.hunt {
+            self.view.set(View::Hunt);
+            self.hunting.apply(hunt, self.connection);
+            return;
+        }
+        self.view.set(View::Query);
         match location.query {
             Some(Ok(query)) => {
                 self.show_query(query.clone());
@@ -191,7 +212,12 @@ impl Explorer {
         let this = *self;
         let transport = self.connection.transport();
         spawn_local(async move {
-            let mut exchange = request::send(request::Outgoing::get(query.url()), query.profile, transport).await;
+            let mut exchange = request::send(
+                request::Outgoing::get(query.url()),
+                query.profile,
+                transport,
+            )
+            .await;
             if this.run_id.get_value() != id {
                 return;
             }

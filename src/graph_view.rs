@@ -11,7 +11,6 @@ mod timeline;
 mod toolbar;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::graph_state::{use_graph, GraphState};
 
@@ -63,28 +62,9 @@ pub fn GraphPanel() -> impl IntoView {
     }
 }
 
-/// Saves `text` as a file: a Blob, its object URL, and a click on a temporary `<a download>`; a refusal
-/// shows in the graph's status line.
+/// Saves `text` as a file; a refusal shows in the graph's status line.
 fn download(state: GraphState, name: &str, mime: &str, text: &str) {
-    let saved = (|| -> Result<(), wasm_bindgen::JsValue> {
-        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type(mime);
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-        let link: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-        link.set_href(&url);
-        link.set_download(name);
-        link.click();
-        // The download has started from the URL by the time this runs.
-        set_timeout(
-            move || {
-                let _ = web_sys::Url::revoke_object_url(&url);
-            },
-            std::time::Duration::from_secs(10),
-        );
-        Ok(())
-    })();
+    let saved = crate::platform::save_file(name, mime, text);
     if saved.is_err() {
         state
             .status

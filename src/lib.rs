@@ -7,6 +7,8 @@ mod connection;
 mod explorer;
 mod graph_state;
 mod graph_view;
+mod hunt_view;
+mod hunting;
 mod json_view;
 mod link_consent;
 pub mod panic;
@@ -15,6 +17,7 @@ mod query_builder;
 mod request;
 mod results;
 mod samples;
+mod search_box;
 mod settings;
 mod snippets;
 mod time;
@@ -22,7 +25,7 @@ mod time;
 use leptos::prelude::*;
 
 pub use cards::{CardKind, EntityCard};
-pub use explorer::{provide_explorer, use_explorer, Explorer};
+pub use explorer::{provide_explorer, use_explorer, Explorer, View};
 pub use graph_state::{use_graph, GraphState};
 pub use graph_view::GraphPanel;
 pub use query_builder::QueryBuilder;
@@ -85,9 +88,59 @@ pub fn App() -> impl IntoView {
                 <SettingsPanel settings=explorer.settings review/>
             </aside>
             <main>
-                <QueryBuilder/>
-                <Results/>
+                <search_box::SearchBox/>
+                <ViewTabs/>
+                <div role="tabpanel" id="view-panel" class="view-panel" aria-labelledby=move || if explorer.view.get() == View::Query { "view-query" } else { "view-hunt" }>
+                    <Show when=move || explorer.view.get() == View::Query fallback=|| view! { <hunt_view::HuntView/> }>
+                        <QueryBuilder/>
+                        <Results/>
+                    </Show>
+                </div>
             </main>
+        </div>
+    }
+}
+
+/// The two views: a route's query, or advanced hunting. Each is an address (Back returns).
+#[component]
+fn ViewTabs() -> impl IntoView {
+    let explorer = use_explorer();
+    let to_query = move |_| {
+        if explorer.view.get_untracked() != View::Query {
+            let query = explorer.query.get_untracked();
+            explorer.follow(&atp_core::link::app_href(
+                &query,
+                explorer.dataset.get_untracked(),
+            ));
+        }
+    };
+    let to_hunt = move |_| {
+        if explorer.view.get_untracked() != View::Hunt {
+            // Hunting starts on the profile of the query shown, unless a hunt was written already.
+            let hunting = explorer.hunting;
+            if hunting.text.with_untracked(String::is_empty) {
+                let profile = explorer.query.with_untracked(|q| q.profile);
+                hunting.profile.set(profile);
+                hunting
+                    .api
+                    .set(atp_core::catalogue::HuntingApi::default_for(profile));
+            }
+            hunt_view::run_hunt(explorer);
+        }
+    };
+    let tab = move |which: View| {
+        let selected = move || explorer.view.get() == which;
+        (
+            move || selected().to_string(),
+            move || if selected() { "0" } else { "-1" },
+        )
+    };
+    let (query_selected, query_index) = tab(View::Query);
+    let (hunt_selected, hunt_index) = tab(View::Hunt);
+    view! {
+        <div class="view-tabs" role="tablist" aria-label="View">
+            <button type="button" role="tab" id="view-query" aria-controls="view-panel" aria-selected=query_selected tabindex=query_index on:click=to_query>"API query"</button>
+            <button type="button" role="tab" id="view-hunt" aria-controls="view-panel" aria-selected=hunt_selected tabindex=hunt_index on:click=to_hunt>"Advanced hunting"</button>
         </div>
     }
 }

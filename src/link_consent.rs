@@ -26,7 +26,8 @@ pub fn LinkConsent(
         address::replace(&rest.write());
     };
     let accept = move |keep: fn(&Settings)| {
-        let Some(proposed) = offer.with_untracked(|o| o.as_ref().map(|o| o.proposed.clone())) else {
+        let Some(proposed) = offer.with_untracked(|o| o.as_ref().map(|o| o.proposed.clone()))
+        else {
             return;
         };
         decided();

@@ -34,3 +34,28 @@ pub fn local_storage() -> Option<web_sys::Storage> {
 pub fn session_storage() -> Option<web_sys::Storage> {
     window().session_storage().ok().flatten()
 }
+
+/// Saves `text` as a file named `name`: a Blob, its object URL, and a click on a temporary
+/// `<a download>`. `Err` when the browser refuses.
+pub fn save_file(name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = leptos::prelude::document()
+        .create_element("a")?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download has started from the URL by the time this runs.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Ok(())
+}

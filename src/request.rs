@@ -9,9 +9,7 @@ use atp_core::auth::{may_carry_token, origin, scopes_for, scopes_resource};
 use atp_core::demo::DemoTenant;
 use atp_core::exchange::destination;
 // The request's vocabulary, from the core where its rules are tested: callers name it through here.
-pub use atp_core::exchange::{
-    retry_delay, Answer, Exchange, Outgoing, RequestError, TIMEOUT_MS,
-};
+pub use atp_core::exchange::{retry_delay, Answer, Exchange, Outgoing, RequestError, TIMEOUT_MS};
 use atp_core::{Method, Profile};
 
 use leptos::prelude::set_timeout_with_handle;
@@ -172,12 +170,14 @@ async fn fetch(url: &str, request: &Outgoing, token: &str) -> Result<Answer, Req
         .header("Accept", "application/json")
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
         let response = match &request.body {
-            Some(body) => builder
-                .header("Content-Type", "application/json")
-                .body(body.clone())
-                .map_err(|e| failed(e.to_string()))?
-                .send()
-                .await,
+            Some(body) => {
+                builder
+                    .header("Content-Type", "application/json")
+                    .body(body.clone())
+                    .map_err(|e| failed(e.to_string()))?
+                    .send()
+                    .await
+            }
             None => builder.send().await,
         }
         .map_err(|e| failed(e.to_string()))?;

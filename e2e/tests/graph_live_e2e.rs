@@ -188,3 +188,55 @@ async fn microsofts_graph_examples_render_when_the_live_api_answers_them() {
     s.browser.wait_for_text("Alerts (").await;
     s.browser.close().await;
 }
+
+/// The Hunting view's result rows (those built).
+async fn hunt_rows(browser: &Browser) -> usize {
+    let v = browser
+        .script("const t = document.querySelector('table[aria-label=\"Hunting results\"]'); return t ? t.querySelectorAll('tbody tr:not(.spacer)').length : 0;")
+        .await;
+    v.as_u64().unwrap_or(0) as usize
+}
+
+#[tokio::test]
+async fn a_live_hunt_goes_to_graph_with_graphs_token_and_microsofts_examples_render() {
+    let s = signed_in_on_graph(Vec::new()).await;
+    s.browser.click_button("Advanced hunting").await;
+    let editor = s.browser.control("KQL query").await;
+    editor
+        .send_keys("DeviceProcessEvents | take 3")
+        .await
+        .expect("type");
+    s.browser.click_button("Run query").await;
+    s.browser
+        .wait_until("three rows from the live API", || async {
+            let rows = hunt_rows(&s.browser).await;
+            (rows == 3, rows.to_string())
+        })
+        .await;
+    let seen = s.tenant.seen();
+    assert!(
+        seen.last_api_path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("/security/runHuntingQuery")),
+        "{seen:?}"
+    );
+    assert_eq!(bearer_audience(&s.tenant).as_deref(), Some(GRAPH_RESOURCE));
+    // Microsoft's documented answers (both capitalisations of the schema) render as tables.
+    for (file, rows) in [
+        ("run-hunting-query.2.response.json", 4),
+        ("run-hunting-query.3.response.json", 2),
+    ] {
+        s.tenant.inject(atp_tenant::Fault::times(
+            atp_tenant::FaultKind::Body { body: sample(file) },
+            1,
+        ));
+        s.browser.click_button("Run query").await;
+        s.browser
+            .wait_until(&format!("the rows of {file}"), || async {
+                let found = hunt_rows(&s.browser).await;
+                (found == rows, found.to_string())
+            })
+            .await;
+    }
+    s.browser.close().await;
+}

@@ -119,8 +119,12 @@ impl GraphState {
         profile: Profile,
         entity: Entity,
     ) -> Result<Value, String> {
-        let exchange: Exchange =
-            request::send(request::Outgoing::get(url.clone()), profile, self.connection.transport()).await;
+        let exchange: Exchange = request::send(
+            request::Outgoing::get(url.clone()),
+            profile,
+            self.connection.transport(),
+        )
+        .await;
         if let Some(error) = exchange.error() {
             let p = error.problem(profile.api(), entity);
             return Err(format!("{} {}", p.title, p.advice));

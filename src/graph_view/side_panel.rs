@@ -7,7 +7,7 @@ use atp_core::graph::{ExpansionRecord, Node, NodeKey};
 use atp_core::Route;
 use leptos::prelude::*;
 
-use crate::cards::{CardKind, EntityCard};
+use crate::cards::{CardKind, EntityCard, HuntLinks};
 use crate::graph_state::{use_graph, GraphState};
 
 /// The selected node: what it is, its expansions (done, with counts, or to do), its path, its card.
@@ -51,6 +51,8 @@ pub(super) fn NodeDetails(key: NodeKey) -> impl IntoView {
             </p>
             <h4>"Expansions"</h4>
             <ul class="graph-expansions">{rows}</ul>
+            <h4>"Hunt from here"</h4>
+            <ul class="graph-hunts"><HuntLinks profile entity id=node.api_id.clone()/></ul>
             {card}
         }
         .into_any()

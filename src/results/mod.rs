@@ -112,6 +112,7 @@ fn LoadedView(loaded: Signal<Arc<Loaded>>, tab: RwSignal<Tab>) -> impl IntoView 
     view! {
         {problem}
         <p class="summary" role="status">{move || loaded.with(|l| summary(l))}</p>
+        {export_buttons(loaded)}
         {tab_list(tab, graph)}
         <div id="result-panel" role="tabpanel" class:hidden=move || graph.shown.get() aria-labelledby=move || match tab.get() {
             Tab::Cards => "tab-cards",
@@ -120,6 +121,44 @@ fn LoadedView(loaded: Signal<Arc<Loaded>>, tab: RwSignal<Tab>) -> impl IntoView 
         }>
             {panel}
         </div>
+    }
+}
+
+/// Everything loaded so far as CSV (one row per entity) or as JSON (their array), named after the entity.
+fn export_buttons(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
+    let refused = RwSignal::new(None::<&'static str>);
+    let save = move |csv: bool| {
+        let (values, name): (Vec<serde_json::Value>, String) = loaded.with_untracked(|l| {
+            let values = l.items.iter().filter_map(|i| i.value().ok()).collect();
+            let name = l.query.entity().key().to_string();
+            (values, name)
+        });
+        let saved = if csv {
+            crate::platform::save_file(
+                &format!("atp-{name}.csv"),
+                "text/csv;charset=utf-8",
+                &atp_core::export::entities_csv(&values),
+            )
+        } else {
+            let text = serde_json::to_string_pretty(&values).unwrap_or_default();
+            crate::platform::save_file(&format!("atp-{name}.json"), "application/json", &text)
+        };
+        refused.set(
+            saved
+                .is_err()
+                .then_some("The browser refused to save the file."),
+        );
+    };
+    move || {
+        loaded.with(|l| !l.items.is_empty()).then(|| {
+            view! {
+                <div class="exports" role="group" aria-label="Export the results">
+                    <button type="button" on:click=move |_| save(true)>"Export CSV"</button>
+                    <button type="button" on:click=move |_| save(false)>"Export JSON"</button>
+                    <span role="status">{move || refused.get()}</span>
+                </div>
+            }
+        })
     }
 }
 
