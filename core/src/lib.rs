@@ -15,6 +15,7 @@ pub mod odata;
 pub mod order;
 pub mod pivot;
 pub mod query;
+pub mod recognise;
 pub mod settings;
 pub mod snippet;
 pub mod text;
