@@ -262,6 +262,17 @@ fn summarize_groups_and_names_its_columns_as_kql_does() {
 }
 
 #[test]
+fn expressions_over_aggregations() {
+    let r = q("Proc | summarize Pct = 100.0 * countif(FileSize > 60) / count(), n = count() by DeviceName | sort by DeviceName asc");
+    assert_eq!(names(&r), ["DeviceName", "Pct", "n"]);
+    assert_eq!(
+        col(&r, "Pct"),
+        [format!("{}", 100.0 * 2.0 / 3.0), "50".to_string()]
+    );
+    assert!(err("Proc | summarize x = FileSize + 1").contains("summarize takes aggregations"));
+}
+
+#[test]
 fn arg_max_returns_the_latest_row_per_group() {
     let r = q("Proc | summarize arg_max(Timestamp, *) by DeviceName | sort by DeviceName asc");
     assert_eq!(

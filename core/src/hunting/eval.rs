@@ -727,6 +727,67 @@ impl<'a> Engine<'a> {
         by: &[NamedExpr],
         span: Span,
     ) -> R<Rel<'a>> {
+        // Expressions over aggregations (`100.0 * countif(x) / count()`): the aggregations first, as
+        // hidden columns, then the expressions over them.
+        if aggregates.iter().any(|a| !is_aggregate_call(&a.expr)) {
+            enum Post {
+                Direct(usize),
+                Expr(NamedExpr),
+            }
+            let mut inner = Vec::new();
+            let mut hidden = Vec::new();
+            let mut post = Vec::new();
+            for (k, item) in aggregates.iter().enumerate() {
+                if is_aggregate_call(&item.expr) {
+                    let n = compile_aggregate(self, item, &rel.cols, &[])?.outputs.len();
+                    inner.push(item.clone());
+                    post.push(Post::Direct(n));
+                } else {
+                    let before = hidden.len();
+                    let expr = lift(&item.expr, &mut hidden);
+                    if hidden.len() == before {
+                        return Err(KqlError::at(
+                            item.expr.span,
+                            "summarize takes aggregations: count(), countif(…), dcount(…), min, max, sum, avg, make_set, arg_max, …",
+                        ));
+                    }
+                    post.push(Post::Expr(NamedExpr {
+                        name: Some(
+                            item.name
+                                .clone()
+                                .unwrap_or_else(|| format!("Column{}", k + 1)),
+                        ),
+                        expr,
+                    }));
+                }
+            }
+            inner.extend(hidden);
+            let grouped = self.summarize(rel, &inner, by, span)?;
+            let col_ref = |name: &str| NamedExpr {
+                name: None,
+                expr: Expr {
+                    kind: ExprKind::Name(name.to_string()),
+                    span,
+                },
+            };
+            let mut items: Vec<NamedExpr> = grouped.cols[..by.len()]
+                .iter()
+                .map(|c| col_ref(&c.name))
+                .collect();
+            let mut pos = by.len();
+            for p in post {
+                match p {
+                    Post::Direct(n) => {
+                        for c in grouped.cols.iter().skip(pos).take(n) {
+                            items.push(col_ref(&c.name));
+                        }
+                        pos += n;
+                    }
+                    Post::Expr(e) => items.push(e),
+                }
+            }
+            return self.project(grouped, &items);
+        }
         let mut keys = Vec::new();
         let mut cols = Vec::new();
         let mut unnamed = 0;
@@ -1470,6 +1531,43 @@ fn concat<'a>(
         },
         pool,
     }
+}
+
+fn is_aggregate_call(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Call { name, .. } if functions::AGGREGATES.contains(&name.as_str()))
+}
+
+/// `e` with each aggregation in it replaced by a hidden column (`__agg0`, …) computed by `hidden`.
+fn lift(e: &Expr, hidden: &mut Vec<NamedExpr>) -> Expr {
+    if is_aggregate_call(e) {
+        let name = format!("__agg{}", hidden.len());
+        hidden.push(NamedExpr {
+            name: Some(name.clone()),
+            expr: e.clone(),
+        });
+        return Expr {
+            kind: ExprKind::Name(name),
+            span: e.span,
+        };
+    }
+    let kind = match &e.kind {
+        ExprKind::Call { name, args } => ExprKind::Call {
+            name: name.clone(),
+            args: args.iter().map(|a| lift(a, hidden)).collect(),
+        },
+        ExprKind::Neg(a) => ExprKind::Neg(Box::new(lift(a, hidden))),
+        ExprKind::Binary { op, left, right } => ExprKind::Binary {
+            op: *op,
+            left: Box::new(lift(left, hidden)),
+            right: Box::new(lift(right, hidden)),
+        },
+        ExprKind::Member(a, n) => ExprKind::Member(Box::new(lift(a, hidden)), n.clone()),
+        ExprKind::Index(a, i) => {
+            ExprKind::Index(Box::new(lift(a, hidden)), Box::new(lift(i, hidden)))
+        }
+        other => other.clone(),
+    };
+    Expr { kind, span: e.span }
 }
 
 /// The top-level `and`s of a predicate, in order.
