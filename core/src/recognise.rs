@@ -562,6 +562,8 @@ fn is_upn_local(local: &str) -> bool {
 fn is_account_word(word: &str) -> bool {
     (1..=104).contains(&word.chars().count())
         && word.chars().any(char::is_alphabetic)
+        && word.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        && !word.ends_with('.')
         && word
             .chars()
             .all(|c| c.is_alphanumeric() || "._-$".contains(c))
