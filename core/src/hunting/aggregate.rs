@@ -64,6 +64,23 @@ pub(crate) enum State {
     Any(Option<Vec<Value>>),
 }
 
+/// Aggregations of KQL this engine refuses by name.
+pub(crate) const UNSUPPORTED_AGGREGATES: &[&str] = &[
+    "percentile",
+    "percentiles",
+    "stdev",
+    "stdevif",
+    "variance",
+    "varianceif",
+    "make_bag",
+    "hll",
+    "hll_merge",
+    "tdigest",
+    "count_distinct",
+    "binary_all_or",
+    "make_set_with_nulls",
+];
+
 const DEFAULT_SET_SIZE: usize = 1_048_576;
 
 pub(crate) fn compile_aggregate(
@@ -101,17 +118,7 @@ pub(crate) fn compile_aggregate(
         "any" | "take_any" => Kind::Any,
         other if AGGREGATES.contains(&other) => unreachable_kind(),
         other => {
-            let known = [
-                "percentile",
-                "percentiles",
-                "stdev",
-                "variance",
-                "make_bag",
-                "hll",
-                "tdigest",
-                "count_distinct",
-            ];
-            if known.contains(&other) {
+            if UNSUPPORTED_AGGREGATES.contains(&other) {
                 return Err(KqlError::unsupported(
                     span,
                     &format!("the aggregation {other}()"),

@@ -1534,7 +1534,9 @@ fn concat<'a>(
 }
 
 fn is_aggregate_call(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Call { name, .. } if functions::AGGREGATES.contains(&name.as_str()))
+    matches!(&e.kind, ExprKind::Call { name, .. }
+        if functions::AGGREGATES.contains(&name.as_str())
+            || super::aggregate::UNSUPPORTED_AGGREGATES.contains(&name.as_str()))
 }
 
 /// `e` with each aggregation in it replaced by a hidden column (`__agg0`, …) computed by `hidden`.
