@@ -492,11 +492,7 @@ impl Aggregate {
                 any,
                 overflow,
             } => vec![if !any || overflow {
-                if any {
-                    Value::Null
-                } else {
-                    Value::Null
-                }
+                Value::Null
             } else if self.real {
                 Value::Real(real)
             } else if ty == ColumnType::Timespan {

@@ -195,6 +195,7 @@ fn context(before: &str) -> Context {
     let mut after_pipe = false;
     let mut skip_value = false;
     for tok in toks {
+        let depth = frames.len();
         let Some(f) = frames.last_mut() else { break };
         after_pipe = false;
         match &tok {
@@ -228,16 +229,10 @@ fn context(before: &str) -> Context {
                     }
                 }
             }
-            Tok::Punct(")") => {
-                if frames.len() > 1 {
-                    frames.pop();
-                }
+            Tok::Punct(")") if depth > 1 => {
+                frames.pop();
             }
-            Tok::Punct(",") => {
-                if f.op == "union" || (f.sources.len() > 0 && f.expect_table) {
-                    f.expect_table = true;
-                }
-            }
+            Tok::Punct(",") if f.op == "union" => f.expect_table = true,
             Tok::Ident(w) => {
                 if skip_value {
                     // The value of `kind=`, `isfuzzy=`: not a table.

@@ -956,9 +956,7 @@ impl<'a> Engine<'a> {
                 .iter()
                 .map(|(c, _)| match eval(c, &rel, r) {
                     Value::Dynamic(d) => match &*d {
-                        serde_json::Value::Array(a) => {
-                            a.iter().map(|x| Value::from_dynamic(x)).collect()
-                        }
+                        serde_json::Value::Array(a) => a.iter().map(Value::from_dynamic).collect(),
                         serde_json::Value::Object(m) => m
                             .iter()
                             .map(|(k, v)| {

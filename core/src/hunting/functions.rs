@@ -181,7 +181,7 @@ impl Func {
             }
             "case" => {
                 arity(3, 255)?;
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     return Err(KqlError::at(span, "case() takes pairs of condition and value, then the value else"));
                 }
                 (Func::Case, args[1])
@@ -421,7 +421,7 @@ impl Func {
                 Value::Dynamic(d) => match d.as_array() {
                     Some(arr) => {
                         let want = a[1].to_dynamic();
-                        Value::Bool(arr.iter().any(|x| *x == want))
+                        Value::Bool(arr.contains(&want))
                     }
                     None => Value::Null,
                 },
@@ -689,7 +689,7 @@ pub(crate) fn convert(v: Value, ty: ColumnType) -> Value {
 /// A dynamic value's member (`x.name`, `x["name"]`).
 pub(crate) fn member(v: &Value, name: &str) -> Value {
     match v {
-        Value::Dynamic(d) => d.get(name).map_or(Value::Null, |x| from_json(x)),
+        Value::Dynamic(d) => d.get(name).map_or(Value::Null, from_json),
         _ => Value::Null,
     }
 }

@@ -555,6 +555,7 @@ impl Gen<'_> {
         self.process.push(&mut self.t, row);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn network_event(
         &mut self,
         t: i64,
@@ -585,6 +586,7 @@ impl Gen<'_> {
         self.network.push(&mut self.t, row);
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn file_event(
         &mut self,
         t: i64,
@@ -779,7 +781,7 @@ impl Gen<'_> {
         // The user signed in before the activity.
         // The user signed in before the activity (every other alert shows it, every fourth on the DC too).
         let source = a.id == SOURCE_ALERT_ID;
-        if source || i % 2 == 0 {
+        if source || i.is_multiple_of(2) {
             self.logon_event(t_first - mins(45), d, user, "Interactive", false, ("", ""));
         }
         let id_logon = vec![
@@ -797,7 +799,7 @@ impl Gen<'_> {
             Cell::Str("dc01.corp.contoso.com"),
             Cell::Str(""),
         ];
-        if source || i % 4 == 0 {
+        if source || i.is_multiple_of(4) {
             self.identity.push(&mut self.t, id_logon);
         }
 

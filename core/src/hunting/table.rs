@@ -470,11 +470,11 @@ fn compact(cells: &mut Cells) {
     let mut dict: Vec<u32> = Vec::new();
     let mut code_of: FastMap<u32, u32> = FastMap::default();
     for &id in ids.iter() {
-        if !code_of.contains_key(&id) {
+        if let std::collections::hash_map::Entry::Vacant(e) = code_of.entry(id) {
             if dict.len() >= 65_536 {
                 return;
             }
-            code_of.insert(id, dict.len() as u32);
+            e.insert(dict.len() as u32);
             dict.push(id);
         }
     }
