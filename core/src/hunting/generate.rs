@@ -133,6 +133,8 @@ struct Gen<'d> {
     devices: Vec<Device>,
     accounts: Vec<Account>,
     system: Vec<Proc>,
+    /// Processes of dataset files, by file, name and user.
+    procs: super::table::FastMap<(u32, u32, u32), Proc>,
 }
 
 /// Generates the tables of `data`.
@@ -348,6 +350,7 @@ pub(crate) fn generate(data: &Dataset) -> HuntingTables {
         devices: Vec::new(),
         accounts: Vec::new(),
         system: Vec::new(),
+        procs: Default::default(),
     };
     g.intern_entities();
     g.devices_tables();
@@ -454,7 +457,18 @@ impl Gen<'_> {
     }
 
     fn system(&mut self, name: &str) -> Proc {
-        let i = SYSTEM.iter().position(|(n, _)| *n == name).unwrap_or(0);
+        let i = match name {
+            "explorer.exe" => 0,
+            "svchost.exe" => 1,
+            "chrome.exe" => 2,
+            "msedge.exe" => 3,
+            "OUTLOOK.EXE" => 4,
+            "WINWORD.EXE" => 5,
+            "Teams.exe" => 6,
+            "cmd.exe" => 7,
+            "OneDrive.exe" => 8,
+            _ => 9,
+        };
         let mut p = self.system[i];
         p.pid = 1000 + self.rng.below(30_000) as i64;
         p
@@ -468,6 +482,15 @@ impl Gen<'_> {
         user: u32,
         command: Option<&str>,
     ) -> Proc {
+        // The same file for the same user is the same process but for its id (most rows repeat one).
+        let key = (file as u32, name_index as u32, user);
+        if command.is_none() {
+            if let Some(p) = self.procs.get(&key) {
+                let mut p = *p;
+                p.pid = 1000 + self.rng.below(30_000) as i64;
+                return p;
+            }
+        }
         let data = self.data;
         let f: &File = &data.files[file];
         let name = data
@@ -479,7 +502,7 @@ impl Gen<'_> {
         let user_name = self.t.pool[user as usize].clone();
         let folder = folder_for(&name, f, &user_name);
         let cmd = command.map_or_else(|| command_for(&name, &folder), str::to_string);
-        Proc {
+        let p = Proc {
             name: self.id(&name),
             path: self.id(&format!("{folder}{name}")),
             sha1: self.id(f.sha1.as_deref().unwrap_or("")),
@@ -487,7 +510,11 @@ impl Gen<'_> {
             md5: self.id(f.md5.as_deref().unwrap_or("")),
             command: self.id(&cmd),
             pid: 1000 + self.rng.below(30_000) as i64,
+        };
+        if command.is_none() {
+            self.procs.insert(key, p);
         }
+        p
     }
 
     fn next_report(&mut self) -> Cell<'static> {

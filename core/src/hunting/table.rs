@@ -281,6 +281,8 @@ pub(crate) struct TableBuilder {
     columns: Vec<(String, ColumnType)>,
     cells: Vec<Option<Cells>>,
     rows: usize,
+    /// Columns with stored cells.
+    filled: usize,
 }
 
 impl TableBuilder {
@@ -296,6 +298,7 @@ impl TableBuilder {
             cells: columns.iter().map(|_| None).collect(),
             columns,
             rows: 0,
+            filled: 0,
         }
     }
 
@@ -305,6 +308,7 @@ impl TableBuilder {
             cells: columns.iter().map(|_| None).collect(),
             columns: columns.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
             rows: 0,
+            filled: 0,
         }
     }
 
@@ -324,12 +328,21 @@ impl TableBuilder {
     /// Appends a row: `values[i]` goes to column `cols[i]`.
     pub fn push(&mut self, tables: &mut HuntingTables, cols: &[usize], values: Vec<Cell>) {
         let row = self.rows;
+        let mut given = 0;
         for (&c, v) in cols.iter().zip(values) {
             let ty = self.columns[c].1;
-            let slot = self.cells[c].get_or_insert_with(|| empty_cells(ty, row));
+            let slot = self.cells[c].get_or_insert_with(|| {
+                self.filled += 1;
+                empty_cells(ty, row)
+            });
             push_cell(slot, ty, v, tables);
+            given += 1;
         }
         self.rows += 1;
+        if given == self.filled {
+            // Every column stored so far was given (a generator's rows always give the same ones).
+            return;
+        }
         // Columns not given in this row get their empty value.
         for (c, slot) in self.cells.iter_mut().enumerate() {
             if let Some(cells) = slot {
