@@ -1,12 +1,63 @@
 //! Advanced hunting: the analyst's KQL, parsed, completed and run over the demo tenant's event tables,
 //! with answers in the hunting APIs' shapes.
 //!
-//! - [`parse`] reads a query into a [`Query`], or a [`KqlError`] with its line and column.
-//! - [`tables`]/[`table`] are the schema (columns, types, and the entity each pivot column names).
-//! - [`complete`] offers table and column names at a cursor.
-//! - [`run`] runs a query over [`HuntingTables`] for a [`Timespan`] and gives a [`HuntingResult`].
+//! - [`parse`] reads a query into a [`Query`], or a [`KqlError`] with its byte offset, line and column
+//!   ([`KqlError::caret`] draws the line with a caret under the problem).
+//! - [`tables`]/[`table`] are the schema: every column with its [`ColumnType`], and the [`EntityMark`]
+//!   of the columns that identify an entity (what a pivot link opens).
+//! - [`complete`] offers table, operator and column names at a cursor.
+//! - [`run`] runs a query over [`HuntingTables`] (generated from a demo dataset by
+//!   [`HuntingTables::generate`]) for a [`Timespan`] and gives a [`HuntingResult`]: typed columns, rows,
+//!   the `render` asked for, and whether rows were cut at [`MAX_ROWS`].
 //! - [`HuntingResult::to_graph_json`]/[`HuntingResult::to_defender_json`] write Graph's
-//!   `{"schema","results"}` and Defender's `{"Schema","Results"}`; [`HuntingResult::read`] reads either.
+//!   `{"schema","results"}` and Defender's `{"Schema","Results"}`; [`HuntingResult::read`] reads either
+//!   (live answers go through it); [`render_of`] finds a query's chart for answers that lack it.
+//!
+//! # The KQL it runs
+//!
+//! With KQL's semantics: `==`, `!=`, `in`, `has_cs`, `contains_cs` … are case-sensitive; `=~`, `!~`,
+//! `in~`, `has`, `contains`, `startswith`, `endswith` are not; `has` matches whole terms (runs of
+//! letters and digits); a comparison with null is false; `sort`/`top` are descending unless `asc`,
+//! nulls last descending and first ascending; `join` without `kind` is `innerunique`.
+//!
+//! - Statements: `let name = scalar;`, `let name = tabular;`, one tabular expression; `//` comments.
+//! - Sources: a table, a tabular `let`, `union A, B` (wildcards: `union Device*Events`),
+//!   `(query)`, `materialize(query)`, `datatable(Name: type, …) [values]`, `print x = …`.
+//! - Operators: `where`/`filter`, `project` (renames, expressions), `project-away`, `project-keep`,
+//!   `project-rename`, `project-reorder`, `extend`, `summarize … by …` (expressions over aggregations
+//!   too), `top N by x [asc|desc] [nulls first|last]`, `take`/`limit`, `sort`/`order by`, `distinct`,
+//!   `count`, `join kind=inner|innerunique|leftouter|rightouter|fullouter|leftanti|rightanti|leftsemi|
+//!   rightsemi (…) on Col, $left.A == $right.B`, `union`, `mv-expand [Name =] x [to typeof(t)] [limit
+//!   N]`, `render timechart|columnchart|barchart|piechart|linechart|areachart|scatterchart|table [with
+//!   (k = v, …)]`.
+//! - Aggregations: `count`, `countif`, `dcount`, `dcountif`, `min`, `max`, `minif`, `maxif`, `sum`,
+//!   `sumif`, `avg`, `avgif`, `make_set`, `make_list`, `make_set_if`, `make_list_if` (with a size
+//!   limit), `arg_max`, `arg_min` (with `*`), `any`/`take_any`.
+//! - Scalar operators: `== != =~ !~ < <= > >=`, `and or not()`, `has !has has_cs !has_cs contains
+//!   !contains contains_cs startswith endswith (and _cs, ! forms) hasprefix hassuffix`, `in !in in~ !in~`
+//!   (values, a dynamic array, a tabular let or a subquery), `has_any`, `has_all`, `between (a .. b)`,
+//!   `!between`, `matches regex`, `+ - * / %` on numbers, datetimes and timespans, `x.name`,
+//!   `x["name"]`, `x[0]`.
+//! - Literals: strings in `'` or `"` with escapes, `@'verbatim'`, `h'…'`, numbers (`0x` hex, reals),
+//!   timespans (`1d 2h 30m 10s 100ms 5microsecond 1tick`), `datetime(…)`, `dynamic(…)`,
+//!   `timespan(…)`, typed nulls (`long(null)`), `true`/`false`.
+//! - Functions: `ago now datetime bin floor tolower toupper strcat strcat_delim strlen substring split
+//!   tostring toint tolong todouble toreal todatetime totimespan tobool iff iif case coalesce isempty
+//!   isnotempty isnull isnotnull parse_json todynamic extract (regex-lite) replace_string indexof countof
+//!   trim reverse array_length pack_array bag_pack set_has_element base64_decode_tostring
+//!   ipv4_is_private abs round min_of max_of startofday hourofday dayofweek format_datetime
+//!   datetime_diff`.
+//!
+//! Refused with "not supported by the demo tenant's hunting engine: …" and the position: the `parse`,
+//! `make-series`, `evaluate`, `invoke`, `lookup`, `mv-apply`, `search`, `find`, `as`, `serialize`,
+//! `sample`, `top-nested`, `getschema`, `range`, `externaldata`, `scan`, `partition`, `fork`, `facet`
+//! operators; user-defined functions and `view`s; `set`/`declare` statements; `union withsource=`,
+//! `kind=inner`; `mv-expand with_itemindex`; aggregations `percentile(s)`, `stdev`, `variance`,
+//! `make_bag`, `hll`, `tdigest`; functions `toscalar`, `column_ifexists`, `parse_url`, `parse_path`,
+//! `parse_command_line`, `extract_all`, `replace_regex`, `hash_*`, `datetime_add`, `datetime_part`,
+//! `startofweek`/`startofmonth`, `ipv4_is_match`/`ipv4_is_in_range`, `bag_keys`, `array_concat`/
+//! `array_slice`, `prev`/`next`/`row_number`, `gettype`/`typeof`. Unknown names are errors naming them.
+//! Regexes are regex-lite's (no Unicode classes such as `\p{L}`).
 
 mod ast;
 mod complete;

@@ -3,8 +3,9 @@
 //! completion and pivot links read this; the engine types its tables by it.
 //!
 //! Columns and types are those of Microsoft's schema reference pages (MicrosoftDocs/defender-docs,
-//! defender-xdr/advanced-hunting-<table>-table.md), in their order; JSON-in-a-string columns (`AdditionalFields`, `LoggedOnUsers`,
-//! `IPAddresses`) are `string` as documented, read with `parse_json`.
+//! `defender-xdr/advanced-hunting-<table>-table.md`), in their order; JSON-in-a-string columns
+//! (`AdditionalFields`, `LoggedOnUsers`, `IPAddresses`) are `string` as documented, read with
+//! `parse_json`.
 
 use std::sync::OnceLock;
 
