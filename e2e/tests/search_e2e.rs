@@ -1,0 +1,171 @@
+//! Paste anything: the search box at the top of the page, driven as an analyst drives it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use atp_core::demo::{DemoConfig, DemoTenant, SOURCE_ALERT_ID, SOURCE_MACHINE_ID};
+use atp_e2e::Browser;
+use fantoccini::key::Key;
+
+const BOX: &str = "Paste anything";
+
+/// The text of the box's readings (what it recognised, with their routes).
+async fn readings(browser: &Browser) -> String {
+    browser
+        .script("const l = document.querySelector('[aria-label=\"Readings\"]'); return l ? l.innerText : '';")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn wait_for_readings(browser: &Browser, expected: &[&str]) {
+    browser
+        .wait_until(&format!("the readings to say {expected:?}"), || async {
+            let text = readings(browser).await;
+            (expected.iter().all(|e| text.contains(e)), text)
+        })
+        .await;
+}
+
+async fn wait_for_address(browser: &Browser, part: &str) {
+    browser
+        .wait_until(&format!("the address to hold {part:?}"), || async {
+            let url = browser.current_url().await;
+            (url.contains(part), url)
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn a_pasted_machine_id_has_both_readings_and_enter_opens_the_machine() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    browser.type_into(BOX, SOURCE_MACHINE_ID).await;
+    browser
+        .wait_for_text("Recognised: Machine id or SHA1. Enter opens the first route.")
+        .await;
+    wait_for_readings(
+        &browser,
+        &[
+            &format!("Machine id: {SOURCE_MACHINE_ID}"),
+            &format!("SHA1: {SOURCE_MACHINE_ID}"),
+            &format!("Get /machines/{SOURCE_MACHINE_ID}"),
+            &format!("Get /files/{SOURCE_MACHINE_ID}"),
+        ],
+    )
+    .await;
+    // Each route is a link with its own name.
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(&format!(
+            "//a[normalize-space(.)='GetAlerts /machines/{SOURCE_MACHINE_ID}/alerts']"
+        )))
+        .await
+        .expect("a link to the machine's alerts");
+
+    browser.press(Key::Enter).await;
+    let cards = browser.wait_for_cards(1).await;
+    assert_eq!(cards[0].0, "Machine", "{cards:?}");
+    wait_for_address(&browser, &format!("q=/machines/{SOURCE_MACHINE_ID}")).await;
+    browser
+        .wait_for_selected("Action", "Get /machines/{id}")
+        .await;
+    // The box keeps what was pasted.
+    assert_eq!(browser.value(BOX).await, SOURCE_MACHINE_ID);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_portal_link_and_a_defanged_ip_are_read_for_their_value() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    browser
+        .type_into(
+            BOX,
+            &format!("https://security.microsoft.com/alerts/{SOURCE_ALERT_ID}?tid=contoso"),
+        )
+        .await;
+    wait_for_readings(
+        &browser,
+        &[
+            &format!("Alert id: {SOURCE_ALERT_ID} (from a Defender link)"),
+            &format!("Get /alerts/{SOURCE_ALERT_ID}"),
+        ],
+    )
+    .await;
+    browser.press(Key::Enter).await;
+    let cards = browser.wait_for_cards(1).await;
+    assert_eq!(cards[0].0, "Alert", "{cards:?}");
+    wait_for_address(&browser, &format!("q=/alerts/{SOURCE_ALERT_ID}")).await;
+
+    // An IP of the demo tenant, defanged as threat reports write it.
+    let tenant = DemoTenant::generate(&DemoConfig::new(Default::default()));
+    let ip = tenant
+        .dataset
+        .ips
+        .iter()
+        .map(|i| i.id.clone())
+        .find(|id| id.contains('.'))
+        .expect("the demo tenant has IPv4 addresses");
+    let defanged = ip.replacen('.', "[.]", 3);
+    browser.replace_text(BOX, &format!("\"{defanged}\"")).await;
+    wait_for_readings(
+        &browser,
+        &[
+            &format!("IPv4 address: {ip} (defanged)"),
+            &format!("Get /ips/{ip}"),
+        ],
+    )
+    .await;
+    browser.press(Key::Enter).await;
+    wait_for_address(&browser, &format!("q=/ips/{ip}")).await;
+    let cards = browser.wait_for_cards(1).await;
+    assert_eq!(cards[0].0, "IP", "{cards:?}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn slash_focuses_the_box_unless_the_keyboard_is_in_a_field() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    let focused_id = "return document.activeElement ? document.activeElement.id : '';";
+    // From the page (focus on the body), `/` goes to the box and types nothing there.
+    browser
+        .script("document.activeElement && document.activeElement.blur(); return true;")
+        .await;
+    let body = browser
+        .client
+        .find(fantoccini::Locator::Css("body"))
+        .await
+        .expect("the body");
+    body.send_keys("/").await.expect("press /");
+    browser
+        .wait_until("the box to have the focus", || async {
+            let id = browser.script(focused_id).await;
+            (id == "paste-anything", id.to_string())
+        })
+        .await;
+    assert_eq!(browser.value(BOX).await, "");
+    // In another field, `/` is typed.
+    browser.type_into("Request URL", "/").await;
+    assert!(browser.value("Request URL").await.ends_with('/'));
+    assert_ne!(browser.script(focused_id).await, "paste-anything");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_unrecognised_value_says_so_and_keeps_the_text() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    browser.type_into(BOX, "not an id at all").await;
+    browser.wait_for_text("Nothing recognised.").await;
+    browser.wait_for_text("machine id, SHA1, SHA256, MD5").await;
+    // Enter opens nothing: the source example's cards stay, and so does the text.
+    browser.press(Key::Enter).await;
+    assert_eq!(browser.value(BOX).await, "not an id at all");
+    assert!(
+        browser.current_url().await.ends_with('/'),
+        "the address did not change"
+    );
+    assert_eq!(browser.cards().await.len(), 20);
+    browser.close().await;
+}
