@@ -340,3 +340,27 @@ fn a_graph_timespan_narrows_the_rows() {
         .as_i64();
     assert!(week < all && week > Some(0), "{week:?} {all:?}");
 }
+
+#[test]
+fn the_hostile_tenant_hunts_its_payloads_as_text() {
+    let mut config = DemoConfig::new(now());
+    config.variant = atp_core::demo::Variant::Hostile;
+    let hostile = DemoTenant::generate(&config);
+    let r = hostile.hunt(
+        Api::Defender,
+        r#"{"Query": "AlertInfo | where Title has 'script' | project AlertId, Title | take 5"}"#,
+        now(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let read = HuntingResult::read(&r.body).unwrap();
+    assert!(read
+        .rows
+        .iter()
+        .all(|row| row[1].to_text().contains("script")));
+    let r = hostile.hunt(
+        Api::Graph,
+        r#"{"Query": "DeviceProcessEvents | summarize count() by AccountName | take 50"}"#,
+        now(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}
