@@ -1,31 +1,9 @@
 //! The KQL editor: a labelled text area with completion of table and column names by keyboard (the
-//! list is an ARIA listbox the text area controls: arrows move, Enter or Tab takes, Escape closes) and
+//! list is an ARIA listbox the text area controls: Tab takes the first, arrows choose and Enter takes the
+//! chosen one, Escape closes; Enter otherwise is a new line) and
 //! Ctrl+Enter to run.
 
-// TEMPORARY until atp_core::hunting::complete lands.
-struct C {
-    start: usize,
-    text: String,
-    detail: String,
-}
-fn complete(text: &str, at: usize) -> Vec<C> {
-    let start = text[..at]
-        .rfind(|c: char| !c.is_alphanumeric() && c != '_')
-        .map_or(0, |i| i + 1);
-    let word = &text[start..at];
-    if word.is_empty() {
-        return Vec::new();
-    }
-    atp_core::hunting::tables()
-        .iter()
-        .filter(|t| t.name.starts_with(word))
-        .map(|t| C {
-            start,
-            text: t.name.to_string(),
-            detail: "table".into(),
-        })
-        .collect()
-}
+use atp_core::hunting::complete;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,12 +13,14 @@ use crate::hunting::Hunting;
 /// At most this many completions are listed.
 const SHOWN: usize = 12;
 
-/// The completion list: where the word being completed starts, and the names offered for it.
+/// The completion list: the names offered, what each says of itself, and the bytes of the text it
+/// replaces.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Offer {
-    start: usize,
-    names: Vec<(String, String)>,
+    names: Vec<(String, String, std::ops::Range<usize>)>,
     active: usize,
+    /// The analyst moved through the list: Enter takes the active name (otherwise Enter is a new line).
+    chosen: bool,
 }
 
 #[component]
@@ -56,27 +36,27 @@ pub fn Editor(hunting: Hunting, on_run: Callback<()>) -> impl IntoView {
     let refresh = move || {
         let text = hunting.text.get_untracked();
         let at = utf16_to_byte(&text, cursor());
-        let found = complete(&text, at);
-        let start = found.first().map_or(at, |c| c.start);
-        let names: Vec<(String, String)> = found
+        let names = complete(&text, at)
             .into_iter()
             .take(SHOWN)
-            .map(|c| (c.text.clone(), c.detail.clone()))
+            .map(|c| (c.text, c.detail, c.replace))
             .collect();
         offer.set(Offer {
-            start,
             names,
             active: 0,
+            chosen: false,
         });
     };
     let take = move |index: usize| {
-        let Some((name, _)) = offer.with_untracked(|o| o.names.get(index).cloned()) else {
+        let Some((name, _, range)) = offer.with_untracked(|o| o.names.get(index).cloned()) else {
             return;
         };
         let text = hunting.text.get_untracked();
-        let at = utf16_to_byte(&text, cursor());
-        let start = offer.with_untracked(|o| o.start).min(at);
-        let next = format!("{}{name}{}", &text[..start], &text[at..]);
+        let (start, end) = (range.start.min(text.len()), range.end.min(text.len()));
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) || start > end {
+            return;
+        }
+        let next = format!("{}{name}{}", &text[..start], &text[end..]);
         let caret = utf16_len(&next[..start + name.len()]);
         hunting.text.set(next.clone());
         offer.set(Offer::default());
@@ -96,16 +76,27 @@ pub fn Editor(hunting: Hunting, on_run: Callback<()>) -> impl IntoView {
             }
             "ArrowDown" if open => {
                 ev.prevent_default();
-                offer.update(|o| o.active = (o.active + 1) % o.names.len());
+                offer.update(|o| {
+                    o.active = if o.chosen { (o.active + 1) % o.names.len() } else { 0 };
+                    o.chosen = true;
+                });
             }
             "ArrowUp" if open => {
                 ev.prevent_default();
-                offer.update(|o| o.active = (o.active + o.names.len() - 1) % o.names.len());
+                offer.update(|o| {
+                    o.active = (o.active + o.names.len() - 1) % o.names.len();
+                    o.chosen = true;
+                });
             }
-            "Enter" | "Tab" if open => {
+            "Tab" if open => {
                 ev.prevent_default();
                 take(offer.with_untracked(|o| o.active));
             }
+            "Enter" if open && offer.with_untracked(|o| o.chosen) => {
+                ev.prevent_default();
+                take(offer.with_untracked(|o| o.active));
+            }
+            "Enter" if open => offer.set(Offer::default()),
             "Escape" if open => {
                 ev.prevent_default();
                 offer.set(Offer::default());
@@ -151,10 +142,10 @@ pub fn Editor(hunting: Hunting, on_run: Callback<()>) -> impl IntoView {
                 on:blur=move |_| offer.set(Offer::default())
             ></textarea>
             <p id="kql-help" class="help">
-                "Table and column names complete as you type (Ctrl+Space asks): arrows choose, Enter or Tab takes, Escape closes. Ctrl+Enter runs."
+                "Tables, operators and columns complete as you type (Ctrl+Space asks): Tab takes the first, arrows choose and Enter takes the chosen one, Escape closes. Ctrl+Enter runs."
             </p>
             <ul id="kql-completions" role="listbox" aria-label="Completions" class="completions" class:hidden=move || offer.with(|o| o.names.is_empty())>
-                {move || offer.with(|o| o.names.iter().enumerate().map(|(i, (name, detail))| {
+                {move || offer.with(|o| o.names.iter().enumerate().map(|(i, (name, detail, _))| {
                     let active = i == o.active;
                     view! {
                         <li
