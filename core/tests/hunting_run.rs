@@ -382,6 +382,19 @@ fn joins_of_every_kind() {
 
 #[test]
 fn union_lines_up_columns_by_name() {
+    // A filter over a union reads a column a part lacks as empty.
+    assert_eq!(
+        q("union Proc, Dev | where Os == 'Linux' | count").rows[0][0],
+        Value::Long(1)
+    );
+    assert_eq!(
+        q("union Proc, Dev | where isempty(Os) and FileSize > 60 | count").rows[0][0],
+        Value::Long(3)
+    );
+    assert_eq!(
+        q("union Dev, Proc | where DeviceName == 'dev-a' | count").rows[0][0],
+        Value::Long(4)
+    );
     let r = q("union Proc, Dev | count");
     assert_eq!(r.rows[0][0], Value::Long(8));
     let r = q("Dev | union (Proc | take 1) | project DeviceName, Os, FileName");

@@ -1570,6 +1570,64 @@ fn lift(e: &Expr, hidden: &mut Vec<NamedExpr>) -> Expr {
     Expr { kind, span: e.span }
 }
 
+/// `c` over a union's columns rewritten over one part's (`map`: the part's column for each; a column
+/// the part lacks reads as empty or null).
+fn remap(c: &C, map: &[Option<usize>], cols: &[Col]) -> C {
+    let r = |x: &C| Box::new(remap(x, map, cols));
+    match c {
+        C::Const(v) => C::Const(v.clone()),
+        C::Col(i) => match map.get(*i).copied().flatten() {
+            Some(j) => C::Col(j),
+            None if cols.get(*i).is_some_and(|c| c.ty == ColumnType::String) => {
+                C::Const(Value::str(""))
+            }
+            None => C::Const(Value::Null),
+        },
+        C::Neg(a) => C::Neg(r(a)),
+        C::And(a, b) => C::And(r(a), r(b)),
+        C::Or(a, b) => C::Or(r(a), r(b)),
+        C::Bin(op, a, b) => C::Bin(*op, r(a), r(b)),
+        C::Str {
+            op,
+            negated,
+            left,
+            right,
+        } => C::Str {
+            op: *op,
+            negated: *negated,
+            left: r(left),
+            right: r(right),
+        },
+        C::Regex(a, re) => C::Regex(r(a), re.clone()),
+        C::List {
+            op,
+            negated,
+            value,
+            items,
+        } => C::List {
+            op: *op,
+            negated: *negated,
+            value: r(value),
+            items: items.clone(),
+        },
+        C::Between {
+            negated,
+            value,
+            low,
+            high,
+        } => C::Between {
+            negated: *negated,
+            value: r(value),
+            low: r(low),
+            high: r(high),
+        },
+        C::Member(a, n) => C::Member(r(a), n.clone()),
+        C::Index(a, b) => C::Index(r(a), r(b)),
+        C::Call(f, args) => C::Call(*f, args.iter().map(|a| remap(a, map, cols)).collect()),
+        C::Extract(re, g, a, ty) => C::Extract(re.clone(), *g, r(a), *ty),
+    }
+}
+
 /// The top-level `and`s of a predicate, in order.
 fn conjuncts(c: C) -> Vec<C> {
     match c {
@@ -1611,6 +1669,15 @@ fn only_column(c: &C, found: &mut Option<usize>) -> bool {
 /// The rows where a predicate holds. A predicate of one stored string column is decided once per
 /// distinct string (most columns repeat a few values across a million rows).
 fn filter(c: &C, rel: &Rel) -> Vec<usize> {
+    // Over a union, each part on its own (with its own columns), so the fast paths apply to each.
+    if let Rows::Concat { parts, starts, .. } = &rel.rows {
+        let mut out = Vec::new();
+        for ((part, map), start) in parts.iter().zip(starts.iter()) {
+            let local = remap(c, map, &rel.cols);
+            out.extend(filter(&local, part).into_iter().map(|r| r + start));
+        }
+        return out;
+    }
     let mut col = None;
     if only_column(c, &mut col) {
         if let Some(col) = col.filter(|&i| rel.is_stored_string(i)) {
