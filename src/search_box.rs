@@ -1,4 +1,5 @@
-//! "Paste anything": one box that says what a pasted value is and opens its routes on the profile shown.
+//! "Paste anything": one box that says what a pasted value is and opens its routes on the profile shown,
+//! and the prepared hunts for it.
 
 use atp_core::link::app_href;
 use atp_core::recognise::{recognise, route_label, Reading, ACCEPTS};
@@ -7,6 +8,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use crate::cards::HuntLinks;
 use crate::explorer::{use_explorer, AppLink};
 
 const INPUT_ID: &str = "paste-anything";
@@ -110,18 +112,22 @@ pub fn SearchBox() -> impl IntoView {
     on_cleanup(move || shortcut.remove());
 
     let dataset = explorer.dataset;
-    let links = move |queries: Vec<Query>, here: Profile| {
+    // The route Enter opens says so next to its link.
+    let links = move |queries: Vec<Query>, here: Profile, target: Option<&Query>| {
         queries
             .into_iter()
             .map(|query| {
                 let label = atp_core::text::visible(&route_label(&query, here)).into_owned();
                 let href = app_href(&query, dataset.get_untracked());
-                view! { <li><AppLink href>{label}</AppLink></li> }
+                let enter = (target == Some(&query))
+                    .then(|| view! { <span class="search-enter">" (Enter)"</span> });
+                view! { <li><AppLink href>{label}</AppLink>{enter}</li> }
             })
             .collect_view()
     };
     let readings = move || {
         let here = profile.get();
+        let target = found.with(|f| first_route(f));
         found
             .get()
             .into_iter()
@@ -132,7 +138,7 @@ pub fn SearchBox() -> impl IntoView {
                 let routes = if !f.routes.is_empty() {
                     view! {
                         <ul class="search-routes" aria-label=format!("Routes for the {kind} on {}", here.label())>
-                            {links(f.routes, here)}
+                            {links(f.routes, here, target.as_ref())}
                         </ul>
                     }
                     .into_any()
@@ -141,17 +147,26 @@ pub fn SearchBox() -> impl IntoView {
                     view! {
                         <p class="search-none">{format!("No route on {}; on {}:", here.label(), other.label())}</p>
                         <ul class="search-routes" aria-label=format!("Routes for the {kind} on {}", other.label())>
-                            {links(f.elsewhere, other)}
+                            {links(f.elsewhere, other, target.as_ref())}
                         </ul>
                     }
                     .into_any()
                 } else {
                     view! { <p class="search-none">"No route takes it on any profile."</p> }.into_any()
                 };
+                // Hunts for this value, where its entity has prepared ones (they open the Hunting view).
+                let hunts = f.reading.pivot.clone().filter(|_| !f.reading.hunts().is_empty()).map(|pivot| {
+                    view! {
+                        <ul class="search-routes search-hunts" aria-label=format!("Hunts for the {kind}")>
+                            <HuntLinks profile=here entity=pivot.entity id=pivot.id/>
+                        </ul>
+                    }
+                });
                 view! {
                     <li class="search-reading">
                         <span class="search-kind">{kind}</span>": "<code>{value}</code>{note}
                         {routes}
+                        {hunts}
                     </li>
                 }
             })

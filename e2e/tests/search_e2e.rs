@@ -61,6 +61,21 @@ async fn a_pasted_machine_id_has_both_readings_and_enter_opens_the_machine() {
         )))
         .await
         .expect("a link to the machine's alerts");
+    // The route Enter opens says so; the hunts for the value open the Hunting view.
+    wait_for_readings(
+        &browser,
+        &[&format!("Get /machines/{SOURCE_MACHINE_ID} (Enter)")],
+    )
+    .await;
+    let hunt = browser
+        .client
+        .find(fantoccini::Locator::XPath(
+            "//ul[@aria-label='Hunts for the Machine id']//a[normalize-space(.)=\"Hunt: This device's processes in the last 7 days\"]",
+        ))
+        .await
+        .expect("a hunt for the machine");
+    let href = hunt.attr("href").await.ok().flatten().unwrap_or_default();
+    assert!(href.contains("hunt="), "{href}");
 
     browser.press(Key::Enter).await;
     let cards = browser.wait_for_cards(1).await;
