@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use crate::explorer::{use_explorer, Explorer};
 use crate::hunting::{HuntShown, Hunting};
 use crate::platform::now_ms;
+use crate::snippets::{CodeSnippets, SnippetRequest};
 
 /// Runs what the editor holds: a history entry with the hunt in the address, then the request.
 pub fn run_hunt(explorer: Explorer) {
@@ -36,6 +37,17 @@ pub fn HuntView() -> impl IntoView {
                         <button type="button" class="primary" on:click=move |_| run_hunt(explorer)>"Run query"</button>
                         <span class="hint">"Ctrl+Enter runs the query from the editor."</span>
                     </div>
+                    <CodeSnippets request=Signal::derive(move || {
+                        let route = hunting.api.get().route();
+                        let profile = route.profile(hunting.profile.get());
+                        SnippetRequest {
+                            method: atp_core::Method::Post,
+                            url: route.url(profile),
+                            body: Some(route.body(&hunting.text.get(), &hunting.timespan.get())),
+                            profile,
+                            permission: route.permission,
+                        }
+                    })/>
                 </div>
                 <schema::SchemaPane hunting/>
             </div>

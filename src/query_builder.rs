@@ -5,7 +5,7 @@ use atp_core::{Field, Query};
 use leptos::prelude::*;
 
 use crate::explorer::{use_explorer, Explorer};
-use crate::snippets::CodeSnippets;
+use crate::snippets::{CodeSnippets, SnippetRequest};
 
 /// Form controls and the editable `Request URL` for the explorer's query, and Run.
 #[component]
@@ -212,7 +212,13 @@ pub fn QueryBuilder() -> impl IntoView {
                 <button type="submit" class="primary">"Run"</button>
                 <span class="hint">"or press Enter in any field"</span>
             </div>
-            <CodeSnippets/>
+            <CodeSnippets request=Signal::derive(move || query.with(|q| SnippetRequest {
+                method: q.route.method,
+                url: q.url(),
+                body: None,
+                profile: q.profile,
+                permission: q.route.permission(),
+            }))/>
         </form>
     }
 }

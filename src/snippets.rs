@@ -1,16 +1,24 @@
-//! "Code snippets": the current request as curl, PowerShell and Python, each with its Copy button. The
-//! text comes from `atp_core::snippet` (quoted for each language, no token in it) and is shown as text.
+//! "Code snippets": the current request as curl, PowerShell, Python, C# and JavaScript, each with its
+//! Copy button. The text comes from `atp_core::snippet` (quoted for each language, no token in it, the
+//! permission named) and is shown as text.
 
 use atp_core::snippet::{snippet, Language};
+use atp_core::{Method, Profile};
 use leptos::prelude::*;
 
-use crate::explorer::use_explorer;
+/// The request a snippet writes: what the page would send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnippetRequest {
+    pub method: Method,
+    pub url: String,
+    pub body: Option<String>,
+    pub profile: Profile,
+    pub permission: &'static str,
+}
 
-/// A closed disclosure under the query builder; the snippets follow the query as it is edited.
+/// A closed disclosure; the snippets follow the request as it is edited.
 #[component]
-pub fn CodeSnippets() -> impl IntoView {
-    let explorer = use_explorer();
-    let query = explorer.query;
+pub fn CodeSnippets(request: Signal<SnippetRequest>) -> impl IntoView {
     view! {
         <details class="snippets">
             <summary>"Code snippets"</summary>
@@ -21,7 +29,11 @@ pub fn CodeSnippets() -> impl IntoView {
             {Language::ALL
                 .into_iter()
                 .map(|language| {
-                    let text = Memo::new(move |_| query.with(|q| snippet(language, &q.url(), q.profile)));
+                    let text = Memo::new(move |_| {
+                        request.with(|r| {
+                            snippet(language, r.method, &r.url, r.body.as_deref(), r.profile, r.permission)
+                        })
+                    });
                     view! { <Snippet language text/> }
                 })
                 .collect_view()}

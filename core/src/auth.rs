@@ -63,9 +63,14 @@ pub const GRAPH_SCOPES: &str = "https://graph.microsoft.com/SecurityAlert.Read.A
 pub fn default_scopes(profile: Profile) -> &'static str {
     match profile {
         Profile::Graph => GRAPH_SCOPES,
-        Profile::Wdatp | Profile::Defender(_) => DEFAULT_SCOPES,
+        Profile::Wdatp => WDATP_SCOPES,
+        Profile::Defender(_) => DEFAULT_SCOPES,
     }
 }
+
+/// The 2017 API answered under Microsoft Graph, with Graph tokens (its document's sample asks the
+/// resource `https://graph.microsoft.com`).
+pub const WDATP_SCOPES: &str = "https://graph.microsoft.com/.default offline_access";
 
 /// The resource of the Defender for Endpoint API (and of the Graph-hosted 2017 WDATP API).
 pub const DEFENDER_RESOURCE: &str = "https://api.securitycenter.microsoft.com";
@@ -93,11 +98,11 @@ const RESOURCE_NAMES: [(&str, &[&str]); 2] = [
     ),
 ];
 
-/// The resource a token must be for to call `profile`'s API.
+/// The resource a token must be for to call `profile`'s API (the 2017 API was served by Graph).
 pub fn resource_of(profile: Profile) -> &'static str {
     match profile {
-        Profile::Graph => GRAPH_RESOURCE,
-        Profile::Wdatp | Profile::Defender(_) => DEFENDER_RESOURCE,
+        Profile::Graph | Profile::Wdatp => GRAPH_RESOURCE,
+        Profile::Defender(_) => DEFENDER_RESOURCE,
     }
 }
 
@@ -655,11 +660,12 @@ mod tests {
         let defender = Profile::Defender(crate::catalogue::Region::Eu);
         assert_eq!(scopes_for("", Profile::Graph), GRAPH_SCOPES);
         assert_eq!(scopes_for("", defender), DEFAULT_SCOPES);
-        // Configured Defender scopes serve Defender and WDATP; Graph asks Graph's own.
+        // Configured Defender scopes serve Defender; Graph, and the Graph-hosted 2017 API, ask Graph's.
         let configured = "https://api.securitycenter.microsoft.com/.default offline_access";
         assert_eq!(scopes_for(configured, defender), configured);
-        assert_eq!(scopes_for(configured, Profile::Wdatp), configured);
+        assert_eq!(scopes_for(configured, Profile::Wdatp), WDATP_SCOPES);
         assert_eq!(scopes_for(configured, Profile::Graph), GRAPH_SCOPES);
+        assert_eq!(resource_of(Profile::Wdatp), GRAPH_RESOURCE);
         assert_eq!(scopes_for("User.Read openid", defender), DEFAULT_SCOPES);
         // An API of the analyst's own serves every profile.
         assert_eq!(scopes_for("api://relay/.default", Profile::Graph), "api://relay/.default");
