@@ -125,8 +125,9 @@ pub fn scopes_resource(scopes: &str) -> String {
         .filter(|s| !matches!(*s, "openid" | "profile" | "email" | "offline_access"))
         .find_map(|scope| scope.rsplit_once('/').map(|(resource, _)| resource));
     match named {
-        Some(resource) => microsoft_resource(resource)
-            .map_or_else(|| resource.to_string(), str::to_string),
+        Some(resource) => {
+            microsoft_resource(resource).map_or_else(|| resource.to_string(), str::to_string)
+        }
         None => GRAPH_RESOURCE.to_string(),
     }
 }
@@ -652,7 +653,11 @@ mod tests {
 
     fn token(claims: &str) -> String {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.sig", b64.encode(br#"{"alg":"none"}"#), b64.encode(claims))
+        format!(
+            "{}.{}.sig",
+            b64.encode(br#"{"alg":"none"}"#),
+            b64.encode(claims)
+        )
     }
 
     #[test]
@@ -668,8 +673,14 @@ mod tests {
         assert_eq!(resource_of(Profile::Wdatp), GRAPH_RESOURCE);
         assert_eq!(scopes_for("User.Read openid", defender), DEFAULT_SCOPES);
         // An API of the analyst's own serves every profile.
-        assert_eq!(scopes_for("api://relay/.default", Profile::Graph), "api://relay/.default");
-        assert_eq!(scopes_resource("openid https://API.security.microsoft.com/.default"), DEFENDER_RESOURCE);
+        assert_eq!(
+            scopes_for("api://relay/.default", Profile::Graph),
+            "api://relay/.default"
+        );
+        assert_eq!(
+            scopes_resource("openid https://API.security.microsoft.com/.default"),
+            DEFENDER_RESOURCE
+        );
         assert_eq!(scopes_resource("SecurityAlert.Read.All"), GRAPH_RESOURCE);
         assert_eq!(scopes_resource("openid offline_access"), GRAPH_RESOURCE);
         assert_eq!(scopes_resource("api://relay/.default"), "api://relay");
@@ -677,13 +688,25 @@ mod tests {
         let graph_token = token(r#"{"aud":"https://graph.microsoft.com"}"#);
         let defender_token = token(r#"{"aud":"fc780465-2017-40d4-a0c5-307022471b92"}"#);
         assert!(audience_fits(&graph_token, GRAPH_RESOURCE));
-        assert!(!audience_fits(&graph_token, DEFENDER_RESOURCE), "a Graph token never goes to Defender");
+        assert!(
+            !audience_fits(&graph_token, DEFENDER_RESOURCE),
+            "a Graph token never goes to Defender"
+        );
         assert!(audience_fits(&defender_token, DEFENDER_RESOURCE));
-        assert!(!audience_fits(&defender_token, GRAPH_RESOURCE), "nor the reverse");
+        assert!(
+            !audience_fits(&defender_token, GRAPH_RESOURCE),
+            "nor the reverse"
+        );
         assert!(!audience_fits(&graph_token, "api://relay"));
-        assert!(audience_fits(&token(r#"{"aud":["api://relay"]}"#), "api://relay"));
+        assert!(audience_fits(
+            &token(r#"{"aud":["api://relay"]}"#),
+            "api://relay"
+        ));
         assert!(audience_fits("opaque", DEFENDER_RESOURCE));
-        assert_eq!(token_audience(&token(r#"{"aud":["a","b"]}"#)).as_deref(), Some("a"));
+        assert_eq!(
+            token_audience(&token(r#"{"aud":["a","b"]}"#)).as_deref(),
+            Some("a")
+        );
     }
 
     fn discovery() -> Discovery {

@@ -200,14 +200,9 @@ pub fn chart_data(
                 data.categories.push(label(&row[names]));
                 for (series, &column) in data.series.iter_mut().zip(&values) {
                     let y = row.get(column).and_then(number).unwrap_or(0.0);
-                    series.points.push((
-                        index,
-                        if shape == Shape::Pie {
-                            y.max(0.0)
-                        } else {
-                            y
-                        },
-                    ));
+                    series
+                        .points
+                        .push((index, if shape == Shape::Pie { y.max(0.0) } else { y }));
                 }
             }
             data.x_max = data.categories.len().saturating_sub(1) as f64;
@@ -233,8 +228,10 @@ mod tests {
 
     #[test]
     fn the_render_comes_from_the_querys_text() {
-        let r = render_in("T | summarize count() by bin(Timestamp, 1h) | render timechart with (title=\"Runs\")")
-            .expect("a render");
+        let r = render_in(
+            "T | summarize count() by bin(Timestamp, 1h) | render timechart with (title=\"Runs\")",
+        )
+        .expect("a render");
         assert_eq!(r.kind, ChartKind::TimeChart);
         assert!(matches!(&r.with[..], [(k, Value::Str(t))] if k == "title" && &**t == "Runs"));
         assert_eq!(render_in("T | take 1"), None);

@@ -263,7 +263,11 @@ impl AppAddress {
             .unwrap_or_else(|| HuntingApi::default_for(profile));
         Some(HuntLink {
             query,
-            timespan: self.get("timespan").map(capped).unwrap_or_default().to_string(),
+            timespan: self
+                .get("timespan")
+                .map(capped)
+                .unwrap_or_default()
+                .to_string(),
             api,
             profile,
         })
@@ -399,11 +403,19 @@ mod tests {
             ..hunt
         };
         let href = hunt_href(&graph, DemoData::Normal);
-        assert!(!href.contains("hapi") && !href.contains("timespan"), "{href}");
-        let wrong = read_app_location("?profile=graph&hunt=x&hapi=mde").hunt.unwrap();
+        assert!(
+            !href.contains("hapi") && !href.contains("timespan"),
+            "{href}"
+        );
+        let wrong = read_app_location("?profile=graph&hunt=x&hapi=mde")
+            .hunt
+            .unwrap();
         assert_eq!(wrong.api, HuntingApi::Graph);
         assert_eq!(read_app_location("?profile=mde&q=/alerts").hunt, None);
-        assert_eq!(read_app_location("?hunt=").hunt.map(|h| h.query), Some(String::new()));
+        assert_eq!(
+            read_app_location("?hunt=").hunt.map(|h| h.query),
+            Some(String::new())
+        );
     }
 
     #[test]

@@ -159,7 +159,14 @@ mod tests {
                 assert_eq!(ops(&plain.query), ops(&tricky.query), "{}", tricky.query);
             }
         }
-        assert_eq!(hunts(&Pivot { entity: Entity::Machine, id: "m".into() }).len(), 3);
+        assert_eq!(
+            hunts(&Pivot {
+                entity: Entity::Machine,
+                id: "m".into()
+            })
+            .len(),
+            3
+        );
         assert_eq!(kql_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
     }
 

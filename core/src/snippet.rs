@@ -149,7 +149,10 @@ pub fn snippet(
     match language {
         Language::Curl => {
             let data = body.as_deref().map_or_else(String::new, |b| {
-                format!(" \\\n  --header 'Content-Type: application/json' \\\n  --data {}", sh_quote(b))
+                format!(
+                    " \\\n  --header 'Content-Type: application/json' \\\n  --data {}",
+                    sh_quote(b)
+                )
             });
             format!(
                 "# {needs}\n\
@@ -161,9 +164,16 @@ pub fn snippet(
         }
         Language::PowerShell => {
             let data = body.as_deref().map_or_else(String::new, |b| {
-                format!(" -ContentType 'application/json' -Body {}", powershell_quote(b))
+                format!(
+                    " -ContentType 'application/json' -Body {}",
+                    powershell_quote(b)
+                )
             });
-            let verb = if method == Method::Post { "Post" } else { "Get" };
+            let verb = if method == Method::Post {
+                "Post"
+            } else {
+                "Get"
+            };
             format!(
                 "# {needs}\n\
                  # An access token, e.g. from the Azure CLI (never paste a token into a script):\n\
@@ -228,9 +238,9 @@ pub fn snippet(
             )
         }
         Language::JavaScript => {
-            let data = body.as_deref().map_or_else(String::new, |b| {
-                format!("  body: {},\n", python_quote(b))
-            });
+            let data = body
+                .as_deref()
+                .map_or_else(String::new, |b| format!("  body: {},\n", python_quote(b)));
             let content_type = if body.is_some() {
                 ", \"Content-Type\": \"application/json\""
             } else {
@@ -282,8 +292,10 @@ mod tests {
             py.contains("    \"https://api.security.microsoft.com/api/alerts?$top=20&$filter=severity%20eq%20'High'\",\n"),
             "{py}"
         );
-        assert!(snippet(Language::Curl, Method::Get, url, None, Profile::Wdatp, "x")
-            .contains("https://graph.microsoft.com --query"));
+        assert!(
+            snippet(Language::Curl, Method::Get, url, None, Profile::Wdatp, "x")
+                .contains("https://graph.microsoft.com --query")
+        );
         let cs = get(Language::CSharp);
         assert!(cs.contains("HttpMethod.Get, @\"https://api.security.microsoft.com/api/alerts?$top=20&$filter=severity%20eq%20'High'\")"), "{cs}");
         assert!(cs.contains("\"https://api.securitycenter.microsoft.com/.default\""));
@@ -309,7 +321,14 @@ mod tests {
         let body = serde_json::json!({ "Query": kql, "Timespan": "P7D" }).to_string();
         let url = "https://graph.microsoft.com/v1.0/security/runHuntingQuery";
         for language in Language::ALL {
-            let text = snippet(language, Method::Post, url, Some(&body), Profile::Graph, "ThreatHunting.Read.All");
+            let text = snippet(
+                language,
+                Method::Post,
+                url,
+                Some(&body),
+                Profile::Graph,
+                "ThreatHunting.Read.All",
+            );
             assert!(text.is_ascii(), "{language:?}: printable ASCII only");
             assert!(text.contains("ThreatHunting.Read.All"), "{language:?}");
             // Find the body's literal and read it back: the same JSON the page sends.
@@ -325,7 +344,10 @@ mod tests {
                 serde_json::from_str(&unquote(language, &literal)).expect("JSON");
             assert_eq!(read["Query"], kql, "{language:?}");
             let posts = ["--data", "-Method Post", "\"POST\"", "HttpMethod.Post"];
-            assert!(posts.iter().any(|p| text.contains(p)), "{language:?}: a POST");
+            assert!(
+                posts.iter().any(|p| text.contains(p)),
+                "{language:?}: a POST"
+            );
         }
     }
 

@@ -869,11 +869,36 @@ fn the_hunting_routes_answer_a_post_in_their_apis_shapes() {
         let r = t.respond_with("POST", path, Some(kql), Profile::Defender(Region::Eu));
         assert_eq!(r.status, 200, "{path}: {}", r.body);
         let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-        assert!(body["Schema"].is_array() && body["Results"].is_array(), "{path}");
+        assert!(
+            body["Schema"].is_array() && body["Results"].is_array(),
+            "{path}"
+        );
     }
     // A bad query is the API's 400; a POST elsewhere is refused as before; a GET of a hunting route too.
-    let bad = t.respond_with("POST", "/security/runHuntingQuery", Some(r#"{"Query": "| x"}"#), Profile::Graph);
+    let bad = t.respond_with(
+        "POST",
+        "/security/runHuntingQuery",
+        Some(r#"{"Query": "| x"}"#),
+        Profile::Graph,
+    );
     assert_eq!(bad.status, 400);
-    assert_ne!(t.respond_with("POST", "/alerts", Some(kql), Profile::Defender(Region::Global)).status, 200);
-    assert_ne!(t.respond("GET", "/advancedhunting/run", Profile::Defender(Region::Global)).status, 200);
+    assert_ne!(
+        t.respond_with(
+            "POST",
+            "/alerts",
+            Some(kql),
+            Profile::Defender(Region::Global)
+        )
+        .status,
+        200
+    );
+    assert_ne!(
+        t.respond(
+            "GET",
+            "/advancedhunting/run",
+            Profile::Defender(Region::Global)
+        )
+        .status,
+        200
+    );
 }

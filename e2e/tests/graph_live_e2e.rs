@@ -77,9 +77,7 @@ impl Setup {
                 let url = self.browser.current_url().await;
                 let cards = self.browser.cards().await;
                 (
-                    url.contains("profile=mde")
-                        && cards.len() == 1
-                        && cards[0].0 == "Machine",
+                    url.contains("profile=mde") && cards.len() == 1 && cards[0].0 == "Machine",
                     format!("{url} {cards:?}"),
                 )
             })
@@ -93,7 +91,10 @@ async fn a_pivot_into_defender_gets_defenders_own_token_from_the_refresh_token()
     let tokens_before = s.tenant.seen().tokens_issued;
     s.pivot_to_the_machine().await;
     s.wait_for_the_machine().await;
-    assert_eq!(bearer_audience(&s.tenant).as_deref(), Some(DEFENDER_RESOURCE));
+    assert_eq!(
+        bearer_audience(&s.tenant).as_deref(),
+        Some(DEFENDER_RESOURCE)
+    );
     assert_eq!(
         s.tenant.seen().tokens_issued,
         tokens_before + 1,
@@ -126,7 +127,9 @@ async fn an_api_without_consent_asks_for_a_sign_in_there_and_then_answers() {
     s.browser
         .wait_for_text("has not consented to use the application")
         .await;
-    s.browser.wait_for_text("Sign in on this profile to consent").await;
+    s.browser
+        .wait_for_text("Sign in on this profile to consent")
+        .await;
     assert_eq!(
         s.tenant.seen().authorized_requests,
         authorized,
@@ -137,7 +140,10 @@ async fn an_api_without_consent_asks_for_a_sign_in_there_and_then_answers() {
     s.browser.click_button("Sign in").await;
     s.browser.wait_for_text("Signed in as").await;
     s.wait_for_the_machine().await;
-    assert_eq!(bearer_audience(&s.tenant).as_deref(), Some(DEFENDER_RESOURCE));
+    assert_eq!(
+        bearer_audience(&s.tenant).as_deref(),
+        Some(DEFENDER_RESOURCE)
+    );
     s.browser.close().await;
 }
 

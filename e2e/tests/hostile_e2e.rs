@@ -289,7 +289,11 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
         .switch_to_window(blank.handle)
         .await
         .expect("switch to the blank tab");
-    browser.client.goto("about:blank").await.expect("about:blank");
+    browser
+        .client
+        .goto("about:blank")
+        .await
+        .expect("about:blank");
     let svg_hazards = browser
         .client
         .execute(
@@ -308,7 +312,11 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
         )
         .await
         .expect("parse the SVG");
-    browser.client.close_window().await.expect("close the blank tab");
+    browser
+        .client
+        .close_window()
+        .await
+        .expect("close the blank tab");
     browser
         .client
         .switch_to_window(app_window)
@@ -371,7 +379,9 @@ async fn garbage_in_the_address_is_explained_and_kept() {
     assert!(browser.cards().await.is_empty());
     // The settings keys: nothing is used; asked to review them, the panel opens with the bad one marked
     // and kept, nothing stored (the sign-in settings are checked for the live API only).
-    browser.wait_for_text("This link asks to change your settings").await;
+    browser
+        .wait_for_text("This link asks to change your settings")
+        .await;
     browser.click_button("Review in Settings").await;
     marked(&browser, "API base URL").await;
     assert_eq!(
@@ -540,7 +550,10 @@ async fn html_sinks_refuse_markup_that_could_run_script() {
     assert_eq!(outcome["script"], "TypeError", "{outcome}");
     assert_eq!(outcome["link"], "TypeError", "{outcome}");
     assert_ne!(outcome["inline"], "ran", "{outcome}");
-    assert_eq!(outcome["plain"], "text", "markup without script still builds");
+    assert_eq!(
+        outcome["plain"], "text",
+        "markup without script still builds"
+    );
     assert_alive(&browser, "after the refused sinks").await;
     // These refusals were meant: they are not the page's violations.
     browser

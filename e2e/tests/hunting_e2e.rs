@@ -77,7 +77,11 @@ async fn a_hunt_is_written_with_completion_run_by_keyboard_and_pivots_into_a_mac
     // Escape closes a list that opened on the way; Ctrl+Enter runs.
     browser.press(Key::Escape).await;
     editor
-        .send_keys(&format!("{}{}", char::from(Key::Control), char::from(Key::Enter)))
+        .send_keys(&format!(
+            "{}{}",
+            char::from(Key::Control),
+            char::from(Key::Enter)
+        ))
         .await
         .expect("Ctrl+Enter");
     let rows = wait_for_rows(&browser, 1).await;
@@ -87,9 +91,15 @@ async fn a_hunt_is_written_with_completion_run_by_keyboard_and_pivots_into_a_mac
         .iter()
         .position(|c| c == "DeviceId")
         .unwrap_or_else(|| panic!("a DeviceId column: {columns:?}"));
-    assert!(rows.iter().all(|r| r[device] == SOURCE_MACHINE_ID), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r[device] == SOURCE_MACHINE_ID),
+        "{rows:?}"
+    );
     let url = browser.current_url().await;
-    assert!(url.contains("hunt=DeviceProcessEvents"), "the hunt is in the address: {url}");
+    assert!(
+        url.contains("hunt=DeviceProcessEvents"),
+        "the hunt is in the address: {url}"
+    );
 
     // The machine id is a pivot: its card opens on the Defender profile.
     browser.click_link(SOURCE_MACHINE_ID).await;
@@ -106,10 +116,7 @@ async fn a_hunt_is_written_with_completion_run_by_keyboard_and_pivots_into_a_mac
     browser.client.back().await.expect("Back");
     let rows = wait_for_rows(&browser, 1).await;
     assert!(!rows.is_empty());
-    assert!(browser
-        .value("KQL query")
-        .await
-        .contains(SOURCE_MACHINE_ID));
+    assert!(browser.value("KQL query").await.contains(SOURCE_MACHINE_ID));
     browser.close().await;
 }
 
@@ -153,7 +160,9 @@ async fn render_draws_a_chart_with_the_table_as_its_alternative_and_columns_sort
     assert_eq!(counts.len(), rows.len());
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
     let sort = browser
-        .script("return document.querySelector('th[aria-sort=descending]') ? 'descending' : 'none';")
+        .script(
+            "return document.querySelector('th[aria-sort=descending]') ? 'descending' : 'none';",
+        )
         .await;
     assert_eq!(sort, "descending");
     browser.close().await;
@@ -169,16 +178,17 @@ async fn a_bad_query_is_explained_with_its_place_and_kept() {
     browser.click_button("Run query").await;
     browser.wait_for_text("The query was refused").await;
     browser.wait_for_text("line 1").await;
-    assert_eq!(browser.value("KQL query").await, bad, "what was typed is kept");
+    assert_eq!(
+        browser.value("KQL query").await,
+        bad,
+        "what was typed is kept"
+    );
     browser.close().await;
 }
 
 #[tokio::test]
 async fn a_machine_card_offers_hunts_that_open_in_the_hunting_view() {
-    let browser = Browser::open(&format!(
-        "/?profile=mde&q=/machines/{SOURCE_MACHINE_ID}"
-    ))
-    .await;
+    let browser = Browser::open(&format!("/?profile=mde&q=/machines/{SOURCE_MACHINE_ID}")).await;
     browser.wait_for_cards(1).await;
     browser
         .click_link("Hunt: This device's processes in the last 7 days")

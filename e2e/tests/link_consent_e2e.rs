@@ -54,7 +54,9 @@ async fn a_link_to_another_host_gets_no_token_and_stores_nothing_until_accepted(
     browser.wait_for_text("Signed in as").await;
     browser.wait_for_cards(5).await;
     let saved = browser.script(SETTINGS).await;
-    assert!(saved.as_str().is_some_and(|s| s.contains(&ours.settings().defender_api_base)));
+    assert!(saved
+        .as_str()
+        .is_some_and(|s| s.contains(&ours.settings().defender_api_base)));
 
     // The attacker's link: another API base, the same innocent query.
     let attack = format!(
@@ -115,7 +117,11 @@ async fn a_link_to_another_host_gets_no_token_and_stores_nothing_until_accepted(
     browser
         .wait_for_value("API base URL", &theirs.settings().defender_api_base)
         .await;
-    assert_eq!(browser.script(SETTINGS).await, saved, "the saved settings stay");
+    assert_eq!(
+        browser.script(SETTINGS).await,
+        saved,
+        "the saved settings stay"
+    );
     let tab = browser.script(TAB_SETTINGS).await;
     assert!(
         tab.as_str()
@@ -155,6 +161,9 @@ async fn a_link_to_a_look_alike_sign_in_is_named_and_can_be_ignored() {
     browser.wait_for_cards(2).await;
     assert_eq!(browser.script(SETTINGS).await, serde_json::Value::Null);
     assert_eq!(browser.script(TAB_SETTINGS).await, serde_json::Value::Null);
-    assert_eq!(browser.value("Authority").await, "https://login.microsoftonline.com");
+    assert_eq!(
+        browser.value("Authority").await,
+        "https://login.microsoftonline.com"
+    );
     browser.close().await;
 }

@@ -77,7 +77,11 @@ pub fn Editor(hunting: Hunting, on_run: Callback<()>) -> impl IntoView {
             "ArrowDown" if open => {
                 ev.prevent_default();
                 offer.update(|o| {
-                    o.active = if o.chosen { (o.active + 1) % o.names.len() } else { 0 };
+                    o.active = if o.chosen {
+                        (o.active + 1) % o.names.len()
+                    } else {
+                        0
+                    };
                     o.chosen = true;
                 });
             }
