@@ -3,7 +3,7 @@
 //! but the snippet's own text, and the snippet is printable ASCII with no token in it.
 
 use atp_core::snippet::{printable_url, snippet, Language};
-use atp_core::{Profile, Region};
+use atp_core::{Method, Profile, Region};
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
 
@@ -76,6 +76,26 @@ fn python_string(s: &str) -> (String, &str) {
     panic!("unterminated Python string");
 }
 
+/// Reads a C# verbatim string (`@"…"`, `""` for a quote) at the start of `s`; returns it and the rest.
+fn csharp_string(s: &str) -> (String, &str) {
+    let body = s.strip_prefix("@\"").expect("a verbatim string");
+    let mut value = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            if chars.peek().map(|(_, n)| *n) == Some('"') {
+                chars.next();
+                value.push('"');
+            } else {
+                return (value, &body[i + 1..]);
+            }
+        } else {
+            value.push(c);
+        }
+    }
+    panic!("unterminated C# string");
+}
+
 fn check_all(url: &str) {
     let encoded = printable_url(url);
     assert!(encoded.chars().all(|c| c.is_ascii_graphic()), "{encoded:?}");
@@ -86,7 +106,7 @@ fn check_all(url: &str) {
     );
     for profile in [Profile::Wdatp, Profile::Defender(Region::Eu)] {
         for language in Language::ALL {
-            let text = snippet(language, url, profile);
+            let text = snippet(language, Method::Get, url, None, profile, "Alert.Read.All");
             assert!(
                 text.chars().all(|c| c == '\n' || (' '..='~').contains(&c)),
                 "{language:?} snippet is printable ASCII: {text:?}"
@@ -113,10 +133,29 @@ fn check_all(url: &str) {
                 Language::Python => {
                     let line = text
                         .lines()
+                        .filter(|l| *l != "    \"GET\",")
                         .find_map(|l| l.strip_prefix("    \""))
                         .map(|l| format!("\"{l}"))
                         .expect("the URL's line");
                     let (value, rest) = python_string(&line);
+                    (value, rest.to_string())
+                }
+                Language::CSharp => {
+                    let line = text
+                        .lines()
+                        .find_map(|l| {
+                            l.strip_prefix("using var request = new HttpRequestMessage(HttpMethod.Get, ")
+                        })
+                        .expect("the request's line");
+                    let (value, rest) = csharp_string(line);
+                    (value, rest.to_string())
+                }
+                Language::JavaScript => {
+                    let line = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("const response = await fetch("))
+                        .expect("the fetch line");
+                    let (value, rest) = python_string(line);
                     (value, rest.to_string())
                 }
             };
@@ -127,6 +166,8 @@ fn check_all(url: &str) {
                     " -Headers @{ Authorization = \"Bearer $token\"; Accept = 'application/json' }"
                 }
                 Language::Python => ",",
+                Language::CSharp => ");",
+                Language::JavaScript => ", {",
             };
             assert_eq!(rest, expected_rest, "{language:?}: nothing breaks out");
         }
