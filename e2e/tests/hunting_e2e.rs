@@ -208,3 +208,37 @@ async fn a_machine_card_offers_hunts_that_open_in_the_hunting_view() {
     browser.wait_for_text("The investigation graph holds").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_long_result_builds_only_the_rows_on_screen_and_scrolls_to_its_end() {
+    let browser = Browser::open("/?profile=mde&hunt=DeviceNetworkEvents").await;
+    browser.wait_for_text("rows in").await;
+    let counts = browser
+        .script(
+            "const t = document.querySelector('table[aria-label=\"Hunting results\"]');
+             return [Number(t.getAttribute('aria-rowcount')) - 1, t.querySelectorAll('tbody tr:not(.spacer)').length];",
+        )
+        .await;
+    let (total, built) = (
+        counts[0].as_u64().unwrap_or(0),
+        counts[1].as_u64().unwrap_or(0),
+    );
+    assert!(total > 1_000, "a long result: {total} rows");
+    assert!(
+        built < 200,
+        "only the rows near the view are built: {built} of {total}"
+    );
+    // Scrolled to the end, the last row is there, numbered as a screen reader counts it.
+    browser
+        .script("const d = document.querySelector('.hunt-table'); d.scrollTop = d.scrollHeight; d.dispatchEvent(new Event('scroll')); return 1;")
+        .await;
+    browser
+        .wait_until("the last row", || async {
+            let last = browser
+                .script("const r = [...document.querySelectorAll('table[aria-label=\"Hunting results\"] tbody tr:not(.spacer)')].pop(); return r ? Number(r.getAttribute('aria-rowindex')) : 0;")
+                .await;
+            (last.as_u64() == Some(total + 1), last.to_string())
+        })
+        .await;
+    browser.close().await;
+}
