@@ -382,6 +382,9 @@ fn joins_of_every_kind() {
 
 #[test]
 fn union_lines_up_columns_by_name() {
+    let r = q("union Proc, Dev | summarize count() by DeviceName | sort by DeviceName asc");
+    assert_eq!(col(&r, "DeviceName"), ["dev-a", "dev-b", "dev-z"]);
+    assert_eq!(col(&r, "count_"), ["4", "3", "1"]);
     // A filter over a union reads a column a part lacks as empty.
     assert_eq!(
         q("union Proc, Dev | where Os == 'Linux' | count").rows[0][0],

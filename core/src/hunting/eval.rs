@@ -74,7 +74,12 @@ impl<'a> Rel<'a> {
     fn str_id(&self, r: usize, c: usize) -> Option<u32> {
         match &self.rows {
             Rows::Base { table, sel, map } => table.str_id(sel[r] as usize, map[c]),
-            _ => None,
+            Rows::Concat { parts, starts, .. } => {
+                let p = starts.partition_point(|&s| s <= r).checked_sub(1)?;
+                let (part, map) = &parts[p];
+                part.str_id(r - starts[p], map[c]?)
+            }
+            Rows::Made(_) => None,
         }
     }
 
@@ -82,7 +87,11 @@ impl<'a> Rel<'a> {
     fn is_stored_string(&self, c: usize) -> bool {
         match &self.rows {
             Rows::Base { table, map, .. } => table.rows > 0 && table.str_id(0, map[c]).is_some(),
-            _ => false,
+            // Every part stores it (the pool is shared, so ids agree across parts).
+            Rows::Concat { parts, .. } => parts.iter().all(|(part, map)| {
+                part.len() == 0 || map[c].is_some_and(|pc| part.is_stored_string(pc))
+            }),
+            Rows::Made(_) => false,
         }
     }
 
