@@ -165,7 +165,7 @@ pub fn SettingsPanel(
                 {field("Tenant", "setting-tenant", "Tenant GUID or domain, or organizations / common.", |s| s.auth.tenant.clone(), |s, v| s.auth.tenant = v)}
                 {field("Client ID", "setting-client", "The application (client) ID of a single-page app registration.", |s| s.auth.client_id.clone(), |s, v| s.auth.client_id = v)}
                 {field("Redirect URI", "setting-redirect", "Empty: this page's address. Register it as a single-page application redirect URI.", |s| s.auth.redirect_uri.clone(), |s, v| s.auth.redirect_uri = v)}
-                {field("Scopes", "setting-scopes", "Empty: the profile's own. Microsoft Graph security: SecurityAlert.Read.All and SecurityIncident.Read.All on https://graph.microsoft.com; Defender for Endpoint and WDATP: https://api.securitycenter.microsoft.com/.default. Add these delegated permissions to the app registration.", |s| s.auth.scopes.clone(), |s, v| s.auth.scopes = v)}
+                {field("Scopes", "setting-scopes", "Empty: each profile asks its own API's. Microsoft Graph security: SecurityAlert.Read.All, SecurityIncident.Read.All and ThreatHunting.Read.All on https://graph.microsoft.com (the 2017 WDATP API: https://graph.microsoft.com/.default); Defender for Endpoint: https://api.securitycenter.microsoft.com/.default (with AdvancedQuery.Read, and Defender XDR's AdvancedHunting.Read for hunting). Add these delegated permissions to the app registration.", |s| s.auth.scopes.clone(), |s, v| s.auth.scopes = v)}
                 <div class="actions">
                     <button type="submit" class="primary">"Save settings"</button>
                     <span role="status">{move || saved.get().then_some("Saved.")}</span>

@@ -55,8 +55,9 @@ impl Default for AuthSettings {
 /// The scopes asked for by default: the API's `.default` and a refresh token.
 pub const DEFAULT_SCOPES: &str = "https://api.securitycenter.microsoft.com/.default offline_access";
 
-/// Microsoft Graph security's least-privileged delegated scopes for reading alerts and incidents.
-pub const GRAPH_SCOPES: &str = "https://graph.microsoft.com/SecurityAlert.Read.All https://graph.microsoft.com/SecurityIncident.Read.All offline_access";
+/// Microsoft Graph security's least-privileged delegated scopes for reading alerts and incidents and for
+/// advanced hunting.
+pub const GRAPH_SCOPES: &str = "https://graph.microsoft.com/SecurityAlert.Read.All https://graph.microsoft.com/SecurityIncident.Read.All https://graph.microsoft.com/ThreatHunting.Read.All offline_access";
 
 /// The scopes a sign-in asks for when Settings name none: the profile's resource (a Graph token is
 /// never asked for a Defender call, nor the reverse).
