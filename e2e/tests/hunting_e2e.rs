@@ -242,3 +242,29 @@ async fn a_long_result_builds_only_the_rows_on_screen_and_scrolls_to_its_end() {
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn bar_and_pie_charts_draw_one_mark_per_category() {
+    for (render, mark) in [("barchart", "rect.bar"), ("piechart", "path.slice")] {
+        let query = format!(
+            "DeviceProcessEvents | summarize Runs = count() by FileName | top 5 by Runs | render {render}"
+        );
+        let browser = Browser::open(&format!(
+            "/?profile=mde&hunt={}",
+            query.replace(' ', "+").replace('|', "%7C")
+        ))
+        .await;
+        let rows = wait_for_rows(&browser, 1).await;
+        browser
+            .wait_until(&format!("a {render}"), || async {
+                let marks = browser
+                    .script(&format!(
+                        "return document.querySelectorAll('figure.hunt-chart svg[role=img] {mark}').length;"
+                    ))
+                    .await;
+                (marks.as_u64() == Some(rows.len() as u64), format!("{marks} marks, {} rows", rows.len()))
+            })
+            .await;
+        browser.close().await;
+    }
+}

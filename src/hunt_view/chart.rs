@@ -44,7 +44,8 @@ fn draw(name: &str, data: &ChartData) -> AnyView {
     let desc = describe(data);
     let body = match data.shape {
         Shape::Time => lines(data),
-        Shape::Column | Shape::Bar => bars(data),
+        Shape::Column => bars(data),
+        Shape::Bar => horizontal_bars(data),
         Shape::Pie => pie(data),
     };
     let legend = data
@@ -184,6 +185,49 @@ fn bars(data: &ChartData) -> AnyView {
             .collect_view()
     });
     view! { {axes(data)} {rects} {labels} }.into_any()
+}
+
+/// KQL's barchart: one row per category, bars growing to the right.
+fn horizontal_bars(data: &ChartData) -> AnyView {
+    let slots = data.categories.len().max(1) as f64;
+    let slot = (HEIGHT - TOP - BOTTOM) / slots;
+    let series = data.series.len().max(1) as f64;
+    let thickness = (slot * 0.8 / series).max(1.0);
+    let left = LEFT + 64.0;
+    let max = if data.y_max > 0.0 { data.y_max } else { 1.0 };
+    let width_of = |y: f64| (y.max(0.0) / max) * (WIDTH - left - RIGHT);
+    let rects = data
+        .series
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.points.iter().map(move |(x, y)| {
+                let top = TOP + x * slot + slot * 0.1 + i as f64 * thickness;
+                view! { <rect class=format!("bar series-{}", i % 10) x=left y=top width=width_of(*y) height=thickness/> }
+            })
+        })
+        .collect_view();
+    let labels = (slot >= 11.0).then(|| {
+        data.categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let short: String = c.chars().take(18).collect();
+                view! { <text class="tick" x=left - 6.0 y=TOP + (i as f64 + 0.5) * slot + 4.0 text-anchor="end">{short}</text> }
+            })
+            .collect_view()
+    });
+    view! {
+        <g class="axes">
+            <line x1=left y1=TOP x2=left y2=HEIGHT - BOTTOM/>
+            <line x1=left y1=HEIGHT - BOTTOM x2=WIDTH - RIGHT y2=HEIGHT - BOTTOM/>
+            <text x=left y=HEIGHT - BOTTOM + 16.0>"0"</text>
+            <text x=WIDTH - RIGHT y=HEIGHT - BOTTOM + 16.0 text-anchor="end">{format_number(data.y_max)}</text>
+        </g>
+        {rects}
+        {labels}
+    }
+    .into_any()
 }
 
 fn pie(data: &ChartData) -> AnyView {
