@@ -4,6 +4,7 @@
 //! Environment: `ATP_DIST` (the release build; default `dist/` at the workspace root) and `CHROMEDRIVER`
 //! (default `/usr/bin/chromedriver`). `cargo xtask test` and `cargo xtask screenshots` set both.
 
+pub mod axe;
 mod browser;
 pub mod graph;
 

@@ -84,7 +84,9 @@ fn heading(level: u8, id: Option<String>, label: String) -> AnyView {
         4 => view! { <h4 id=id>{label}</h4> }.into_any(),
         5 => view! { <h5 id=id>{label}</h5> }.into_any(),
         6 => view! { <h6 id=id>{label}</h6> }.into_any(),
-        deeper => view! { <div class="heading" role="heading" attr:aria-level=deeper.to_string() id=id>{label}</div> }
+        // Below h6, a heading role with its level (`aria-level` is not one of the view macro's names).
+        deeper => view! { <div class="heading" role="heading" id=id>{label}</div> }
+            .add_any_attr(leptos::attr::custom::custom_attribute("aria-level", deeper.to_string()))
             .into_any(),
     }
 }

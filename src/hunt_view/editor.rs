@@ -133,11 +133,8 @@ pub fn Editor(hunting: Hunting, on_run: Callback<()>) -> impl IntoView {
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
-                role="combobox"
-                aria-multiline="true"
                 aria-autocomplete="list"
                 aria-controls="kql-completions"
-                aria-expanded=move || offer.with(|o| !o.names.is_empty()).to_string()
                 aria-activedescendant=move || offer.with(|o| (!o.names.is_empty()).then(|| option_id(o.active)))
                 aria-describedby="kql-help"
                 prop:value=move || hunting.text.get()
