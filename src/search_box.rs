@@ -38,12 +38,12 @@ fn find(text: &str, profile: Profile) -> Vec<Found> {
         .collect()
 }
 
-/// The query Enter opens: the first route of the likeliest reading that has one here, else elsewhere.
+/// The query Enter opens: the first route of the likeliest reading that leads anywhere, on this profile
+/// or, when it has none here, on the API that has it (a number is an incident id first: Graph's).
 fn first_route(found: &[Found]) -> Option<Query> {
     found
         .iter()
-        .find_map(|f| f.routes.first())
-        .or_else(|| found.iter().find_map(|f| f.elsewhere.first()))
+        .find_map(|f| f.routes.first().or(f.elsewhere.first()))
         .cloned()
 }
 

@@ -159,8 +159,8 @@ impl Reading {
 /// What a route's link says: its action and its path with the value in it, and the API when the route
 /// is not the profile's own (`Get /machines/67e5… (Defender for Endpoint)`).
 pub fn route_label(query: &Query, profile: Profile) -> String {
+    // The whole path: a relation read as `$expand` (an incident's alerts) differs only in its options.
     let path = query.path();
-    let path = path.split('?').next().unwrap_or(&path);
     if query.route.api == profile.api() {
         format!("{} {path}", query.route.action)
     } else {

@@ -311,6 +311,19 @@ fn each_profile_offers_its_own_routes_through_the_catalogue() {
     let elsewhere = incident.elsewhere(DEFENDER);
     assert_eq!(elsewhere[0].profile, Profile::Graph);
     assert!(first(SOURCE_MACHINE_ID).elsewhere(DEFENDER).is_empty());
+    // Two routes on one path say how they differ.
+    let labels: Vec<String> = incident
+        .routes(Profile::Graph)
+        .iter()
+        .map(|q| route_label(q, Profile::Graph))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Get /security/incidents/2972395",
+            "GetAlerts /security/incidents/2972395?$expand=alerts"
+        ]
+    );
 
     // Defender's file routes take no MD5; WDATP's do.
     let md5 = first("8d5b7cc9a832e21d22503057e1fec8e9");

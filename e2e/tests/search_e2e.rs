@@ -139,6 +139,52 @@ async fn a_portal_link_and_a_defanged_ip_are_read_for_their_value() {
 }
 
 #[tokio::test]
+async fn an_incident_number_opens_graphs_incident_from_a_profile_without_incidents() {
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    // Incident ids follow the alerts' times, which follow the page's "now" (this hour, to the
+    // nanosecond the page started): take one that is the same across that hour's first second.
+    let hour = {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("a clock after 1970")
+            .as_secs();
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs - secs % 3600)
+    };
+    let incidents = |at: std::time::SystemTime| -> Vec<i64> {
+        DemoTenant::generate(&DemoConfig::new(at.into()))
+            .dataset
+            .alerts
+            .iter()
+            .filter_map(|a| a.incident_id)
+            .collect()
+    };
+    let later = incidents(hour + std::time::Duration::from_millis(999));
+    let incident = incidents(hour)
+        .into_iter()
+        .find(|id| later.contains(id))
+        .expect("the demo alerts have incidents");
+    browser.type_into(BOX, &incident.to_string()).await;
+    browser
+        .wait_for_text("Recognised: Incident id or Alert id.")
+        .await;
+    wait_for_readings(
+        &browser,
+        &[
+            "No route on WDATP; on Microsoft Graph security:",
+            &format!("Get /security/incidents/{incident} (Enter)"),
+            &format!("GetAlerts /security/incidents/{incident}?$expand=alerts"),
+        ],
+    )
+    .await;
+    browser.press(Key::Enter).await;
+    wait_for_address(&browser, "profile=graph").await;
+    let cards = browser.wait_for_cards(1).await;
+    assert_eq!(cards[0].0, "Incident", "{cards:?}");
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn slash_focuses_the_box_unless_the_keyboard_is_in_a_field() {
     let browser = Browser::open("/").await;
     browser.wait_for_cards(20).await;
