@@ -230,3 +230,34 @@ async fn an_unrecognised_value_says_so_and_keeps_the_text() {
     assert_eq!(browser.cards().await.len(), 20);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_box_with_its_readings_passes_wcag_2_2_aa_in_every_colour_mode() {
+    use atp_e2e::axe::{emulate, serious_violations, MODES};
+    let browser = Browser::open("/").await;
+    browser.wait_for_cards(20).await;
+    let mut failed = Vec::new();
+    for (pasted, shown) in [
+        (SOURCE_MACHINE_ID, "SHA1"),
+        ("2972395", "No route on WDATP"),
+        ("not an id at all", "Nothing recognised."),
+    ] {
+        browser.replace_text(BOX, pasted).await;
+        browser.wait_for_text(shown).await;
+        for (mode, feature, value) in MODES {
+            emulate(&browser, feature, value).await;
+            for v in serious_violations(&browser).await {
+                failed.push(format!(
+                    "{pasted} ({mode}): {} [{}] {}: {}",
+                    v.id,
+                    v.impact.unwrap_or_default(),
+                    v.help,
+                    v.targets.join(" | ")
+                ));
+            }
+        }
+        emulate(&browser, "prefers-color-scheme", "light").await;
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+    browser.close().await;
+}
