@@ -144,7 +144,9 @@ fn check_all(url: &str) {
                     let line = text
                         .lines()
                         .find_map(|l| {
-                            l.strip_prefix("using var request = new HttpRequestMessage(HttpMethod.Get, ")
+                            l.strip_prefix(
+                                "using var request = new HttpRequestMessage(HttpMethod.Get, ",
+                            )
                         })
                         .expect("the request's line");
                     let (value, rest) = csharp_string(line);

@@ -195,6 +195,10 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
         .click()
         .await
         .expect("open it");
+    let profile = Profile::Defender(Region::Global);
+    let route = atp_core::Query::parse(&url, profile)
+        .expect("the Request URL is a query")
+        .route;
     for language in Language::ALL {
         let shown = browser
             .script(&format!(
@@ -205,7 +209,14 @@ async fn every_view_of_the_hostile_tenant_stays_inert() {
             .await;
         assert_eq!(
             shown.as_str().unwrap_or_default(),
-            snippet(language, &url, Profile::Defender(Region::Global)),
+            snippet(
+                language,
+                route.method,
+                &url,
+                None,
+                profile,
+                route.permission()
+            ),
             "{language:?}"
         );
     }

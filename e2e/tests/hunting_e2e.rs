@@ -66,7 +66,9 @@ async fn a_hunt_is_written_with_completion_run_by_keyboard_and_pivots_into_a_mac
         .await;
     // The editor points at the list's active option, as a screen reader follows it.
     assert_eq!(
-        browser.attribute("KQL query", "aria-activedescendant").await,
+        browser
+            .attribute("KQL query", "aria-activedescendant")
+            .await,
         "kql-completion-0"
     );
     browser.press(Key::Tab).await;
@@ -268,4 +270,39 @@ async fn bar_and_pie_charts_draw_one_mark_per_category() {
             .await;
         browser.close().await;
     }
+}
+
+#[tokio::test]
+async fn hunts_and_card_results_save_as_csv_and_json() {
+    let browser = Browser::open("/?profile=mde&hunt=DeviceInfo+%7C+take+3").await;
+    let rows = wait_for_rows(&browser, 3).await;
+    browser.catch_downloads().await;
+    browser.click_button("Save results as CSV").await;
+    browser.click_button("Save results as JSON").await;
+    let files = browser.saved(2).await;
+    let (name, kind, csv) = &files[0];
+    assert_eq!(
+        (name.as_str(), kind.as_str()),
+        ("atp-hunt.csv", "text/csv;charset=utf-8")
+    );
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(
+        lines.len(),
+        rows.len() + 1,
+        "a header and one line per row: {csv}"
+    );
+    assert!(lines[0].contains("DeviceId"), "{}", lines[0]);
+    let json: serde_json::Value = serde_json::from_str(&files[1].2).expect("JSON");
+    assert_eq!(json["results"].as_array().map(Vec::len), Some(3));
+    browser.close().await;
+
+    let browser = Browser::open("/?profile=mde&q=/alerts?$top=4").await;
+    browser.wait_for_cards(4).await;
+    browser.catch_downloads().await;
+    browser.click_button("Save results as CSV").await;
+    let files = browser.saved(1).await;
+    let lines: Vec<&str> = files[0].2.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 5, "{}", files[0].2);
+    assert!(lines[0].starts_with("id,"), "{}", lines[0]);
+    browser.close().await;
 }

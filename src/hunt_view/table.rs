@@ -273,8 +273,8 @@ pub fn ResultTable(result: Arc<HuntingResult>, run: u64) -> impl IntoView {
         <div class="hunt-table-tools">
             <label><input type="checkbox" prop:checked=move || local.get() on:change=move |ev| local.set(event_target_checked(&ev))/> " Times in local time"</label>
             <span class="exports" role="group" aria-label="Export the results">
-                <button type="button" on:click=move |_| export(true)>"Export CSV"</button>
-                <button type="button" on:click=move |_| export_json(false)>"Export JSON"</button>
+                <button type="button" on:click=move |_| export(true)>"Save results as CSV"</button>
+                <button type="button" on:click=move |_| export_json(false)>"Save results as JSON"</button>
                 <span role="status">{move || refused.get()}</span>
             </span>
         </div>

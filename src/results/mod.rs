@@ -153,8 +153,8 @@ fn export_buttons(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
         loaded.with(|l| !l.items.is_empty()).then(|| {
             view! {
                 <div class="exports" role="group" aria-label="Export the results">
-                    <button type="button" on:click=move |_| save(true)>"Export CSV"</button>
-                    <button type="button" on:click=move |_| save(false)>"Export JSON"</button>
+                    <button type="button" on:click=move |_| save(true)>"Save results as CSV"</button>
+                    <button type="button" on:click=move |_| save(false)>"Save results as JSON"</button>
                     <span role="status">{move || refused.get()}</span>
                 </div>
             }
