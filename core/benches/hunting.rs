@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use atp_core::demo::{DemoConfig, DemoTenant, Variant};
-use atp_core::hunting::{parse, run, HuntingTables, Timespan};
+use atp_core::hunting::{parse, run, Timespan};
 use atp_core::link::DemoData;
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -59,10 +59,10 @@ fn generation(c: &mut Criterion) {
     let mut group = c.benchmark_group("hunting tables");
     group.sample_size(10);
     group.bench_function("generate, default tenant", |b| {
-        b.iter(|| HuntingTables::generate(&normal.dataset))
+        b.iter(|| atp_core::demo::hunting::generate_tables(&normal.dataset))
     });
     group.bench_function("generate, large tenant", |b| {
-        b.iter(|| HuntingTables::generate(&large.dataset))
+        b.iter(|| atp_core::demo::hunting::generate_tables(&large.dataset))
     });
     group.finish();
 }

@@ -7,33 +7,19 @@
 //!   column a series.
 //! - `piechart`: the first non-numeric column names the slices, the first numeric column sizes them.
 
-use crate::hunting::{ChartKind, ColumnType, ExprKind, Literal, OpKind, Render, Value};
+use crate::hunting::{ChartKind, ColumnType, Render, Value};
 
 /// At most this many series, and categories or slices; the rest are left out and said so.
 pub const MAX_SERIES: usize = 10;
 pub const MAX_CATEGORIES: usize = 50;
 
-/// The `render` a query's text ends with, read on the page: the hunting APIs answer with the table only,
-/// so the chart comes from the query the analyst sent. Its `with` properties are kept when they are
-/// plain literals (`title="…"`); `None` when the text does not parse here or renders nothing.
+/// The `render` a query's text ends with (`hunting::render_of` of its parse), read on the page: the
+/// hunting APIs answer with the table only, so the chart comes from the query the analyst sent. `None`
+/// when the text does not parse here or renders nothing.
 pub fn render_in(kql: &str) -> Option<Render> {
-    let query = crate::hunting::parse(kql).ok()?;
-    let last = query.body.ops.last()?;
-    let OpKind::Render { kind, with } = &last.kind else {
-        return None;
-    };
-    let with = with
-        .iter()
-        .filter_map(|(name, expr)| match &expr.kind {
-            ExprKind::Literal(Literal::Str(s)) => Some((name.clone(), Value::str(s))),
-            ExprKind::Literal(Literal::Long(n)) => Some((name.clone(), Value::Long(*n))),
-            _ => None,
-        })
-        .collect();
-    Some(Render {
-        kind: ChartKind::parse(kind)?,
-        with,
-    })
+    crate::hunting::parse(kql)
+        .ok()
+        .and_then(|q| crate::hunting::render_of(&q))
 }
 
 /// The shape drawn for a `render` kind.
@@ -235,7 +221,11 @@ mod tests {
         assert_eq!(r.kind, ChartKind::TimeChart);
         assert!(matches!(&r.with[..], [(k, Value::Str(t))] if k == "title" && &**t == "Runs"));
         assert_eq!(render_in("T | take 1"), None);
-        assert_eq!(render_in("T | render nosuchchart"), None);
+        assert_eq!(
+            render_in("T | render nosuchchart"),
+            None,
+            "the parser refuses it"
+        );
         assert_eq!(render_in("not kql ((("), None);
     }
 

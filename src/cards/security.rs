@@ -86,7 +86,10 @@ fn heading(level: u8, id: Option<String>, label: String) -> AnyView {
         6 => view! { <h6 id=id>{label}</h6> }.into_any(),
         // Below h6, a heading role with its level (`aria-level` is not one of the view macro's names).
         deeper => view! { <div class="heading" role="heading" id=id>{label}</div> }
-            .add_any_attr(leptos::attr::custom::custom_attribute("aria-level", deeper.to_string()))
+            .add_any_attr(leptos::attr::custom::custom_attribute(
+                "aria-level",
+                deeper.to_string(),
+            ))
             .into_any(),
     }
 }

@@ -10,11 +10,19 @@ use super::{DemoResponse, DemoTenant};
 use crate::catalogue::Api;
 use crate::hunting::{self, HuntingTables, Timespan};
 
+mod generate;
+
+/// The event tables of a demo dataset: every alert's story on its machine, the alerts and their
+/// evidence, the devices, and ordinary activity, with the dataset's ids, hashes, IPs, domains and
+/// accounts. Deterministic.
+pub fn generate_tables(data: &super::Dataset) -> HuntingTables {
+    generate::generate(data)
+}
+
 impl DemoTenant {
     /// The tenant's hunting tables, generated on first use.
     pub fn hunting_tables(&self) -> &HuntingTables {
-        self.hunting
-            .get_or_init(|| HuntingTables::generate(&self.dataset))
+        self.hunting.get_or_init(|| generate_tables(&self.dataset))
     }
 
     /// Answers a hunting request of `api` with body `body` as the real API would: 200 with the API's

@@ -7,7 +7,7 @@
 //!   of the columns that identify an entity (what a pivot link opens).
 //! - [`complete`] offers table, operator and column names at a cursor.
 //! - [`run`] runs a query over [`HuntingTables`] (generated from a demo dataset by
-//!   [`HuntingTables::generate`]) for a [`Timespan`] and gives a [`HuntingResult`]: typed columns, rows,
+//!   `demo::hunting::generate_tables`) for a [`Timespan`] and gives a [`HuntingResult`]: typed columns, rows,
 //!   the `render` asked for, and whether rows were cut at [`MAX_ROWS`].
 //! - [`HuntingResult::to_graph_json`]/[`HuntingResult::to_defender_json`] write Graph's
 //!   `{"schema","results"}` and Defender's `{"Schema","Results"}`; [`HuntingResult::read`] reads either
@@ -84,7 +84,6 @@ pub fn parse(text: &str) -> Result<Query, KqlError> {
 mod aggregate;
 mod eval;
 mod functions;
-mod generate;
 mod response;
 mod table;
 mod timespan;
@@ -93,16 +92,10 @@ use chrono::{DateTime, Utc};
 
 pub use response::{render_of, GRAPH_CONTEXT};
 pub use table::HuntingTables;
+// What the demo tenant's table generator (`demo::hunting`) builds with.
+pub(crate) use lexer::TICKS_PER_SECOND;
+pub(crate) use table::{schema_table, Cell, FastMap, TableBuilder};
 pub use timespan::Timespan;
-
-impl HuntingTables {
-    /// The event tables of a demo dataset: every alert's story on its machine, the alerts and their
-    /// evidence, the devices, and ordinary activity, with the dataset's ids, hashes, IPs, domains and
-    /// accounts. Deterministic.
-    pub fn generate(data: &crate::demo::Dataset) -> HuntingTables {
-        generate::generate(data)
-    }
-}
 
 /// Most rows a hunting answer carries, as the real APIs cap it; more is truncated.
 pub const MAX_ROWS: usize = 100_000;

@@ -6,10 +6,10 @@
 //! The source document's example alert dates from 2017, older than the 30 days hunting keeps; its story
 //! is replayed two days before the tenant's "now", so that the default timespan shows it.
 
-use super::lexer::TICKS_PER_SECOND;
-use super::table::{schema_table, Cell, HuntingTables, TableBuilder};
-use super::value::ticks_of;
 use crate::demo::{Dataset, SOURCE_ALERT_ID};
+use crate::hunting::ticks_of;
+use crate::hunting::TICKS_PER_SECOND;
+use crate::hunting::{schema_table, Cell, HuntingTables, TableBuilder};
 use crate::model::{Alert, File};
 
 /// Ordinary events per alert, spread over the tenant's machines.
@@ -134,7 +134,7 @@ struct Gen<'d> {
     accounts: Vec<Account>,
     system: Vec<Proc>,
     /// Processes of dataset files, by file, name and user.
-    procs: super::table::FastMap<(u32, u32, u32), Proc>,
+    procs: crate::hunting::FastMap<(u32, u32, u32), Proc>,
 }
 
 /// Generates the tables of `data`.
@@ -719,7 +719,7 @@ impl Gen<'_> {
                     Cell::Str("64-bit"),
                     Cell::Str(m.os_platform.as_deref().unwrap_or("")),
                     m.os_build
-                        .map_or(Cell::Value(super::Value::Null), Cell::Long),
+                        .map_or(Cell::Value(crate::hunting::Value::Null), Cell::Long),
                     Cell::Bool(m.is_aad_joined.unwrap_or(false)),
                     Cell::Str(m.aad_device_id.as_deref().unwrap_or("")),
                     Cell::Str(&logged_on),
