@@ -274,3 +274,191 @@ pub fn demo_engine(data: &[u8]) {
         );
     }
 }
+
+/// `address`: the page's own address (`location.search`, UTF-8 text) as the app reads it on load. The
+/// reading never fails; what was read writes back to a link that reads as the same pairs (and writes the
+/// same text again); every typed part is within its cap; a query read from `q` is the one its own link
+/// (`app_href`) shows, a graph recipe that reads re-encodes to itself, a hunt rides in its own link, and
+/// the settings keys a link carries never change which view it opens.
+pub fn address(data: &[u8]) {
+    use crate::graph::Recipe;
+    use crate::link::{
+        app_href, app_href_with_graph, hunt_href, read_app_location, AppAddress,
+        MAX_SYNTHETIC_NODES,
+    };
+    use crate::settings::{without_settings, LinkOffer, Settings};
+
+    /// The link module's cap on a value it types (`q`, `g`, `hunt`, `timespan`).
+    const MAX_VALUE: usize = 16 * 1024;
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let address = AppAddress::parse(text);
+    let written = address.write();
+    let back = AppAddress::parse(&written);
+    assert!(
+        back.pairs().eq(address.pairs()),
+        "{text:?} → {written:?} reads as other pairs"
+    );
+    assert_eq!(back.write(), written, "{text:?}: writing is not stable");
+
+    let location = address.location();
+    assert_eq!(back.location(), location);
+    match &location.query {
+        None => assert_eq!(address.get("q"), None),
+        Some(Err(problem)) => {
+            let q = address.get("q").unwrap_or_default();
+            assert!(
+                problem.text.len() <= MAX_VALUE && q.starts_with(&problem.text),
+                "{text:?}: the problem keeps {:?}, not what q said",
+                problem.text
+            );
+        }
+        Some(Ok(query)) => {
+            let href = app_href(query, location.dataset);
+            let again = read_app_location(&href);
+            assert_eq!(
+                again.query.as_ref(),
+                Some(&Ok(query.clone())),
+                "{text:?}: the query's own link {href:?} shows another"
+            );
+            assert_eq!(again.dataset, location.dataset);
+            if let Some(graph) = &location.graph {
+                let href = app_href_with_graph(query, location.dataset, Some(graph));
+                assert_eq!(
+                    read_app_location(&href).graph.as_ref(),
+                    Some(graph),
+                    "{text:?}: the graph does not ride along in {href:?}"
+                );
+            }
+        }
+    }
+    if let Some(graph) = &location.graph {
+        assert!(!graph.recipe.is_empty() && graph.recipe.len() <= MAX_VALUE);
+        let api = graph.profile.api();
+        if let Ok(recipe) = Recipe::parse(&graph.recipe, api) {
+            assert_eq!(
+                Recipe::parse(&recipe.encode(), api).as_ref(),
+                Ok(&recipe),
+                "{text:?}: the recipe does not re-encode to itself"
+            );
+        }
+    }
+    assert!(location
+        .graph_synthetic
+        .is_none_or(|n| n <= MAX_SYNTHETIC_NODES));
+    if let Some(hunt) = &location.hunt {
+        assert!(hunt.query.len() <= MAX_VALUE && hunt.timespan.len() <= MAX_VALUE);
+        assert!(crate::catalogue::hunting_routes(hunt.profile).contains(&hunt.api.route()));
+        let href = hunt_href(hunt, location.dataset);
+        let again = read_app_location(&href).hunt;
+        let trimmed = crate::link::HuntLink {
+            timespan: hunt.timespan.trim().to_string(),
+            ..hunt.clone()
+        };
+        assert_eq!(
+            again.as_ref(),
+            Some(&trimmed),
+            "{text:?}: the hunt's own link {href:?} opens another"
+        );
+    }
+
+    // A link's settings are offered, never applied, and choose nothing about the view.
+    let rest = without_settings(&address);
+    assert_eq!(
+        rest.location(),
+        location,
+        "{text:?}: its settings keys change the view"
+    );
+    for current in [&Settings::default(), live_settings()] {
+        if let Some(offer) = LinkOffer::read(current, &address, "https://app.example/atp/") {
+            assert!(!offer.changes.is_empty());
+            let _ = offer.all_known();
+        }
+        assert_eq!(
+            LinkOffer::read(current, &rest, "https://app.example/atp/"),
+            None,
+            "{text:?}: settings remain once the settings keys are gone"
+        );
+    }
+}
+
+/// Live settings as an analyst saves them, for [`address`].
+fn live_settings() -> &'static crate::settings::Settings {
+    static SETTINGS: OnceLock<crate::settings::Settings> = OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let mut settings = crate::settings::Settings {
+            live: true,
+            api_base: "https://api.securitycenter.microsoft.com/api".into(),
+            ..Default::default()
+        };
+        settings.auth.authority = "https://login.microsoftonline.com".into();
+        settings.auth.tenant = "contoso.onmicrosoft.com".into();
+        settings.auth.client_id = "00000000-0000-0000-0000-000000000001".into();
+        settings
+    })
+}
+
+/// Alerts in the tenant [`kql`] hunts in: its tables stay small enough that any join or expansion ends
+/// well inside libFuzzer's timeout.
+pub const HUNTING_SCALE: usize = 12;
+
+/// The hostile demo tenant of [`HUNTING_SCALE`] alerts, with its hunting tables, generated once.
+pub fn hunting_tenant() -> &'static DemoTenant {
+    static TENANT: OnceLock<DemoTenant> = OnceLock::new();
+    TENANT.get_or_init(|| {
+        let tenant = DemoTenant::generate(&DemoConfig {
+            scale: HUNTING_SCALE,
+            variant: Variant::Hostile,
+            ..DemoConfig::new(hunting_now())
+        });
+        let _ = tenant.hunting_tables();
+        tenant
+    })
+}
+
+fn hunting_now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// `kql`: a hunting query (UTF-8 text) as the Hunting view takes it: completed at the cursor (the end and
+/// the middle), parsed, its error drawn under its line, and, when it parses, run over the small hostile
+/// tenant's tables for the last 30 days; an answer is written as Graph's and Defender's JSON and read back.
+pub fn kql(data: &[u8]) {
+    use crate::hunting::{complete, parse, run, HuntingResult, Timespan};
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = complete(text, text.len());
+    let _ = complete(text, text.len() / 2);
+    let query = match parse(text) {
+        Ok(query) => query,
+        Err(error) => {
+            assert!(
+                error.offset <= text.len(),
+                "{text:?}: the error points past the text: {error:?}"
+            );
+            let _ = error.caret(text);
+            let _ = error.to_string();
+            return;
+        }
+    };
+    let now = hunting_now();
+    let tables = hunting_tenant().hunting_tables();
+    match run(tables, &query, Timespan::last_30_days(now), now) {
+        Ok(result) => {
+            assert!(result.rows.iter().all(|r| r.len() == result.columns.len()));
+            for json in [result.to_graph_json(), result.to_defender_json()] {
+                let read = HuntingResult::read(&json.to_string());
+                assert!(read.is_ok(), "{text:?}: its answer does not read: {read:?}");
+            }
+        }
+        Err(error) => {
+            let _ = error.caret(text);
+        }
+    }
+}

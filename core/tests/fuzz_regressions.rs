@@ -43,6 +43,27 @@ fn the_entry_points_take_ordinary_inputs() {
         fuzz::demo_engine,
         &[b"/alerts?$top=3&$expand=machine", b"/machines?$filter=x eq"],
     );
+    replay(
+        fuzz::address,
+        &[
+            b"?profile=wdatp&q=/alerts?$top=20%26$expand=machine&dataset=hostile&g=sa1~x'0!machines",
+            b"?api=live&base=https://evil.example/api&authority=http://127.0.0.1:9/t&q=/alerts",
+            b"?profile=graph&hunt=DeviceInfo%0A|+take+1&timespan=+P7D+&hapi=mde",
+            b"#&&==&q&g=~~!&gprofile=mde-xx&graph-synthetic=99999999999999999999999",
+            b"?q=%FF%FE%zz+&profile=mde-eu",
+        ],
+    );
+    replay(
+        fuzz::kql,
+        &[
+            b"DeviceProcessEvents | where Timestamp > ago(7d) | summarize count() by DeviceName | render barchart",
+            b"let x = AlertEvidence | distinct SHA1; DeviceFileEvents | where SHA1 in (x) | take 3",
+            b"DeviceInfo | join kind=fullouter (DeviceNetworkInfo) on DeviceId | mv-expand IPAddresses",
+            b"print x = 1 / 0, y = datetime(9999-12-31) + 1000000d",
+            b"DeviceEvents | where (((((",
+            b"'unterminated",
+        ],
+    );
 }
 
 /// `response`, 2026-11-26: the Machine sample's `firstSeen` has eleven fractional digits; the model kept

@@ -43,11 +43,12 @@ fn main() -> ExitCode {
                                             build the app and serve it on http://127.0.0.1:8080;\n\
                                             --tenant: with a mock Entra tenant and the demo API behind sign-in\n\
                  test                       every check and test: fmt, clippy, native, wasm in Chromium, end-to-end\n\
+                                            then each fuzz target for ATP_FUZZ_SECONDS (default 30; 0 skips)\n\
                  dist [--public-url URL]    release build into dist/ with a table of sizes (default URL ./ works anywhere)\n\
                  screenshots                pictures of the main views in target/screenshots/\n\
                  imports                    each crate's module graph, and any import circle\n\
                  bench [--runs N]           performance scenarios vs their budgets, JSON in target/bench/ (also --throttle R, --opt-level L, --only size|load|decode|engine|cards|scroll|graph (comma-separated), --dist DIR)\n\
-                 fuzz [<target> <seconds>]  run a libFuzzer target (nightly); without arguments, list them\n\
+                 fuzz [<target> <seconds>]  run a libFuzzer target (nightly, or stable with RUSTC_BOOTSTRAP); without arguments, list them\n\
                  tools                      install what the other commands need"
             );
             return ExitCode::from(2);
@@ -411,6 +412,13 @@ fn test() -> Result<()> {
             .env("CHROMEDRIVER", &tools.chromedriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "180"),
     );
+    println!("\n==> fuzz");
+    let t = Instant::now();
+    results.push((
+        "fuzz (every target)",
+        fuzz::test_step(),
+        t.elapsed().as_secs_f64(),
+    ));
 
     println!("\n{:<45} {:>8} {:>10}", "step", "result", "seconds");
     let mut failed = 0;
