@@ -13,7 +13,7 @@ mod files;
 mod hostile;
 mod machines;
 mod network;
-mod rng;
+pub(crate) mod rng;
 mod users;
 
 use chrono::{DateTime, Duration, Utc};

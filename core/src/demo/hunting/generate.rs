@@ -6,6 +6,7 @@
 //! The source document's example alert dates from 2017, older than the 30 days hunting keeps; its story
 //! is replayed two days before the tenant's "now", so that the default timespan shows it.
 
+use crate::demo::generate::rng::Rng;
 use crate::demo::{Dataset, SOURCE_ALERT_ID};
 use crate::hunting::ticks_of;
 use crate::hunting::TICKS_PER_SECOND;
@@ -14,32 +15,6 @@ use crate::model::{Alert, File};
 
 /// Ordinary events per alert, spread over the tenant's machines.
 const BACKGROUND_PER_ALERT: usize = 1;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 > 1.0 - p
-    }
-
-    fn hex(&mut self, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(b"0123456789abcdef"[self.below(16)]))
-            .collect()
-    }
-}
 
 /// A process as the tables name it (interned strings).
 #[derive(Clone, Copy)]
@@ -143,7 +118,7 @@ pub(crate) fn generate(data: &Dataset) -> HuntingTables {
     let mut g = Gen {
         data,
         t: HuntingTables::new(),
-        rng: Rng(seed),
+        rng: Rng::new(seed),
         report: 1000,
         process: Sink::new(
             "DeviceProcessEvents",
@@ -441,7 +416,7 @@ impl Gen<'_> {
             };
             self.accounts.push(a);
         }
-        let mut rng = Rng(0x5157_4e4d);
+        let mut rng = Rng::new(0x5157_4e4d);
         for (name, folder) in SYSTEM {
             let p = Proc {
                 name: self.t.intern(name),
@@ -1200,7 +1175,7 @@ impl Gen<'_> {
         }
         let m = self.rng.below(self.devices.len());
         let d = self.devices[m];
-        let t = now - (self.rng.next() % (30 * 86_400 * TICKS_PER_SECOND as u64)) as i64;
+        let t = now - (self.rng.next_u64() % (30 * 86_400 * TICKS_PER_SECOND as u64)) as i64;
         let who = data
             .logons
             .get(m)
