@@ -7,5 +7,6 @@
 pub mod axe;
 mod browser;
 pub mod graph;
+pub mod live;
 
 pub use browser::{dist, Browser, LOAD_MORE};

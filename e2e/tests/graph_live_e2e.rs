@@ -4,10 +4,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use atp_core::auth::{token_audience, DEFENDER_RESOURCE, GRAPH_RESOURCE};
-use atp_core::link::{live_settings_href, LiveSettings};
 use atp_e2e::graph::SOURCE_ALERT;
+use atp_e2e::live::{live_link, mock_for};
 use atp_e2e::Browser;
-use atp_tenant::{MockConfig, MockTenant, StaticServer};
+use atp_tenant::{MockTenant, StaticServer};
 
 struct Setup {
     browser: Browser,
@@ -20,22 +20,9 @@ struct Setup {
 async fn signed_in_on_graph(consent_needed: Vec<String>) -> Setup {
     let app = StaticServer::start(atp_e2e::dist(), "127.0.0.1:0".parse().expect("loopback"))
         .expect("serve dist/");
-    let tenant = MockTenant::start(MockConfig {
-        auto_approve: true,
-        redirect_uris: vec![format!("{}/", app.url())],
-        consent_needed,
-        ..MockConfig::default()
-    })
-    .expect("start the mock tenant");
-    let settings = tenant.settings();
-    let authority = format!("{}/v2.0", settings.authority);
+    let tenant = mock_for(&app, consent_needed);
     // No scopes: each profile asks its own API's.
-    let live = live_settings_href(&LiveSettings {
-        authority: &authority,
-        client_id: &settings.client_id,
-        api_base: &tenant.url(),
-        ..LiveSettings::default()
-    });
+    let live = live_link(&tenant, &tenant.url(), false);
     let path = format!("/{live}&profile=graph&q=/security/alerts_v2/{SOURCE_ALERT}");
     let browser = Browser::open_url(&app.url(), &path).await;
     browser.click_button("Use for this tab").await;

@@ -3,46 +3,27 @@
 //! that host and nothing is stored until the analyst agrees.
 #![cfg(not(target_arch = "wasm32"))]
 
-use atp_core::link::{live_settings_href, LiveSettings};
+use atp_e2e::live::{live_link, mock_for};
 use atp_e2e::Browser;
-use atp_tenant::{MockConfig, MockTenant, StaticServer};
+use atp_tenant::StaticServer;
 
 const SETTINGS: &str = "return localStorage.getItem('atp-explorer.settings');";
 const TAB_SETTINGS: &str = "return sessionStorage.getItem('atp-explorer.tab-settings');";
-
-fn tenant_for(app: &StaticServer) -> MockTenant {
-    MockTenant::start(MockConfig {
-        auto_approve: true,
-        redirect_uris: vec![format!("{}/", app.url())],
-        ..MockConfig::default()
-    })
-    .expect("start a mock tenant")
-}
-
-/// The link that configures the app for `tenant`'s Defender API.
-fn live_link(tenant: &MockTenant) -> String {
-    let settings = tenant.settings();
-    let authority = format!("{}/v2.0", settings.authority);
-    live_settings_href(&LiveSettings {
-        authority: &authority,
-        client_id: &settings.client_id,
-        api_base: &settings.defender_api_base,
-        scopes: &settings.scope,
-        ..LiveSettings::default()
-    })
-}
 
 #[tokio::test]
 async fn a_link_to_another_host_gets_no_token_and_stores_nothing_until_accepted() {
     let app = StaticServer::start(atp_e2e::dist(), "127.0.0.1:0".parse().expect("loopback"))
         .expect("serve dist/");
-    let ours = tenant_for(&app);
-    let theirs = tenant_for(&app);
+    let ours = mock_for(&app, Vec::new());
+    let theirs = mock_for(&app, Vec::new());
 
     // The analyst configures the live API (the link is their own: they save it) and signs in.
     let browser = Browser::open_url(
         &app.url(),
-        &format!("/{}&profile=mde&q=/alerts?$top=5", live_link(&ours)),
+        &format!(
+            "/{}&profile=mde&q=/alerts?$top=5",
+            live_link(&ours, &ours.settings().defender_api_base, true)
+        ),
     )
     .await;
     browser

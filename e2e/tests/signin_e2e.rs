@@ -2,9 +2,9 @@
 //! in headless Chromium. Authorization code + PKCE, the bearer token checked by the server, faults.
 #![cfg(not(target_arch = "wasm32"))]
 
-use atp_core::link::{live_settings_href, LiveSettings};
+use atp_e2e::live::{live_link, mock_for};
 use atp_e2e::{Browser, LOAD_MORE};
-use atp_tenant::{Fault, FaultKind, MockConfig, MockTenant, StaticServer};
+use atp_tenant::{Fault, FaultKind, MockTenant, StaticServer};
 
 /// The app (cross-origin from the tenant, as in production) and a tenant that trusts it.
 struct Setup {
@@ -18,21 +18,8 @@ struct Setup {
 async fn setup(query: &str) -> Setup {
     let app = StaticServer::start(atp_e2e::dist(), "127.0.0.1:0".parse().expect("loopback"))
         .expect("serve dist/");
-    let tenant = MockTenant::start(MockConfig {
-        auto_approve: true,
-        redirect_uris: vec![format!("{}/", app.url())],
-        ..MockConfig::default()
-    })
-    .expect("start the mock tenant");
-    let settings = tenant.settings();
-    let authority = format!("{}/v2.0", settings.authority);
-    let live = live_settings_href(&LiveSettings {
-        authority: &authority,
-        client_id: &settings.client_id,
-        api_base: &settings.defender_api_base,
-        scopes: &settings.scope,
-        ..LiveSettings::default()
-    });
+    let tenant = mock_for(&app, Vec::new());
+    let live = live_link(&tenant, &tenant.settings().defender_api_base, true);
     let path = format!("/{live}&profile=mde&q={}", query.replace('&', "%26"));
     let browser = Browser::open_url(&app.url(), &path).await;
     // The link's settings change nothing until the analyst accepts them.
