@@ -157,7 +157,7 @@ fn HuntResults(hunting: Hunting) -> impl IntoView {
                 }
                 HuntShown::Done(outcome) => match &outcome.result {
                     Ok(result) => {
-                        let result = std::sync::Arc::new(result.clone());
+                        let result = result.clone();
                         let elapsed = outcome.exchange.elapsed_ms;
                         view! {
                             <p class="summary" role="status">{table::summary(&result, elapsed)}</p>

@@ -34,7 +34,7 @@ pub struct HuntOutcome {
     pub run: u64,
     pub exchange: Exchange,
     /// The table, or what went wrong and what to do.
-    pub result: Result<HuntingResult, Problem>,
+    pub result: Result<Arc<HuntingResult>, Problem>,
 }
 
 /// The Hunting view's signals: a `Copy` handle the explorer holds.
@@ -127,7 +127,7 @@ impl Hunting {
                 if result.render.is_none() {
                     result.render = atp_core::chart::render_in(&hunt.query);
                 }
-                result
+                Arc::new(result)
             });
             this.shown.set(HuntShown::Done(Arc::new(HuntOutcome {
                 run: id,
