@@ -27,5 +27,7 @@ pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;
 pub mod fuzz;
 pub mod graph;
+/// History of runs and saved queries, with their export file.
+pub mod history;
 pub mod hunting;
 pub mod model;
