@@ -12,6 +12,7 @@ use crate::address;
 use crate::auth::Auth;
 use crate::connection::Connection;
 use crate::graph_state::{provide_graph, GraphState};
+use crate::history::{provide_history, HistoryLog};
 use crate::hunting::Hunting;
 use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, RequestError};
@@ -87,6 +88,8 @@ pub struct Explorer {
     pub view: RwSignal<View>,
     /// The Hunting view's query and results.
     pub hunting: Hunting,
+    /// Every run, and the saved queries.
+    pub history: HistoryLog,
     /// Counts runs, so an answer to an older run is dropped.
     run_id: StoredValue<u64>,
 }
@@ -96,6 +99,7 @@ pub fn provide_explorer() -> Explorer {
     let query = Query::source_example();
     let auth = Auth::new();
     let connection = Connection::new(settings::load(), auth);
+    let history = provide_history(connection.settings);
     let explorer = Explorer {
         url_text: RwSignal::new(query.url()),
         query: RwSignal::new(query),
@@ -107,7 +111,8 @@ pub fn provide_explorer() -> Explorer {
         connection,
         graph: provide_graph(connection),
         view: RwSignal::new(View::Query),
-        hunting: Hunting::new(),
+        hunting: Hunting::new(history),
+        history,
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
@@ -164,7 +169,8 @@ impl Explorer {
 
     /// Shows and runs what the address says (on load, and on Back and Forward).
     pub fn apply_address(&self) {
-        self.apply(read_app_location(&address::search()));
+        self.history
+            .showing_address(|| self.apply(read_app_location(&address::search())));
     }
 
     fn apply(&self, location: AppLocation) {
@@ -211,6 +217,7 @@ impl Explorer {
         self.shown.set(Shown::Running(query.clone()));
         let this = *self;
         let transport = self.connection.transport();
+        let recorder = self.history.start();
         spawn_local(async move {
             let mut exchange = request::send(
                 request::Outgoing::get(query.url()),
@@ -239,8 +246,10 @@ impl Explorer {
                 );
                 return;
             }
-            this.shown
-                .set(Shown::Done(Arc::new(Loaded::new(id, query, exchange))));
+            let loaded = Loaded::new(id, query, exchange);
+            let count = loaded.collection.then_some(loaded.items.len());
+            recorder.query(&loaded.query, &loaded.exchange, count);
+            this.shown.set(Shown::Done(Arc::new(loaded)));
             mark_when_painted("atp-result-painted");
         });
     }

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::connection::Connection;
+use crate::history::HistoryLog;
 use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, Outgoing};
 
@@ -49,10 +50,12 @@ pub struct Hunting {
     pub profile: RwSignal<Profile>,
     pub shown: RwSignal<HuntShown>,
     run_id: StoredValue<u64>,
+    /// Where each run is recorded.
+    history: HistoryLog,
 }
 
 impl Hunting {
-    pub fn new() -> Hunting {
+    pub fn new(history: HistoryLog) -> Hunting {
         Hunting {
             text: RwSignal::new(String::new()),
             timespan: RwSignal::new(String::new()),
@@ -60,6 +63,7 @@ impl Hunting {
             profile: RwSignal::new(Profile::Graph),
             shown: RwSignal::new(HuntShown::Nothing),
             run_id: StoredValue::new(0),
+            history,
         }
     }
 
@@ -102,6 +106,7 @@ impl Hunting {
         self.shown.set(HuntShown::Running);
         let this = *self;
         let transport = connection.transport();
+        let recorder = self.history.start();
         spawn_local(async move {
             let mut exchange = request::send(outgoing, profile, transport).await;
             if this.run_id.get_value() != id {
@@ -129,6 +134,7 @@ impl Hunting {
                 }
                 Arc::new(result)
             });
+            recorder.hunt(&hunt, &exchange, result.as_ref().ok().map(|r| r.rows.len()));
             this.shown.set(HuntShown::Done(Arc::new(HuntOutcome {
                 run: id,
                 exchange,

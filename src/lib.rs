@@ -7,6 +7,8 @@ mod connection;
 mod explorer;
 mod graph_state;
 mod graph_view;
+mod history;
+mod history_view;
 mod hunt_view;
 mod hunting;
 mod json_view;
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
             <aside>
                 <Samples/>
                 <SettingsPanel settings=explorer.settings review/>
+                <history_view::HistoryPanels/>
             </aside>
             <main>
                 <search_box::SearchBox/>

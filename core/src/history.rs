@@ -99,15 +99,19 @@ impl Request {
 
     fn wire(&self) -> WireRequest {
         match self {
-            Request::Query(query) => WireRequest::Query {
+            Request::Query(query) => WireRequest {
+                kind: "query".to_string(),
                 profile: profile_key(query.profile),
-                path: query.path(),
+                path: Some(query.path()),
+                ..WireRequest::default()
             },
-            Request::Hunt(hunt) => WireRequest::Hunt {
+            Request::Hunt(hunt) => WireRequest {
+                kind: "hunt".to_string(),
                 profile: profile_key(hunt.profile),
-                route: hunt.api.key().to_string(),
-                kql: hunt.query.clone(),
-                timespan: hunt.timespan.clone(),
+                route: Some(hunt.api.key().to_string()),
+                kql: Some(hunt.query.clone()),
+                timespan: Some(hunt.timespan.clone()),
+                ..WireRequest::default()
             },
         }
     }
@@ -119,9 +123,11 @@ impl Request {
                 format!("\"profile\" is {key:?}, not one of wdatp, mde, mde-<region>, graph")
             })
         };
-        match wire {
-            WireRequest::Query { profile, path } => {
-                let profile = profile_of(&profile)?;
+        let missing = |field: &str| format!("\"{field}\" is missing");
+        match wire.kind.as_str() {
+            "query" => {
+                let profile = profile_of(&wire.profile)?;
+                let path = wire.path.ok_or_else(|| missing("path"))?;
                 if path.len() > REQUEST_LIMIT {
                     return Err(format!("\"path\" is over {REQUEST_LIMIT} bytes"));
                 }
@@ -135,13 +141,11 @@ impl Request {
                     .map_err(|e| format!("\"path\" {:?} is not a query: {e}", shorten(&path)))?;
                 Ok(Request::Query(query))
             }
-            WireRequest::Hunt {
-                profile,
-                route,
-                kql,
-                timespan,
-            } => {
-                let profile = profile_of(&profile)?;
+            "hunt" => {
+                let profile = profile_of(&wire.profile)?;
+                let route = wire.route.ok_or_else(|| missing("route"))?;
+                let kql = wire.kql.ok_or_else(|| missing("kql"))?;
+                let timespan = wire.timespan.unwrap_or_default();
                 let api = HuntingApi::from_key(&route)
                     .ok_or_else(|| format!("\"route\" is {route:?}, not a hunting route"))?;
                 if !hunting_routes(profile).contains(&api.route()) {
@@ -165,6 +169,10 @@ impl Request {
                     profile,
                 }))
             }
+            other => Err(format!(
+                "\"kind\" is {:?}, not \"query\" or \"hunt\"",
+                shorten(other)
+            )),
         }
     }
 }
@@ -410,23 +418,23 @@ pub struct Saved {
 impl Saved {
     /// The record the store keeps (the export file's entry, with the id).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&StoredSaved {
-            id: self.id,
-            saved: self.wire(),
-        })
-        .unwrap_or_default()
+        let mut wire = self.wire();
+        wire.id = Some(self.id);
+        serde_json::to_string(&wire).unwrap_or_default()
     }
 
     /// Reads a stored record back; anything not a saved query is an `Err` saying why.
     pub fn from_json(text: &str) -> Result<Saved, String> {
-        let stored: StoredSaved = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let mut saved = Saved::from_wire(stored.saved, 0)?;
-        saved.id = stored.id;
+        let wire: WireSaved = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let id = wire.id.ok_or("a stored saved query has an id")?;
+        let mut saved = Saved::from_wire(wire, 0)?;
+        saved.id = id;
         Ok(saved)
     }
 
     fn wire(&self) -> WireSaved {
         WireSaved {
+            id: None,
             collection: self.collection.clone(),
             name: self.name.clone(),
             saved: DateTime::from_timestamp_millis(self.saved_ms)
@@ -847,22 +855,22 @@ fn shorten(text: &str) -> String {
     out
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-enum WireRequest {
-    Query {
-        profile: String,
-        /// The path and query string below the profile's base, as the page address holds it.
-        path: String,
-    },
-    Hunt {
-        profile: String,
-        /// The hunting route's key (`graph`, `xdr`, `mde`), as the address's `hapi=`.
-        route: String,
-        kql: String,
-        #[serde(default)]
-        timespan: String,
-    },
+/// A request on the wire: `kind` `query` (with `path`) or `hunt` (with `route`, `kql`, `timespan`). One
+/// flat struct rather than a tagged enum: serde's tagged enums buffer every value, which costs wasm.
+#[derive(Default, Serialize, Deserialize)]
+struct WireRequest {
+    kind: String,
+    profile: String,
+    /// The path and query string below the profile's base, as the page address holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    /// The hunting route's key (`graph`, `xdr`, `mde`), as the address's `hapi=`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    route: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kql: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    timespan: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -882,19 +890,15 @@ struct WireEntry {
 
 #[derive(Serialize, Deserialize)]
 struct WireSaved {
+    /// The store's key; not in an export file (an import numbers what it adds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
     collection: String,
     name: String,
     /// RFC 3339; optional on import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     saved: Option<String>,
     request: WireRequest,
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoredSaved {
-    id: u64,
-    #[serde(flatten)]
-    saved: WireSaved,
 }
 
 #[derive(Serialize)]

@@ -309,8 +309,8 @@ fn a_bad_file_is_refused_whole_saying_what_is_wrong() {
             "\"saved\" \"yesterday\" is not a time",
         ),
         (
-            &with("{\"collection\":\"c\",\"name\":\"n\",\"request\":{\"kind\":\"mail\"}}"),
-            "Saved query 2 (\u{201c}n\u{201d}): unknown variant `mail`",
+            &with("{\"collection\":\"c\",\"name\":\"n\",\"request\":{\"kind\":\"mail\",\"profile\":\"mde\"}}"),
+            "Saved query 2 (\u{201c}n\u{201d}): \"kind\" is \"mail\", not \"query\" or \"hunt\"",
         ),
     ];
     for (text, expected) in cases {

@@ -45,6 +45,29 @@ async fn every_view_passes_wcag_2_2_aa_in_every_colour_mode() {
     failed.extend(audit(&browser, "JSON tree").await);
     browser.click_button("Response").await;
     failed.extend(audit(&browser, "response").await);
+    for panel in ["History", "Saved queries"] {
+        let summary = browser
+            .client
+            .find(fantoccini::Locator::XPath(&format!(
+                "//summary[normalize-space(.)='{panel}']"
+            )))
+            .await
+            .expect("the panel's summary");
+        summary.click().await.expect("open the panel");
+    }
+    browser
+        .replace_text("Saved query name", "Five alerts")
+        .await;
+    browser.click_button("Save current query").await;
+    browser
+        .wait_until("a run and a saved query listed", || async {
+            let v = browser
+                .script("return [document.querySelectorAll('#history-runs li').length, document.querySelectorAll('.saved-group li').length];")
+                .await;
+            (v == serde_json::json!([1, 1]), v.to_string())
+        })
+        .await;
+    failed.extend(audit(&browser, "history and saved queries").await);
     browser.close().await;
 
     let browser = Browser::open(&format!("/?profile=mde&q=/machines/{SOURCE_MACHINE_ID}")).await;
