@@ -134,33 +134,33 @@ fn HistoryRow(entry: Entry, explorer: Explorer) -> impl IntoView {
     let label = shown(&text, 160);
     let title = shown(&text, 2_000);
     let request = entry.request.clone();
-    let when = entry.at().map(|at| {
-        (
-            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            crate::time::absolute(at),
-        )
-    });
+    let when = entry.at().map(crate::time::absolute).unwrap_or_default();
+    let before = format!("{when} \u{b7} {} \u{b7} ", entry.request.target());
     let status = entry.status.label();
     let status_class = if entry.status.ok() {
         "status-ok"
     } else {
         "status-bad"
     };
-    let count = entry.count_label().map(|c| format!(" · {c}"));
-    let source = if entry.live { " · live" } else { " · demo" };
+    let after = format!(
+        "{}{}",
+        entry
+            .count_label()
+            .map(|c| format!(" \u{b7} {c}"))
+            .unwrap_or_default(),
+        if entry.live {
+            " \u{b7} live"
+        } else {
+            " \u{b7} demo"
+        }
+    );
     view! {
         <li class="history-entry">
             <button type="button" class="history-run" title=title on:click=move |_| run_again(explorer, &request)>
                 <span class="visually-hidden">"Run again: "</span>
                 <code>{label}</code>
             </button>
-            <p class="history-meta">
-                {when.map(|(iso, text)| view! { <time datetime=iso>{text}</time> })}
-                " · " {entry.request.target()} " · "
-                <span class=status_class>{status}</span>
-                {count}
-                {source}
-            </p>
+            <p class="history-meta">{before}<span class=status_class>{status}</span>{after}</p>
         </li>
     }
 }

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::catalogue::{hunting_routes, HuntingApi, Profile};
 use crate::exchange::{Exchange, RequestError};
@@ -725,8 +726,11 @@ impl SavedQueries {
             ));
         }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(value) => value,
+        // Read as the file's own structure, each entry as raw text parsed on its own: one deserializer
+        // per type in the wasm (none of `serde_json::Value`'s).
+        let file: WireFileIn = match serde_json::from_str(text) {
+            Ok(file) => file,
+            Err(e) if e.is_data() => return fail(not_an_export()),
             Err(e) => {
                 return fail(format!(
                     "The file is not JSON (line {}, column {}): {}.",
@@ -736,13 +740,10 @@ impl SavedQueries {
                 ))
             }
         };
-        let Some(object) = value.as_object() else {
-            return fail(not_an_export());
-        };
-        if object.get("format").and_then(|f| f.as_str()) != Some(EXPORT_FORMAT) {
+        if file.format.as_deref() != Some(EXPORT_FORMAT) {
             return fail(not_an_export());
         }
-        match object.get("version").and_then(|v| v.as_u64()) {
+        match file.version {
             Some(EXPORT_VERSION) => {}
             Some(other) => {
                 return fail(format!(
@@ -751,7 +752,10 @@ impl SavedQueries {
             }
             None => return fail("The file has no \"version\" number.".to_string()),
         }
-        let Some(entries) = object.get("queries").and_then(|q| q.as_array()) else {
+        let Some(entries) = file
+            .queries
+            .and_then(|q| serde_json::from_str::<Vec<Box<RawValue>>>(q.get()).ok())
+        else {
             return fail("The file has no \"queries\" list.".to_string());
         };
         let mut kept = self.clone();
@@ -759,18 +763,23 @@ impl SavedQueries {
         let mut next_id = self.next_id();
         for (i, entry) in entries.iter().enumerate() {
             let number = i + 1;
-            let label = entry
-                .get("name")
-                .and_then(|n| n.as_str())
-                .map(|n| format!(" (\u{201c}{}\u{201d})", shorten(n)))
-                .unwrap_or_default();
-            let wire: WireSaved = match serde_json::from_value(entry.clone()) {
+            let label = || {
+                serde_json::from_str::<NameIn>(entry.get())
+                    .ok()
+                    .and_then(|n| n.name)
+                    .map(|n| format!(" (\u{201c}{}\u{201d})", shorten(&n)))
+                    .unwrap_or_default()
+            };
+            let wire: WireSaved = match serde_json::from_str(entry.get()) {
                 Ok(wire) => wire,
-                Err(e) => return fail(format!("Saved query {number}{label}: {e}.")),
+                Err(e) => {
+                    let e = strip_position(&e.to_string()).to_string();
+                    return fail(format!("Saved query {number}{}: {e}.", label()));
+                }
             };
             let mut saved = match Saved::from_wire(wire, now_ms) {
                 Ok(saved) => saved,
-                Err(e) => return fail(format!("Saved query {number}{label}: {e}.")),
+                Err(e) => return fail(format!("Saved query {number}{}: {e}.", label())),
             };
             if kept.items.iter().any(|s| {
                 s.collection == saved.collection
@@ -899,6 +908,23 @@ struct WireSaved {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     saved: Option<String>,
     request: WireRequest,
+}
+
+#[derive(Deserialize)]
+struct WireFileIn {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    version: Option<u64>,
+    #[serde(default)]
+    queries: Option<Box<RawValue>>,
+}
+
+/// An entry's name alone, to say which entry a problem is in.
+#[derive(Deserialize)]
+struct NameIn {
+    #[serde(default)]
+    name: Option<String>,
 }
 
 #[derive(Serialize)]
