@@ -3,7 +3,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 
 use super::*;
-use crate::catalogue::{Api, QueryOption, Region, Route};
+use crate::catalogue::{Api, QueryOption, Region};
 use crate::exchange::Answer;
 
 fn alerts() -> Request {
@@ -349,30 +349,7 @@ fn any_profile() -> impl Strategy<Value = Profile> {
 }
 
 fn any_query() -> impl Strategy<Value = Query> {
-    (
-        any_profile(),
-        any::<proptest::sample::Index>(),
-        proptest::collection::vec(any::<String>(), 2),
-        proptest::collection::vec(
-            (
-                proptest::sample::select(QueryOption::ALL.to_vec()),
-                any::<String>(),
-            ),
-            0..4,
-        ),
-    )
-        .prop_map(|(profile, index, values, options)| {
-            let routes: Vec<&'static Route> = profile.api().routes().collect();
-            let route = routes[index.index(routes.len())];
-            let mut q = Query::new(profile, route);
-            for (param, value) in route.params.iter().zip(values) {
-                q.set_param(param.name, &value);
-            }
-            for (option, value) in options {
-                q.set_option(option, &value);
-            }
-            q
-        })
+    crate::query::tests::any_query_of(any_profile(), 4)
 }
 
 fn any_hunt() -> impl Strategy<Value = HuntLink> {

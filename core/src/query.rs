@@ -822,4 +822,4 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
 
 #[cfg(test)]
 #[path = "query_tests.rs"]
-mod tests;
+pub(crate) mod tests;

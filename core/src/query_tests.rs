@@ -449,8 +449,17 @@ fn any_profile() -> impl Strategy<Value = Profile> {
 }
 
 fn any_query() -> impl Strategy<Value = Query> {
+    any_query_of(any_profile(), 5)
+}
+
+/// Any query of a profile `profile` draws, with up to `max_options - 1` options set to any text (the
+/// history's tests draw from it too).
+pub(crate) fn any_query_of(
+    profile: impl Strategy<Value = Profile>,
+    max_options: usize,
+) -> impl Strategy<Value = Query> {
     (
-        any_profile(),
+        profile,
         any::<proptest::sample::Index>(),
         proptest::collection::vec(any::<String>(), 2),
         proptest::collection::vec(
@@ -458,7 +467,7 @@ fn any_query() -> impl Strategy<Value = Query> {
                 proptest::sample::select(QueryOption::ALL.to_vec()),
                 any::<String>(),
             ),
-            0..5,
+            0..max_options,
         ),
     )
         .prop_map(|(profile, index, values, options)| {
