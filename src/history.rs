@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
+use crate::platform::now_epoch_ms;
 use crate::settings::Settings;
 
 const DATABASE: &str = "atp-explorer";
@@ -75,11 +76,6 @@ pub fn provide_history(settings: RwSignal<Settings>) -> HistoryLog {
 
 pub fn use_history() -> HistoryLog {
     expect_context::<HistoryLog>()
-}
-
-/// Milliseconds since the Unix epoch, from the browser's clock.
-pub fn now_epoch_ms() -> i64 {
-    js_sys::Date::now() as i64
 }
 
 impl HistoryLog {

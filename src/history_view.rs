@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::explorer::{use_explorer, Explorer, View};
-use crate::history::{now_epoch_ms, use_history, HistoryLog, Keeping};
+use crate::history::{use_history, HistoryLog, Keeping};
+use crate::platform::now_epoch_ms;
 
 /// Both panels, for the page's side column.
 #[component]

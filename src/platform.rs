@@ -18,6 +18,11 @@ pub fn mark_when_painted(name: &'static str) {
     request_animation_frame(move || set_timeout(move || mark(name), std::time::Duration::ZERO));
 }
 
+/// Milliseconds since the Unix epoch, from the browser's wall clock (the time of a history entry).
+pub fn now_epoch_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
 /// A `performance.mark` now (`atp-graph-start`, `atp-graph-built`), for the benchmark.
 pub fn mark(name: &str) {
     if let Some(performance) = window().performance() {
