@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::explorer::{use_explorer, AppLink};
 mod add_to_graph;
+mod defender;
 mod security;
 
 use crate::time::When;
@@ -26,6 +27,8 @@ pub enum CardKind {
     Entity(Entity),
     /// Prevalence of the route's domain, IP or file.
     Stats,
+    /// One value (a download link).
+    Value,
 }
 
 impl CardKind {
@@ -33,6 +36,7 @@ impl CardKind {
         match route.returns {
             Returns::One(e) | Returns::Many(e) => CardKind::Entity(e),
             Returns::Stats => CardKind::Stats,
+            Returns::Value => CardKind::Value,
         }
     }
 }
@@ -97,7 +101,7 @@ fn entity_card(kind: CardKind, value: &RawItem, profile: Profile) -> AnyView {
         CardKind::Entity(Entity::Alert) if profile == Profile::Graph => {
             typed(value).map(|alert| view! { <security::AlertV2Card alert/> }.into_any())
         }
-        CardKind::Entity(Entity::Incident) => {
+        CardKind::Entity(Entity::Incident) if profile.api() != atp_core::Api::Defender => {
             typed(value).map(|incident| view! { <security::IncidentCard incident/> }.into_any())
         }
         CardKind::Entity(Entity::Alert) => {
@@ -122,6 +126,8 @@ fn entity_card(kind: CardKind, value: &RawItem, profile: Profile) -> AnyView {
             typed::<Actor>(value).map(|a| view! { <ActorCard actor=a profile/> }.into_any())
         }
         CardKind::Stats => typed::<Stats>(value).map(|s| view! { <StatsCard stats=s/> }.into_any()),
+        CardKind::Entity(entity) => defender::card(entity, value, profile),
+        CardKind::Value => None,
     };
     card.unwrap_or_else(|| match value.value() {
         Ok(value) => view! { <GenericCard value/> }.into_any(),

@@ -21,10 +21,32 @@ pub enum Entity {
     File,
     /// A Microsoft Graph security incident: alerts correlated into one attack story.
     Incident,
+    /// A response action taken on a machine (isolate, scan, collect a package, …).
+    MachineAction,
+    /// An automated investigation, triggered by an alert.
+    Investigation,
+    /// A threat indicator (file hash, IP, domain, URL or certificate) and what it does.
+    Indicator,
+    /// A software product of the vulnerability management inventory.
+    Software,
+    /// A vulnerability (CVE) of the vulnerability management catalogue.
+    Vulnerability,
+    /// A security recommendation.
+    Recommendation,
+    /// A remediation activity created from a recommendation.
+    RemediationTask,
+    /// The exposure score, a device group's exposure score or the configuration score.
+    Score,
+    /// A device's Microsoft Defender Antivirus health.
+    AvHealth,
+    /// A row of a vulnerability management assessment or export (per device and software, CVE, …).
+    Assessment,
+    /// A missing security update (KB).
+    Kb,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 19] = [
         Entity::Actor,
         Entity::Alert,
         Entity::Machine,
@@ -33,6 +55,17 @@ impl Entity {
         Entity::Ip,
         Entity::File,
         Entity::Incident,
+        Entity::MachineAction,
+        Entity::Investigation,
+        Entity::Indicator,
+        Entity::Software,
+        Entity::Vulnerability,
+        Entity::Recommendation,
+        Entity::RemediationTask,
+        Entity::Score,
+        Entity::AvHealth,
+        Entity::Assessment,
+        Entity::Kb,
     ];
 
     /// The name the source table uses in its "Entity" column.
@@ -46,6 +79,17 @@ impl Entity {
             Entity::Ip => "IP",
             Entity::File => "File",
             Entity::Incident => "Incidents",
+            Entity::MachineAction => "Machine actions",
+            Entity::Investigation => "Investigations",
+            Entity::Indicator => "Indicators",
+            Entity::Software => "Software",
+            Entity::Vulnerability => "Vulnerabilities",
+            Entity::Recommendation => "Recommendations",
+            Entity::RemediationTask => "Remediation tasks",
+            Entity::Score => "Scores",
+            Entity::AvHealth => "Antivirus health",
+            Entity::Assessment => "Assessments",
+            Entity::Kb => "Missing KBs",
         }
     }
 
@@ -60,6 +104,17 @@ impl Entity {
             Entity::Ip => "ip",
             Entity::File => "file",
             Entity::Incident => "incident",
+            Entity::MachineAction => "machineaction",
+            Entity::Investigation => "investigation",
+            Entity::Indicator => "indicator",
+            Entity::Software => "software",
+            Entity::Vulnerability => "vulnerability",
+            Entity::Recommendation => "recommendation",
+            Entity::RemediationTask => "remediationtask",
+            Entity::Score => "score",
+            Entity::AvHealth => "avhealth",
+            Entity::Assessment => "assessment",
+            Entity::Kb => "kb",
         }
     }
 
@@ -72,6 +127,15 @@ impl Entity {
         match self {
             Entity::Alert => "Alert",
             Entity::Incident => "Incident",
+            Entity::MachineAction => "Machine action",
+            Entity::Investigation => "Investigation",
+            Entity::Indicator => "Indicator",
+            Entity::Vulnerability => "Vulnerability",
+            Entity::Recommendation => "Recommendation",
+            Entity::RemediationTask => "Remediation task",
+            Entity::Score => "Score",
+            Entity::Assessment => "Assessment",
+            Entity::Kb => "Missing KB",
             other => other.label(),
         }
     }
@@ -317,6 +381,22 @@ pub enum ParamKind {
     Timestamp,
     /// A Microsoft Graph security incident id: digits, e.g. `2972395`.
     IncidentId,
+    /// A machine action id: a GUID, e.g. `69dc3630-1ccc-4342-acf3-35286eec741d`.
+    ActionId,
+    /// An automated investigation id, e.g. `63017`.
+    InvestigationId,
+    /// An indicator id: digits, e.g. `995`.
+    IndicatorId,
+    /// A software id, `vendor-_-product`, e.g. `microsoft-_-edge`.
+    SoftwareId,
+    /// A vulnerability id, e.g. `CVE-2019-0608`.
+    VulnerabilityId,
+    /// A security recommendation id, e.g. `va-_-google-_-chrome`.
+    RecommendationId,
+    /// A remediation activity id, e.g. `03942ef5-aewb-4w6e-b555-d6a97013844w`.
+    RemediationTaskId,
+    /// The index of a live response command's result: digits, from 0.
+    Index,
 }
 
 impl ParamKind {
@@ -333,12 +413,22 @@ impl ParamKind {
             ParamKind::MachineKey => "Machine FQDN or internal IP address",
             ParamKind::Timestamp => "ISO 8601 time, e.g. 2017-06-27T02:36:53Z",
             ParamKind::IncidentId => "Incident id: digits, e.g. 2972395",
+            ParamKind::ActionId => "Machine action id, e.g. 69dc3630-1ccc-4342-acf3-35286eec741d",
+            ParamKind::InvestigationId => "Investigation id, e.g. 63017",
+            ParamKind::IndicatorId => "Indicator id: digits, e.g. 995",
+            ParamKind::SoftwareId => "Software id, vendor-_-product, e.g. microsoft-_-edge",
+            ParamKind::VulnerabilityId => "Vulnerability id, e.g. CVE-2019-0608",
+            ParamKind::RecommendationId => "Recommendation id, e.g. va-_-google-_-chrome",
+            ParamKind::RemediationTaskId => {
+                "Remediation activity id, e.g. 03942ef5-aewb-4w6e-b555-d6a97013844w"
+            }
+            ParamKind::Index => "Result index: digits, from 0",
         }
     }
 
     /// How the parameter is written inside an OData function call: strings quoted, times bare.
     pub fn is_string_literal(self) -> bool {
-        !matches!(self, ParamKind::Timestamp)
+        !matches!(self, ParamKind::Timestamp | ParamKind::Index)
     }
 }
 
@@ -361,10 +451,20 @@ pub enum QueryOption {
     Skip,
     Count,
     LookBackHours,
+    /// `tag=` of `/machines/findbytag`.
+    Tag,
+    /// `useStartsWithFilter=` of `/machines/findbytag`.
+    UseStartsWithFilter,
+    /// `pageSize=` of the vulnerability management assessment routes.
+    PageSize,
+    /// `sinceTime=` of the vulnerability management delta routes.
+    SinceTime,
+    /// `$skiptoken=`: where the next page of an assessment starts (the API's `@odata.nextLink` writes it).
+    SkipToken,
 }
 
 impl QueryOption {
-    pub const ALL: [QueryOption; 8] = [
+    pub const ALL: [QueryOption; 13] = [
         QueryOption::Filter,
         QueryOption::Select,
         QueryOption::Expand,
@@ -373,6 +473,11 @@ impl QueryOption {
         QueryOption::Skip,
         QueryOption::Count,
         QueryOption::LookBackHours,
+        QueryOption::Tag,
+        QueryOption::UseStartsWithFilter,
+        QueryOption::PageSize,
+        QueryOption::SinceTime,
+        QueryOption::SkipToken,
     ];
 
     /// The name as written in the URL, e.g. `$top`.
@@ -386,6 +491,11 @@ impl QueryOption {
             QueryOption::Skip => "$skip",
             QueryOption::Count => "$count",
             QueryOption::LookBackHours => "lookBackHours",
+            QueryOption::Tag => "tag",
+            QueryOption::UseStartsWithFilter => "useStartsWithFilter",
+            QueryOption::PageSize => "pageSize",
+            QueryOption::SinceTime => "sinceTime",
+            QueryOption::SkipToken => "$skiptoken",
         }
     }
 
@@ -409,10 +519,19 @@ impl QueryOption {
             QueryOption::Select => "Only these properties, comma separated, e.g. id,title,severity",
             QueryOption::Expand => "Embed the related entity in each result",
             QueryOption::OrderBy => "Sort by these properties, e.g. alertCreationTime desc",
-            QueryOption::Top => "Return at most this many results (1 to 10,000)",
+            QueryOption::Top => "Return at most this many results (the route's maximum is in its notes)",
             QueryOption::Skip => "Skip this many results first (paging)",
             QueryOption::Count => "Include the total number of results (@odata.count)",
             QueryOption::LookBackHours => "Hours of history to count (1 to 720; default 720)",
+            QueryOption::Tag => "The machine tag to find, e.g. Finance",
+            QueryOption::UseStartsWithFilter => {
+                "true: tags that start with the value; false (default): the exact tag"
+            }
+            QueryOption::PageSize => "Records per page (default 50,000)",
+            QueryOption::SinceTime => {
+                "Only changes since this time (ISO 8601, e.g. 2024-05-01T00:00:00Z)"
+            }
+            QueryOption::SkipToken => "Where the next page starts, as the previous page's next link gives it",
         }
     }
 }
@@ -443,6 +562,8 @@ pub enum Returns {
     Many(Entity),
     /// Prevalence statistics of the route's domain, IP or file.
     Stats,
+    /// One OData primitive value: a download link (`{"value": "https://…"}`).
+    Value,
 }
 
 /// One route of an API.
@@ -471,6 +592,10 @@ pub struct Route {
     /// For a relation read as `$expand` of the entity itself (an incident's alerts): the member of the
     /// answer that holds the results; the query carries `$expand=<member>`.
     pub results_in: Option<&'static str>,
+    /// The largest `$top` the route takes (10,000 unless its reference page says otherwise).
+    pub max_top: u32,
+    /// The least-privileged permission, where the route's page names one other than its entity's.
+    pub needs: Option<&'static str>,
 }
 
 impl Route {
@@ -489,6 +614,12 @@ impl Route {
             "actor" => "Actor",
             "user" => "User",
             "stats" => "Prevalence",
+            "software" => "Software",
+            "vulnerabilities" => "Vulnerabilities",
+            "recommendations" => "Recommendations",
+            "machinereferences" => "Exposed machines",
+            "distributions" => "Version distribution",
+            "getmissingkbs" => "Missing KBs",
             _ => self.action,
         }
     }
@@ -508,6 +639,9 @@ impl Route {
 
     /// The least-privileged delegated permission this route needs (Microsoft's docs, per route).
     pub fn permission(&self) -> &'static str {
+        if let Some(needs) = self.needs {
+            return needs;
+        }
         match (self.api, self.entity, self.method) {
             (_, _, Method::Get) => read_permission(self.api, self.entity),
             (Api::Graph, Entity::Incident, _) => "SecurityIncident.ReadWrite.All",
@@ -590,6 +724,105 @@ const GRAPH_INCIDENT_FILTER: &[&str] = &[
     "status",
 ];
 
+// Today's Defender routes whose reference pages list the options: `$filter` on the named properties,
+// `$top` (10,000 unless noted) and `$skip`.
+const MDE_DOC_LIST: &[QueryOption] = &[O::Filter, O::Top, O::Skip];
+const MDE_INCIDENT_LIST: &[QueryOption] = &[O::Filter, O::OrderBy, O::Top, O::Skip];
+const FIND_BY_TAG: &[QueryOption] = &[O::Tag, O::UseStartsWithFilter];
+const PAGED: &[QueryOption] = &[O::PageSize, O::SkipToken];
+const PAGED_SINCE: &[QueryOption] = &[O::PageSize, O::SinceTime, O::SkipToken];
+const ID_ACTION: &[Param] = &[p("id", K::ActionId)];
+const ID_INVESTIGATION: &[Param] = &[p("id", K::InvestigationId)];
+const ID_SOFTWARE: &[Param] = &[p("id", K::SoftwareId)];
+const ID_VULNERABILITY: &[Param] = &[p("id", K::VulnerabilityId)];
+const ID_RECOMMENDATION: &[Param] = &[p("id", K::RecommendationId)];
+const ID_REMEDIATION: &[Param] = &[p("id", K::RemediationTaskId)];
+const MACHINE_ACTION_FILTER: &[&str] = &[
+    "id",
+    "status",
+    "machineId",
+    "type",
+    "requestor",
+    "creationDateTimeUtc",
+];
+const INVESTIGATION_FILTER: &[&str] = &["startTime", "id", "state", "machineId", "triggeringAlertId"];
+const INDICATOR_FILTER: &[&str] = &[
+    "application",
+    "createdByDisplayName",
+    "expirationTime",
+    "generateAlert",
+    "title",
+    "rbacGroupNames",
+    "rbacGroupIds",
+    "indicatorValue",
+    "indicatorType",
+    "creationTimeDateTimeUtc",
+    "createdBy",
+    "action",
+    "severity",
+];
+const SOFTWARE_FILTER: &[&str] = &["id", "name", "vendor"];
+const VULNERABILITY_FILTER: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "cvssV3",
+    "publishedOn",
+    "severity",
+    "updatedOn",
+];
+const MACHINE_VULNERABILITY_FILTER: &[&str] = &[
+    "id",
+    "cveId",
+    "machineId",
+    "fixingKbId",
+    "productName",
+    "productVersion",
+    "severity",
+    "productVendor",
+];
+const RECOMMENDATION_FILTER: &[&str] = &[
+    "id",
+    "productName",
+    "vendor",
+    "recommendedVersion",
+    "recommendationCategory",
+    "subCategory",
+    "severityScore",
+    "remediationType",
+    "recommendedProgram",
+    "recommendedVendor",
+    "status",
+];
+const REMEDIATION_FILTER: &[&str] = &["createdOn", "status"];
+const AV_HEALTH_FILTER: &[&str] = &[
+    "machineId",
+    "computerDnsName",
+    "osKind",
+    "osPlatform",
+    "osVersion",
+    "avMode",
+    "avSignatureVersion",
+    "avEngineVersion",
+    "avPlatformVersion",
+    "quickScanResult",
+    "quickScanError",
+    "fullScanResult",
+    "fullScanError",
+    "avIsSignatureUpToDate",
+    "avIsEngineUpToDate",
+    "avIsPlatformUpToDate",
+    "rbacGroupId",
+];
+const MDE_INCIDENT_FILTER: &[&str] = &[
+    "lastUpdateTime",
+    "createdTime",
+    "status",
+    "assignedTo",
+    "classification",
+    "determination",
+];
+
 const EXPAND_MACHINE: &[&str] = &["machine"];
 const EXPAND_LOGONUSERS: &[&str] = &["logonusers"];
 const EXPAND_EVIDENCE: &[&str] = &["evidence"];
@@ -622,6 +855,8 @@ const fn wdatp(
         method: Method::Get,
         filter_fields: &[],
         results_in: None,
+        max_top: 10_000,
+        needs: None,
     }
 }
 
@@ -675,6 +910,27 @@ const fn graph_write(route: Route, method: Method) -> Route {
 const fn expanded(route: Route, member: &'static str) -> Route {
     Route {
         results_in: Some(member),
+        ..route
+    }
+}
+
+/// A Defender route with its documented `$filter` properties.
+const fn filtered(route: Route, filter_fields: &'static [&'static str]) -> Route {
+    Route {
+        filter_fields,
+        ..route
+    }
+}
+
+/// A route whose reference page documents a `$top` maximum other than 10,000.
+const fn top(route: Route, max_top: u32) -> Route {
+    Route { max_top, ..route }
+}
+
+/// A route whose least-privileged permission is not its entity's.
+const fn needs(route: Route, permission: &'static str) -> Route {
+    Route {
+        needs: Some(permission),
         ..route
     }
 }
@@ -751,6 +1007,64 @@ pub static ROUTES: &[Route] = &[
     mde("files.alerts", E::File, "GetAlerts", "Retrieves the alerts related to a file", "/files/{id}/alerts", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
     mde("files.machines", E::File, "GetMachines", "Retrieves the machines related to a file", "/files/{id}/machines", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
     mde("files.stats", E::File, "Stats", "Retrieves the prevalence of a file", "/files/{id}/stats", ID_FILE, MDE_STATS, EXPAND_NONE, Returns::Stats),
+    // Defender for Endpoint: response actions, investigations, indicators (each route's reference page).
+    filtered(mde("machineactions.list", E::MachineAction, "List", "Retrieves the machine actions (response actions taken on machines)", "/machineactions", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::MachineAction)), MACHINE_ACTION_FILTER),
+    mde("machineactions.get", E::MachineAction, "Get", "Retrieves a machine action by its ID", "/machineactions/{id}", ID_ACTION, NONE, EXPAND_NONE, One(E::MachineAction)),
+    mde("machineactions.packageuri", E::MachineAction, "GetPackageUri", "Gets a link to download the investigation package a machine action collected (valid 60 minutes)", "/machineactions/{id}/GetPackageUri", ID_ACTION, NONE, EXPAND_NONE, Returns::Value),
+    mde("machineactions.liveresult", E::MachineAction, "GetLiveResponseResultDownloadLink", "Gets a link to download one command's result of a live response action (valid 30 minutes)", "/machineactions/{id}/GetLiveResponseResultDownloadLink(index={index})", &[p("id", K::ActionId), p("index", K::Index)], NONE, EXPAND_NONE, Returns::Value),
+    filtered(mde("investigations.list", E::Investigation, "List", "Retrieves the automated investigations", "/investigations", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Investigation)), INVESTIGATION_FILTER),
+    mde("investigations.get", E::Investigation, "Get", "Retrieves an automated investigation by its ID", "/investigations/{id}", ID_INVESTIGATION, NONE, EXPAND_NONE, One(E::Investigation)),
+    needs(filtered(mde("indicators.list", E::Indicator, "List", "Retrieves the active indicators (the app's own, unless it has Ti.ReadWrite.All)", "/indicators", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Indicator)), INDICATOR_FILTER), "Ti.ReadWrite"),
+    // Defender Vulnerability Management: software, vulnerabilities, recommendations, remediation.
+    filtered(mde("software.list", E::Software, "List", "Retrieves the organization's software inventory", "/Software", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Software)), SOFTWARE_FILTER),
+    mde("software.get", E::Software, "Get", "Retrieves a software product by its ID", "/Software/{id}", ID_SOFTWARE, NONE, EXPAND_NONE, One(E::Software)),
+    mde("software.distributions", E::Software, "GetDistributions", "Retrieves the installed versions of a software product and how many machines run each", "/Software/{id}/distributions", ID_SOFTWARE, NONE, EXPAND_NONE, Many(E::Assessment)),
+    mde("software.machinereferences", E::Software, "GetMachineReferences", "Retrieves the machines that have a software product installed", "/Software/{id}/machineReferences", ID_SOFTWARE, NONE, EXPAND_NONE, Many(E::Machine)),
+    needs(mde("software.vulnerabilities", E::Software, "GetVulnerabilities", "Retrieves the vulnerabilities of a software product", "/Software/{id}/vulnerabilities", ID_SOFTWARE, NONE, EXPAND_NONE, Many(E::Vulnerability)), "Vulnerability.Read.All"),
+    mde("software.getmissingkbs", E::Software, "GetMissingKbs", "Retrieves the security updates (KBs) a software product lacks on the organization's machines", "/Software/{id}/getmissingkbs", ID_SOFTWARE, NONE, EXPAND_NONE, Many(E::Kb)),
+    top(filtered(mde("vulnerabilities.list", E::Vulnerability, "List", "Retrieves the vulnerabilities known to vulnerability management", "/vulnerabilities", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Vulnerability)), VULNERABILITY_FILTER), 8_000),
+    mde("vulnerabilities.get", E::Vulnerability, "Get", "Retrieves a vulnerability by its ID (CVE)", "/vulnerabilities/{id}", ID_VULNERABILITY, NONE, EXPAND_NONE, One(E::Vulnerability)),
+    mde("vulnerabilities.machinereferences", E::Vulnerability, "GetMachineReferences", "Retrieves the machines exposed to a vulnerability", "/vulnerabilities/{id}/machineReferences", ID_VULNERABILITY, NONE, EXPAND_NONE, Many(E::Machine)),
+    filtered(mde("vulnerabilities.bymachine", E::Vulnerability, "ListByMachineAndSoftware", "Retrieves every vulnerability per machine and software, with its fixing KB", "/vulnerabilities/machinesVulnerabilities", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Assessment)), MACHINE_VULNERABILITY_FILTER),
+    filtered(mde("recommendations.list", E::Recommendation, "List", "Retrieves the security recommendations", "/recommendations", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Recommendation)), RECOMMENDATION_FILTER),
+    mde("recommendations.get", E::Recommendation, "Get", "Retrieves a security recommendation by its ID", "/recommendations/{id}", ID_RECOMMENDATION, NONE, EXPAND_NONE, One(E::Recommendation)),
+    needs(mde("recommendations.software", E::Recommendation, "GetSoftware", "Retrieves the software a security recommendation is about", "/recommendations/{id}/software", ID_RECOMMENDATION, NONE, EXPAND_NONE, Many(E::Software)), "Software.Read.All"),
+    needs(mde("recommendations.machinereferences", E::Recommendation, "GetMachineReferences", "Retrieves the machines a security recommendation applies to", "/recommendations/{id}/machineReferences", ID_RECOMMENDATION, NONE, EXPAND_NONE, Many(E::Machine)), "Machine.Read.All"),
+    needs(mde("recommendations.vulnerabilities", E::Recommendation, "GetVulnerabilities", "Retrieves the vulnerabilities a security recommendation addresses", "/recommendations/{id}/vulnerabilities", ID_RECOMMENDATION, NONE, EXPAND_NONE, Many(E::Vulnerability)), "Vulnerability.Read.All"),
+    filtered(mde("remediationtasks.list", E::RemediationTask, "List", "Retrieves the remediation activities", "/remediationTasks", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::RemediationTask)), REMEDIATION_FILTER),
+    mde("remediationtasks.get", E::RemediationTask, "Get", "Retrieves a remediation activity by its ID", "/remediationTasks/{id}", ID_REMEDIATION, NONE, EXPAND_NONE, One(E::RemediationTask)),
+    mde("remediationtasks.machinereferences", E::RemediationTask, "GetMachineReferences", "Retrieves the exposed machines of a remediation activity", "/remediationTasks/{id}/machineReferences", ID_REMEDIATION, NONE, EXPAND_NONE, Many(E::Machine)),
+    // A machine's vulnerability management views, and machines by tag.
+    mde("machines.findbytag", E::Machine, "FindByTag", "Finds the machines with a tag (or, with useStartsWithFilter=true, a tag that starts with it)", "/machines/findbytag", &[], FIND_BY_TAG, EXPAND_NONE, Many(E::Machine)),
+    needs(mde("machines.software", E::Machine, "GetSoftware", "Retrieves the software installed on a machine", "/machines/{id}/software", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Software)), "Software.Read.All"),
+    needs(mde("machines.vulnerabilities", E::Machine, "GetVulnerabilities", "Retrieves the vulnerabilities a machine is exposed to", "/machines/{id}/vulnerabilities", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Vulnerability)), "Vulnerability.Read.All"),
+    needs(mde("machines.recommendations", E::Machine, "GetRecommendations", "Retrieves the security recommendations of a machine", "/machines/{id}/recommendations", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Recommendation)), "SecurityRecommendation.Read.All"),
+    needs(mde("machines.getmissingkbs", E::Machine, "GetMissingKbs", "Retrieves the security updates (KBs) a machine lacks", "/machines/{id}/getmissingkbs", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Kb)), "Software.Read.All"),
+    // The assessment exports, per machine: as JSON pages (pageSize, $skiptoken) or as files to download.
+    needs(mde("assessments.softwarevulnerabilities", E::Assessment, "SoftwareVulnerabilitiesByMachine", "Exports every vulnerability of every machine's software, one row per machine, software and CVE", "/machines/SoftwareVulnerabilitiesByMachine", &[], PAGED_SINCE, EXPAND_NONE, Many(E::Assessment)), "Vulnerability.Read.All"),
+    needs(mde("assessments.softwarevulnerabilitiesexport", E::Assessment, "SoftwareVulnerabilitiesExport", "Exports every vulnerability of every machine's software as files to download", "/machines/SoftwareVulnerabilitiesExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "Vulnerability.Read.All"),
+    needs(mde("assessments.softwarevulnerabilitychanges", E::Assessment, "SoftwareVulnerabilityChangesByMachine", "Exports the vulnerabilities that appeared, were fixed or changed since a time", "/machines/SoftwareVulnerabilityChangesByMachine", &[], PAGED_SINCE, EXPAND_NONE, Many(E::Assessment)), "Vulnerability.Read.All"),
+    needs(mde("assessments.secureconfigurations", E::Assessment, "SecureConfigurationsAssessmentByMachine", "Exports every machine's secure configuration assessment, one row per machine and configuration", "/machines/SecureConfigurationsAssessmentByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "SecurityConfiguration.Read.All"),
+    needs(mde("assessments.secureconfigurationsexport", E::Assessment, "SecureConfigurationsAssessmentExport", "Exports the secure configuration assessment as files to download", "/machines/SecureConfigurationsAssessmentExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "SecurityConfiguration.Read.All"),
+    needs(mde("assessments.softwareinventory", E::Assessment, "SoftwareInventoryByMachine", "Exports every machine's installed software, one row per machine and software", "/machines/SoftwareInventoryByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.softwareinventoryexport", E::Assessment, "SoftwareInventoryExport", "Exports the software inventory as files to download", "/machines/SoftwareInventoryExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.noproductcode", E::Assessment, "SoftwareInventoryNoProductCodeByMachine", "Exports the installed software that has no product code (CPE)", "/machines/SoftwareInventoryNoProductCodeByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.noproductcodeexport", E::Assessment, "SoftwareInventoryNoProductCodeExport", "Exports the software without a product code as files to download", "/machines/SoftwareInventoryNoProductCodeExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.browserextensions", E::Assessment, "BrowserExtensionsInventoryByMachine", "Exports the browser extensions installed on every machine", "/machines/BrowserExtensionsInventoryByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "SecurityConfiguration.Read.All"),
+    needs(mde("assessments.baselinecompliance", E::Assessment, "BaselineComplianceAssessmentByMachine", "Exports every machine's security baseline compliance, one row per machine and configuration", "/machines/BaselineComplianceAssessmentByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "SecurityBaselinesAssessment.Read.All"),
+    needs(mde("assessments.baselinecomplianceexport", E::Assessment, "BaselineComplianceAssessmentExport", "Exports the security baseline compliance as files to download", "/machines/BaselineComplianceAssessmentExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "SecurityBaselinesAssessment.Read.All"),
+    needs(mde("assessments.certificates", E::Assessment, "CertificateAssessmentByMachine", "Exports the certificates installed on every machine", "/machines/certificateAssessmentByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.certificatesexport", E::Assessment, "CertificateAssessmentExport", "Exports the certificate inventory as files to download", "/machines/certificateAssessmentExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.hardwarefirmware", E::Assessment, "HardwareFirmwareInventoryByMachine", "Exports every machine's hardware and firmware (system, BIOS, processor)", "/machines/HardwareFirmwareInventoryByMachine", &[], PAGED, EXPAND_NONE, Many(E::Assessment)), "Software.Read.All"),
+    needs(mde("assessments.hardwarefirmwareexport", E::Assessment, "HardwareFirmwareInventoryExport", "Exports the hardware and firmware inventory as files to download", "/machines/HardwareFirmwareInventoryExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "Software.Read.All"),
+    // Scores and antivirus health.
+    mde("scores.exposure", E::Score, "GetExposureScore", "Retrieves the organization's exposure score", "/exposureScore", &[], NONE, EXPAND_NONE, One(E::Score)),
+    mde("scores.exposurebygroup", E::Score, "GetExposureScoreByMachineGroups", "Retrieves the exposure score of each device group", "/exposureScore/ByMachineGroups", &[], NONE, EXPAND_NONE, Many(E::Score)),
+    mde("scores.configuration", E::Score, "GetConfigurationScore", "Retrieves the organization's secure configuration score", "/configurationScore", &[], NONE, EXPAND_NONE, One(E::Score)),
+    filtered(mde("avhealth.list", E::AvHealth, "List", "Retrieves every machine's Microsoft Defender Antivirus health (modes, versions, scans)", "/deviceavinfo", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::AvHealth)), AV_HEALTH_FILTER),
+    // Defender XDR's incidents, on the Defender host.
+    top(filtered(mde("incidents.list", E::Incident, "List", "Retrieves the incidents, with their alerts (Defender XDR)", "/incidents", &[], MDE_INCIDENT_LIST, EXPAND_NONE, Many(E::Incident)), MDE_INCIDENT_FILTER), 100),
+    mde("incidents.get", E::Incident, "Get", "Retrieves an incident by its ID, with its alerts (Defender XDR)", "/incidents/{id}", ID_INCIDENT, NONE, EXPAND_NONE, One(E::Incident)),
     // Microsoft Graph security, v1.0.
     graph(wdatp("alerts.list", E::Alert, "List", "Lists the alerts (alerts v2) of every Microsoft security product", "/security/alerts_v2", &[], GRAPH_ALERT_LIST, EXPAND_NONE, Many(E::Alert)), GRAPH_ALERT_FILTER),
     graph(wdatp("alerts.get", E::Alert, "Get", "Retrieves an alert (v2) with its evidence", "/security/alerts_v2/{id}", ID_ALERT, NONE, EXPAND_NONE, One(E::Alert)), &[]),
@@ -771,12 +1085,21 @@ pub fn read_permission(api: Api, entity: Entity) -> &'static str {
     match (api, entity) {
         (Api::Graph, Entity::Incident) => "SecurityIncident.Read.All",
         (Api::Graph, _) => "SecurityAlert.Read.All",
+        (Api::Defender, Entity::Incident) => "Incident.Read.All",
         (_, Entity::Alert | Entity::Actor | Entity::Incident) => "Alert.Read.All",
         (_, Entity::Machine) => "Machine.Read.All",
         (_, Entity::User) => "User.Read.All",
         (_, Entity::Domain) => "URL.Read.All",
         (_, Entity::Ip) => "Ip.Read.All",
         (_, Entity::File) => "File.Read.All",
+        (_, Entity::MachineAction | Entity::AvHealth) => "Machine.Read.All",
+        (_, Entity::Investigation) => "Alert.Read.All",
+        (_, Entity::Indicator) => "Ti.ReadWrite",
+        (_, Entity::Software | Entity::Kb) => "Software.Read.All",
+        (_, Entity::Vulnerability | Entity::Assessment) => "Vulnerability.Read.All",
+        (_, Entity::Recommendation) => "SecurityRecommendation.Read.All",
+        (_, Entity::RemediationTask) => "RemediationTasks.Read.All",
+        (_, Entity::Score) => "Score.Read.All",
     }
 }
 
@@ -797,6 +1120,14 @@ pub fn get_route(api: Api, entity: Entity) -> Option<&'static Route> {
         Entity::Ip => "ips",
         Entity::File => "files",
         Entity::Incident => "incidents",
+        Entity::MachineAction => "machineactions",
+        Entity::Investigation => "investigations",
+        Entity::Indicator => "indicators",
+        Entity::Software => "software",
+        Entity::Vulnerability => "vulnerabilities",
+        Entity::Recommendation => "recommendations",
+        Entity::RemediationTask => "remediationtasks",
+        Entity::Score | Entity::AvHealth | Entity::Assessment | Entity::Kb => return None,
     };
     api.route(&format!("{prefix}.get"))
 }

@@ -14,6 +14,10 @@ use serde_json::{Map, Value};
 /// Microsoft Graph security entities: alerts v2, incidents, evidence and their Defender pivots.
 pub mod security;
 
+/// Today's Defender for Endpoint entities: machine actions, investigations, indicators, vulnerability
+/// management, scores, antivirus health, Defender XDR incidents.
+pub mod defender;
+
 /// Fields of a response object that this model does not name.
 pub type Extra = Map<String, Value>;
 

@@ -705,6 +705,8 @@ pub enum FieldValue<'a> {
     Time(Timestamp),
     Rank(u8),
     List(&'a [String]),
+    /// A number with a fraction (a CVSS score), compared with an `Int` property's literals.
+    Num(f64),
 }
 
 impl FieldValue<'_> {
@@ -721,6 +723,7 @@ impl FieldValue<'_> {
             (V::Time(a), V::Time(b)) => a.cmp(b),
             (V::Rank(a), V::Rank(b)) => a.cmp(b),
             (V::List(a), V::List(b)) => a.cmp(b),
+            (V::Num(a), V::Num(b)) => a.total_cmp(b),
             _ => Ordering::Equal,
         }
     }
@@ -948,6 +951,8 @@ fn compare(field: &FieldValue<'_>, value: &Value) -> Option<Ordering> {
         (FieldValue::Str(a), Value::Str(b)) => Some((*a).cmp(b.as_str())),
         (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),
         (FieldValue::Int(a), Value::Float(b)) => (*a as f64).partial_cmp(b),
+        (FieldValue::Num(a), Value::Int(b)) => a.partial_cmp(&(*b as f64)),
+        (FieldValue::Num(a), Value::Float(b)) => a.partial_cmp(b),
         (FieldValue::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (FieldValue::Time(a), Value::Time(b)) => Some(a.cmp(b)),
         (FieldValue::Rank(a), Value::Rank(b)) => Some(a.cmp(b)),

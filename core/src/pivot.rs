@@ -116,7 +116,19 @@ pub fn hunts(pivot: &Pivot) -> Vec<PreparedHunt> {
             "This alert's evidence",
             format!("AlertEvidence\n| where AlertId == {v}\n| project Timestamp, EntityType, DeviceId, DeviceName, SHA1, FileName, RemoteIP, RemoteUrl, AccountName"),
         )],
-        Entity::Actor | Entity::Incident => Vec::new(),
+        Entity::Actor
+        | Entity::Incident
+        | Entity::MachineAction
+        | Entity::Investigation
+        | Entity::Indicator
+        | Entity::Software
+        | Entity::Vulnerability
+        | Entity::Recommendation
+        | Entity::RemediationTask
+        | Entity::Score
+        | Entity::AvHealth
+        | Entity::Assessment
+        | Entity::Kb => Vec::new(),
     }
 }
 

@@ -673,6 +673,21 @@ fn validate_param(param: &Param, value: &str) -> Result<(), QueryError> {
         ParamKind::AlertId | ParamKind::ActorId => value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+        ParamKind::ActionId
+        | ParamKind::InvestigationId
+        | ParamKind::VulnerabilityId
+        | ParamKind::RemediationTaskId => value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        ParamKind::SoftwareId | ParamKind::RecommendationId => value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+        ParamKind::IndicatorId | ParamKind::Index => {
+            if !value.chars().all(|c| c.is_ascii_digit()) {
+                return Err(bad(format!("{value:?} is not digits only.")));
+            }
+            true
+        }
         ParamKind::MachineId => {
             if value.len() != 40 || !value.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(bad(format!(
@@ -771,7 +786,25 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
         return Err("give a value, or clear the field to leave the option out.".into());
     }
     match option {
-        QueryOption::Top => integer(1, 10_000, ""),
+        QueryOption::Top => integer(1, u64::from(route.max_top), ""),
+        QueryOption::PageSize => integer(1, 200_000, " (records a page; the API's default is 50,000)"),
+        QueryOption::UseStartsWithFilter => match value.to_ascii_lowercase().as_str() {
+            "true" | "false" => Ok(()),
+            _ => Err(format!("{value:?} is neither true nor false.")),
+        },
+        QueryOption::SinceTime => match chrono::DateTime::parse_from_rfc3339(value.trim()) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(format!(
+                "{value:?} is not an ISO 8601 time with an offset, e.g. 2024-05-01T00:00:00Z."
+            )),
+        },
+        QueryOption::Tag | QueryOption::SkipToken => match value.chars().find(|c| c.is_control()) {
+            Some(c) => Err(format!(
+                "has a control character U+{:04X}; retype the value.",
+                c as u32
+            )),
+            None => Ok(()),
+        },
         QueryOption::Skip => integer(0, u32::MAX as u64, ""),
         QueryOption::LookBackHours => integer(1, 720, " (hours)"),
         QueryOption::Count => match value.to_ascii_lowercase().as_str() {

@@ -15,12 +15,31 @@ fn sample_value(kind: ParamKind) -> &'static str {
         ParamKind::MachineKey => "host.contoso.com",
         ParamKind::Timestamp => "2017-06-27T02:36:53Z",
         ParamKind::IncidentId => "2972395",
+        ParamKind::ActionId => "69dc3630-1ccc-4342-acf3-35286eec741d",
+        ParamKind::InvestigationId => "63017",
+        ParamKind::IndicatorId => "995",
+        ParamKind::SoftwareId => "microsoft-_-edge",
+        ParamKind::VulnerabilityId => "CVE-2019-0608",
+        ParamKind::RecommendationId => "va-_-google-_-chrome",
+        ParamKind::RemediationTaskId => "03942ef5-aewb-4w6e-b555-d6a97013844w",
+        ParamKind::Index => "0",
     }
 }
 
 fn sample_option(route: &Route, option: QueryOption) -> &'static str {
     match option {
-        QueryOption::Filter => "severity eq 'High'",
+        QueryOption::Filter => {
+            let has = |f: &str| route.filter_fields.contains(&f);
+            if route.filter_fields.is_empty() || has("severity") {
+                "severity eq 'High'"
+            } else if has("id") {
+                "id eq 'x'"
+            } else if has("status") {
+                "status eq 'Active'"
+            } else {
+                "machineId eq 'x'"
+            }
+        }
         QueryOption::Select => "id,title",
         QueryOption::Expand => route.expand.first().copied().unwrap_or("machine"),
         QueryOption::OrderBy => "alertCreationTime desc",
@@ -28,6 +47,11 @@ fn sample_option(route: &Route, option: QueryOption) -> &'static str {
         QueryOption::Skip => "10",
         QueryOption::Count => "true",
         QueryOption::LookBackHours => "48",
+        QueryOption::Tag => "Finance",
+        QueryOption::UseStartsWithFilter => "true",
+        QueryOption::PageSize => "1000",
+        QueryOption::SinceTime => "2024-05-01T00:00:00Z",
+        QueryOption::SkipToken => "1000",
     }
 }
 
@@ -134,6 +158,58 @@ fn expected_urls() -> Vec<(Profile, &'static str, String)> {
         m("files.alerts", format!("/files/{FILE}/alerts{related}")),
         m("files.machines", format!("/files/{FILE}/machines{related}")),
         m("files.stats", format!("/files/{FILE}/stats?lookBackHours=48")),
+        m("machineactions.list", "/machineactions?$filter=id%20eq%20'x'&$top=5&$skip=10".into()),
+        m("machineactions.get", "/machineactions/69dc3630-1ccc-4342-acf3-35286eec741d".into()),
+        m("machineactions.packageuri", "/machineactions/69dc3630-1ccc-4342-acf3-35286eec741d/GetPackageUri".into()),
+        m("machineactions.liveresult", "/machineactions/69dc3630-1ccc-4342-acf3-35286eec741d/GetLiveResponseResultDownloadLink(index=0)".into()),
+        m("investigations.list", "/investigations?$filter=id%20eq%20'x'&$top=5&$skip=10".into()),
+        m("investigations.get", "/investigations/63017".into()),
+        m("indicators.list", "/indicators?$filter=severity%20eq%20'High'&$top=5&$skip=10".into()),
+        m("software.list", "/Software?$filter=id%20eq%20'x'&$top=5&$skip=10".into()),
+        m("software.get", "/Software/microsoft-_-edge".into()),
+        m("software.distributions", "/Software/microsoft-_-edge/distributions".into()),
+        m("software.machinereferences", "/Software/microsoft-_-edge/machineReferences".into()),
+        m("software.vulnerabilities", "/Software/microsoft-_-edge/vulnerabilities".into()),
+        m("software.getmissingkbs", "/Software/microsoft-_-edge/getmissingkbs".into()),
+        m("vulnerabilities.list", "/vulnerabilities?$filter=severity%20eq%20'High'&$top=5&$skip=10".into()),
+        m("vulnerabilities.get", "/vulnerabilities/CVE-2019-0608".into()),
+        m("vulnerabilities.machinereferences", "/vulnerabilities/CVE-2019-0608/machineReferences".into()),
+        m("vulnerabilities.bymachine", "/vulnerabilities/machinesVulnerabilities?$filter=severity%20eq%20'High'&$top=5&$skip=10".into()),
+        m("recommendations.list", "/recommendations?$filter=id%20eq%20'x'&$top=5&$skip=10".into()),
+        m("recommendations.get", "/recommendations/va-_-google-_-chrome".into()),
+        m("recommendations.software", "/recommendations/va-_-google-_-chrome/software".into()),
+        m("recommendations.machinereferences", "/recommendations/va-_-google-_-chrome/machineReferences".into()),
+        m("recommendations.vulnerabilities", "/recommendations/va-_-google-_-chrome/vulnerabilities".into()),
+        m("remediationtasks.list", "/remediationTasks?$filter=status%20eq%20'Active'&$top=5&$skip=10".into()),
+        m("remediationtasks.get", "/remediationTasks/03942ef5-aewb-4w6e-b555-d6a97013844w".into()),
+        m("remediationtasks.machinereferences", "/remediationTasks/03942ef5-aewb-4w6e-b555-d6a97013844w/machineReferences".into()),
+        m("machines.findbytag", "/machines/findbytag?tag=Finance&useStartsWithFilter=true".into()),
+        m("machines.software", format!("/machines/{MACHINE}/software")),
+        m("machines.vulnerabilities", format!("/machines/{MACHINE}/vulnerabilities")),
+        m("machines.recommendations", format!("/machines/{MACHINE}/recommendations")),
+        m("machines.getmissingkbs", format!("/machines/{MACHINE}/getmissingkbs")),
+        m("assessments.softwarevulnerabilities", "/machines/SoftwareVulnerabilitiesByMachine?pageSize=1000&sinceTime=2024-05-01T00:00:00Z&$skiptoken=1000".into()),
+        m("assessments.softwarevulnerabilitiesexport", "/machines/SoftwareVulnerabilitiesExport".into()),
+        m("assessments.softwarevulnerabilitychanges", "/machines/SoftwareVulnerabilityChangesByMachine?pageSize=1000&sinceTime=2024-05-01T00:00:00Z&$skiptoken=1000".into()),
+        m("assessments.secureconfigurations", "/machines/SecureConfigurationsAssessmentByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.secureconfigurationsexport", "/machines/SecureConfigurationsAssessmentExport".into()),
+        m("assessments.softwareinventory", "/machines/SoftwareInventoryByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.softwareinventoryexport", "/machines/SoftwareInventoryExport".into()),
+        m("assessments.noproductcode", "/machines/SoftwareInventoryNoProductCodeByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.noproductcodeexport", "/machines/SoftwareInventoryNoProductCodeExport".into()),
+        m("assessments.browserextensions", "/machines/BrowserExtensionsInventoryByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.baselinecompliance", "/machines/BaselineComplianceAssessmentByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.baselinecomplianceexport", "/machines/BaselineComplianceAssessmentExport".into()),
+        m("assessments.certificates", "/machines/certificateAssessmentByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.certificatesexport", "/machines/certificateAssessmentExport".into()),
+        m("assessments.hardwarefirmware", "/machines/HardwareFirmwareInventoryByMachine?pageSize=1000&$skiptoken=1000".into()),
+        m("assessments.hardwarefirmwareexport", "/machines/HardwareFirmwareInventoryExport".into()),
+        m("scores.exposure", "/exposureScore".into()),
+        m("scores.exposurebygroup", "/exposureScore/ByMachineGroups".into()),
+        m("scores.configuration", "/configurationScore".into()),
+        m("avhealth.list", "/deviceavinfo?$filter=machineId%20eq%20'x'&$top=5&$skip=10".into()),
+        m("incidents.list", "/incidents?$filter=status%20eq%20'Active'&$orderby=alertCreationTime%20desc&$top=5&$skip=10".into()),
+        m("incidents.get", "/incidents/2972395".into()),
         g("alerts.list", "/security/alerts_v2?$filter=severity%20eq%20'High'&$top=5&$skip=10&$count=true".into()),
         g("alerts.get", format!("/security/alerts_v2/{ALERT}")),
         g("incidents.list", "/security/incidents?$filter=severity%20eq%20'High'&$top=5&$skip=10&$count=true&$expand=alerts".into()),

@@ -155,7 +155,11 @@ fn engine_digest(t: &DemoTenant, samples: usize) -> u64 {
     for alert in (0..n).step_by(step) {
         let params = params_of(t, alert);
         // The digests pin the WDATP and Defender answers; Graph's are tested in tests/demo_graph.rs.
-        for route in ROUTES.iter().filter(|r| r.api != Api::Graph) {
+        // Today's Defender routes added by issue 22 are pinned by `DEFENDER_PINNED`.
+        for route in ROUTES[..first_today_route()]
+            .iter()
+            .filter(|r| r.api != Api::Graph)
+        {
             let profile = profile_of(route.api);
             let kinds: Vec<ParamKind> = route.params.iter().map(|p| p.kind).collect();
             let values: Vec<String> = kinds
@@ -252,6 +256,126 @@ fn engine_digest(t: &DemoTenant, samples: usize) -> u64 {
         hash_response(&mut h, t, "POST", "/alerts", profile);
     }
     h.0
+}
+
+/// Where the catalogue's routes of today's Defender entities (issue 22) begin.
+fn first_today_route() -> usize {
+    ROUTES
+        .iter()
+        .position(|r| r.key == "machineactions.list" && r.api == Api::Defender)
+        .unwrap_or(ROUTES.len())
+}
+
+/// The answers of today's Defender routes (issue 22) around sampled alerts: every route with the
+/// parameters its own collections give, and whole collections.
+fn defender_digest(t: &DemoTenant) -> u64 {
+    let profile = Profile::Defender(Region::Eu);
+    let mut h = Fnv::new();
+    let d = &t.dataset.defender;
+    let mut by_kind: Vec<(ParamKind, Vec<String>)> = vec![
+        (
+            ParamKind::ActionId,
+            d.machine_actions.iter().map(|a| a.id.clone()).collect(),
+        ),
+        (
+            ParamKind::InvestigationId,
+            d.investigations.iter().map(|a| a.id.clone()).collect(),
+        ),
+        (
+            ParamKind::SoftwareId,
+            d.software.iter().map(|a| a.id.clone()).collect(),
+        ),
+        (
+            ParamKind::VulnerabilityId,
+            d.vulnerabilities.iter().map(|a| a.id.clone()).collect(),
+        ),
+        (
+            ParamKind::RecommendationId,
+            d.recommendations.iter().map(|a| a.id.clone()).collect(),
+        ),
+        (
+            ParamKind::RemediationTaskId,
+            d.remediation_tasks.iter().map(|a| a.id.clone()).collect(),
+        ),
+        (
+            ParamKind::MachineId,
+            t.dataset
+                .machines
+                .iter()
+                .take(20)
+                .map(|m| m.id.clone())
+                .collect(),
+        ),
+        (
+            ParamKind::IncidentId,
+            t.dataset
+                .alerts
+                .iter()
+                .take(20)
+                .filter_map(|a| a.incident_id)
+                .map(|i| i.to_string())
+                .collect(),
+        ),
+    ];
+    by_kind.push((ParamKind::Index, vec!["0".into(), "1".into()]));
+    h.json(&d.software);
+    h.json(&d.vulnerabilities);
+    h.json(&d.machine_actions);
+    h.json(&d.indicators);
+    for route in &ROUTES[first_today_route()..] {
+        if route.api != Api::Defender {
+            continue;
+        }
+        let first = route.params.first().map(|p| p.kind);
+        let values: Vec<String> = match first {
+            None => vec![String::new()],
+            Some(kind) => by_kind
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+        };
+        for value in values.iter().take(25) {
+            let params: Vec<String> = route
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, _)| if i == 0 { value.clone() } else { "0".into() })
+                .collect();
+            hash_response(
+                &mut h,
+                t,
+                "GET",
+                &url(profile, route.key, &params, &[]),
+                profile,
+            );
+        }
+    }
+    h.0
+}
+
+/// (variant, scale, digest of today's Defender routes).
+const DEFENDER_PINNED: &[(Variant, usize, u64)] = &[
+    (Variant::Normal, 10, 0x3e5dc1cea5617642),
+    (Variant::Normal, 1200, 0xc14240033228bd63),
+    (Variant::Hostile, 10, 0x61ead848b1cd29b6),
+];
+
+#[test]
+fn todays_defender_answers_are_unchanged() {
+    let mut wrong = Vec::new();
+    for &(variant, scale, digest) in DEFENDER_PINNED {
+        let t = DemoTenant::generate(&config(variant, scale));
+        let got = defender_digest(&t);
+        println!("    (Variant::{variant:?}, {scale}, {got:#018x}),");
+        if got != digest {
+            wrong.push(format!("{variant:?} at scale {scale}: {got:#x}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "today's Defender answers changed: {wrong:?}"
+    );
 }
 
 /// (variant, scale, dataset digest, engine digest) as the code before the split gave them.

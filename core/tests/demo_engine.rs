@@ -193,6 +193,18 @@ struct Ids {
     domain: String,
     ip: String,
     file: String,
+    /// Today's Defender entities, from the source machine's data.
+    vm_machine: String,
+    incident: String,
+    software: String,
+    vulnerability: String,
+    recommendation: String,
+    remediation: String,
+    action: String,
+    package_action: String,
+    live_action: String,
+    investigation: String,
+    tag: String,
 }
 
 fn ids(t: &DemoTenant) -> Ids {
@@ -223,15 +235,43 @@ fn ids(t: &DemoTenant) -> Ids {
         domain: values(&domains)[0]["host"].as_str().unwrap().into(),
         ip: values(&ips)[0]["id"].as_str().unwrap().into(),
         file: values(&files)[0]["sha1"].as_str().unwrap().into(),
+        vm_machine: SOURCE_MACHINE_ID.into(),
+        incident: alert.incident_id.expect("an incident").to_string(),
+        software: first_id(t, &format!("/machines/{SOURCE_MACHINE_ID}/software")),
+        vulnerability: first_id(t, &format!("/machines/{SOURCE_MACHINE_ID}/vulnerabilities")),
+        recommendation: first_id(t, &format!("/machines/{SOURCE_MACHINE_ID}/recommendations")),
+        remediation: first_id(t, "/remediationTasks"),
+        action: first_id(t, "/machineactions"),
+        package_action: first_id(t, "/machineactions?$filter=type eq 'CollectInvestigationPackage' and status eq 'Succeeded'"),
+        live_action: first_id(t, "/machineactions?$filter=type eq 'LiveResponse' and status eq 'Succeeded'"),
+        investigation: first_id(t, "/investigations"),
+        tag: machine.machine_tags.as_ref().and_then(|t| t.first()).cloned().expect("a tag"),
     }
 }
 
-fn params_for<'a>(ids: &'a Ids, kinds: &[ParamKind]) -> Vec<&'a str> {
+/// The id of the first item a Defender collection answers with.
+fn first_id(t: &DemoTenant, path: &str) -> String {
+    let body = ok(t, path, DEFENDER);
+    match &values(&body)[0]["id"] {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn params_for<'a>(ids: &'a Ids, route: &atp_core::Route) -> Vec<&'a str> {
+    let kinds: Vec<ParamKind> = route.params.iter().map(|p| p.kind).collect();
+    let vm = route.entity == atp_core::Entity::Machine
+        && !matches!(
+            route.returns,
+            Returns::Many(atp_core::Entity::Alert | atp_core::Entity::User)
+                | Returns::One(atp_core::Entity::Machine)
+        );
     kinds
         .iter()
         .map(|k| match k {
             ParamKind::AlertId => ids.alert.as_str(),
             ParamKind::ActorId => &ids.actor,
+            ParamKind::MachineId if vm => &ids.vm_machine,
             ParamKind::MachineId => &ids.machine,
             ParamKind::UserKey => &ids.user,
             ParamKind::Domain => &ids.domain,
@@ -240,9 +280,26 @@ fn params_for<'a>(ids: &'a Ids, kinds: &[ParamKind]) -> Vec<&'a str> {
             ParamKind::FileHash => &ids.file,
             ParamKind::MachineKey => &ids.machine_dns,
             ParamKind::Timestamp => &ids.machine_seen,
+            ParamKind::IncidentId if route.api == Api::Defender => ids.incident_of_alert(),
             ParamKind::IncidentId => "1",
+            ParamKind::ActionId if route.key == "machineactions.packageuri" => &ids.package_action,
+            ParamKind::ActionId if route.key == "machineactions.liveresult" => &ids.live_action,
+            ParamKind::ActionId => &ids.action,
+            ParamKind::InvestigationId => &ids.investigation,
+            ParamKind::IndicatorId => "1",
+            ParamKind::SoftwareId => &ids.software,
+            ParamKind::VulnerabilityId => &ids.vulnerability,
+            ParamKind::RecommendationId => &ids.recommendation,
+            ParamKind::RemediationTaskId => &ids.remediation,
+            ParamKind::Index => "0",
         })
         .collect()
+}
+
+impl Ids {
+    fn incident_of_alert(&self) -> &str {
+        &self.incident
+    }
 }
 
 #[test]
@@ -256,9 +313,12 @@ fn every_route_of_both_profiles_answers_with_its_shape() {
             // The Graph routes answer in their own shapes: tests/demo_graph.rs.
             Api::Graph => continue,
         };
-        let kinds: Vec<ParamKind> = route.params.iter().map(|p| p.kind).collect();
-        let params = params_for(&ids, &kinds);
-        let link = url(profile, route.key, &params, &[]);
+        let params = params_for(&ids, route);
+        let options: &[(QueryOption, &str)] = match route.key {
+            "machines.findbytag" => &[(QueryOption::Tag, ids.tag.as_str())],
+            _ => &[],
+        };
+        let link = url(profile, route.key, &params, options);
         let body = ok(&t, &link, profile);
         let context = body["@odata.context"].as_str().unwrap();
         assert!(
@@ -268,10 +328,28 @@ fn every_route_of_both_profiles_answers_with_its_shape() {
         let (entity, one) = match route.returns {
             Returns::Many(e) => (Some(e), false),
             Returns::One(e) => (Some(e), true),
-            Returns::Stats => (None, true),
+            Returns::Stats | Returns::Value => (None, true),
         };
         let check_entity = |v: &Value, e: atp_core::Entity| {
+            use atp_core::Entity as E;
+            if e == E::Assessment {
+                let keys = ["deviceId", "cveId", "version", "exportFiles"];
+                assert!(keys.iter().any(|k| v.get(*k).is_some()), "{link}: {v}");
+                return;
+            }
             let key = match e {
+                E::Incident if route.api == Api::Defender => "incidentName",
+                E::MachineAction => "type",
+                E::Investigation => "state",
+                E::Indicator => "indicatorValue",
+                E::Software => "vendor",
+                E::Vulnerability => "cvssV3",
+                E::Recommendation => "recommendationName",
+                E::RemediationTask => "title",
+                E::Score => "score",
+                E::AvHealth => "avMode",
+                E::Kb => "name",
+                E::Assessment => "deviceId",
                 atp_core::Entity::Alert => "severity",
                 atp_core::Entity::Machine => "computerDnsName",
                 atp_core::Entity::User => "accountName",
@@ -282,20 +360,45 @@ fn every_route_of_both_profiles_answers_with_its_shape() {
             };
             assert!(v.get(key).is_some(), "{link}: {v}");
         };
+        // The sets of today's routes are each page's own (MachineReferences, Software, Collection(…)).
+        let own_set = !matches!(
+            entity,
+            Some(
+                atp_core::Entity::Alert
+                    | atp_core::Entity::Machine
+                    | atp_core::Entity::User
+                    | atp_core::Entity::Domain
+                    | atp_core::Entity::Ip
+                    | atp_core::Entity::File
+                    | atp_core::Entity::Actor
+            )
+        ) || route.template.contains("References")
+            || route.key == "machines.findbytag";
         match (entity, one) {
+            (_, true) if route.returns == Returns::Value => {
+                assert!(context.ends_with("#Edm.String"), "{link}: {context}");
+                assert!(
+                    body["value"].as_str().unwrap().starts_with("https://"),
+                    "{link}: {body}"
+                );
+            }
             (Some(e), false) => {
                 let set = match e {
                     atp_core::Entity::Ip => "Ips".to_string(),
                     atp_core::Entity::Alert => "Alerts".into(),
                     other => format!("{}s", other.label().trim_end_matches('s')),
                 };
-                assert!(context.ends_with(&format!("#{set}")), "{link}: {context}");
+                if !own_set {
+                    assert!(context.ends_with(&format!("#{set}")), "{link}: {context}");
+                }
                 let items = values(&body);
                 assert!(!items.is_empty(), "{link} leads somewhere");
                 items.iter().for_each(|v| check_entity(v, e));
             }
             (Some(e), true) => {
-                assert!(context.ends_with("/$entity"), "{link}: {context}");
+                if e != atp_core::Entity::Assessment {
+                    assert!(context.ends_with("/$entity"), "{link}: {context}");
+                }
                 assert!(body.get("value").is_none());
                 check_entity(&body, e);
             }

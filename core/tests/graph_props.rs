@@ -88,6 +88,8 @@ fn entity_json(e: Entity, n: u8) -> Value {
         Entity::File => json!({"sha1": format!("{n:040x}")}),
         Entity::Actor => json!({"id": format!("actor{n}")}),
         Entity::Incident => json!({"id": n.to_string(), "displayName": format!("incident {n}")}),
+        Entity::AvHealth => json!({"machineId": format!("{n:040x}")}),
+        _ => json!({"id": format!("{}-{n}", e.key())}),
     }
 }
 
@@ -114,6 +116,7 @@ fn results(route: &Route, numbers: &[u8]) -> Vec<Value> {
     let entity = match route.returns {
         Returns::One(e) | Returns::Many(e) => e,
         Returns::Stats => return vec![json!({"organizationPrevalence": 3})],
+        Returns::Value => return vec![json!("https://example.com/package.zip")],
     };
     numbers
         .iter()

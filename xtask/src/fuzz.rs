@@ -416,6 +416,13 @@ fn example(tenant: &DemoTenant, kind: ParamKind) -> String {
                 .and_then(|m| m.computer_dns_name.as_ref()),
         ),
         ParamKind::Timestamp => d.now.to_string(),
+        ParamKind::ActionId => first(d.defender.machine_actions.first().map(|a| &a.id)),
+        ParamKind::InvestigationId => first(d.defender.investigations.first().map(|a| &a.id)),
+        ParamKind::IndicatorId | ParamKind::Index => "0".into(),
+        ParamKind::SoftwareId => first(d.defender.software.first().map(|a| &a.id)),
+        ParamKind::VulnerabilityId => first(d.defender.vulnerabilities.first().map(|a| &a.id)),
+        ParamKind::RecommendationId => first(d.defender.recommendations.first().map(|a| &a.id)),
+        ParamKind::RemediationTaskId => first(d.defender.remediation_tasks.first().map(|a| &a.id)),
         ParamKind::IncidentId => d
             .alerts
             .first()
@@ -435,6 +442,11 @@ fn example_option(route: &Route, option: QueryOption) -> &'static str {
         QueryOption::Skip => "2",
         QueryOption::Count => "true",
         QueryOption::LookBackHours => "48",
+        QueryOption::Tag => "Finance",
+        QueryOption::UseStartsWithFilter => "true",
+        QueryOption::PageSize => "100",
+        QueryOption::SinceTime => "2026-11-01T00:00:00Z",
+        QueryOption::SkipToken => "100",
     }
 }
 

@@ -10,10 +10,19 @@ mod graph;
 pub mod hunting;
 mod records;
 
+pub(crate) use generate::{
+    product_kb as generate_product_kb, product_names as generate_product_names,
+    version_of as generate_version_of,
+};
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::model::defender::{
+    AvHealth, Indicator, Investigation, Kb, MachineAction, Recommendation, RemediationTask, Score,
+    Software, Vulnerability,
+};
 use crate::model::{Actor, Alert, Domain, File, Ip, Machine, Timestamp, User};
 
 pub use engine::{DemoResponse, DEFAULT_PAGE_SIZE, MAX_TOP};
@@ -131,6 +140,69 @@ pub struct Dataset {
     /// The alerts' most filtered and sorted properties, compact and contiguous (see `records`).
     pub(crate) rows: Vec<records::AlertRow>,
     pub(crate) strings: Vec<String>,
+    /// Today's Defender data: vulnerability management, response actions, investigations, indicators.
+    pub defender: DefenderData,
+}
+
+/// One product installed on a machine: indices into the generator's catalogue and its versions (0 is
+/// the newest; any other has the product's CVEs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Install {
+    pub product: u32,
+    pub version: u8,
+}
+
+/// Today's Defender entities of the tenant and what ties them to the machines and alerts.
+#[derive(Clone, Debug, Default)]
+pub struct DefenderData {
+    /// The catalogue's products, in catalogue order.
+    pub software: Vec<Software>,
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Per software, its vulnerabilities.
+    pub software_cves: Vec<Vec<u32>>,
+    /// Per machine, what it has installed.
+    pub installs: Vec<Vec<Install>>,
+    /// Per software, the machines exposed through it (an old version) and how many have it at all.
+    pub exposure: Vec<(Vec<u32>, u32)>,
+    pub recommendations: Vec<Recommendation>,
+    /// Per recommendation, its software.
+    pub recommendation_software: Vec<u32>,
+    pub remediation_tasks: Vec<RemediationTask>,
+    /// Per remediation activity, its recommendation.
+    pub remediation_recommendation: Vec<u32>,
+    pub kbs: Vec<Kb>,
+    /// Per KB, the software it fixes.
+    pub kb_software: Vec<u32>,
+    /// The source machine's response first, then newest first.
+    pub machine_actions: Vec<MachineAction>,
+    /// The source alert's investigation first.
+    pub investigations: Vec<Investigation>,
+    pub indicators: Vec<Indicator>,
+    /// Per machine, in machine order.
+    pub av_health: Vec<AvHealth>,
+    pub exposure_score: Score,
+    pub configuration_score: Score,
+    pub group_scores: Vec<Score>,
+}
+
+impl DefenderData {
+    /// The vulnerabilities machine `m` is exposed to, each once, in catalogue order.
+    pub fn machine_vulnerabilities(&self, m: usize) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for i in self.installs.get(m).into_iter().flatten() {
+            if i.version > 0 {
+                out.extend(&self.software_cves[i.product as usize]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The software `v` is a vulnerability of.
+    pub fn software_of_vulnerability(&self, v: u32) -> Option<usize> {
+        self.software_cves.iter().position(|cves| cves.contains(&v))
+    }
 }
 
 /// Lower-cased ids to positions.

@@ -138,6 +138,31 @@ pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
             let a: Actor = decode(json)?;
             (a.id.clone(), first_text(&[a.name.as_deref()]), None)
         }
+        // Today's Defender entities: an `id` (a device's antivirus health: its `machineId`) and a name.
+        _ => {
+            let text = |k: &str| json.get(k).and_then(Value::as_str);
+            // Only an indicator's id is a number.
+            let number = json
+                .get("id")
+                .and_then(Value::as_u64)
+                .filter(|_| entity == Entity::Indicator)
+                .map(|n| n.to_string());
+            let id = match entity {
+                Entity::AvHealth => nonblank(text("machineId"))?.to_string(),
+                _ => nonblank(text("id"))
+                    .map(str::to_string)
+                    .or(number)?,
+            };
+            let label = first_text(&[
+                text("title"),
+                text("name"),
+                text("recommendationName"),
+                text("indicatorValue"),
+                text("type"),
+                text("computerDnsName"),
+            ]);
+            (id, label, None)
+        }
     };
     let key = NodeKey::new(entity, &api_id)?;
     let label = label.unwrap_or_else(|| match entity {

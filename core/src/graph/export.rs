@@ -42,6 +42,17 @@ fn colour(e: Entity) -> &'static str {
         Entity::File => "#ca5010",
         Entity::Actor => "#4a4a4a",
         Entity::Incident => "#b4009e",
+        Entity::MachineAction => "#005b70",
+        Entity::Investigation => "#8e562e",
+        Entity::Indicator => "#c239b3",
+        Entity::Software => "#107c10",
+        Entity::Vulnerability => "#a4262c",
+        Entity::Recommendation => "#0063b1",
+        Entity::RemediationTask => "#5c2e91",
+        Entity::Score => "#767676",
+        Entity::AvHealth => "#00b294",
+        Entity::Assessment => "#69797e",
+        Entity::Kb => "#486860",
     }
 }
 

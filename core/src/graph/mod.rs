@@ -195,11 +195,11 @@ impl std::error::Error for GraphError {}
 
 /// A set of entity types to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct EntityFilter(u8);
+pub struct EntityFilter(u32);
 
 impl EntityFilter {
     /// Every entity type: one bit each, as many as there are.
-    pub const ALL: EntityFilter = EntityFilter(((1u16 << Entity::ALL.len()) - 1) as u8);
+    pub const ALL: EntityFilter = EntityFilter(((1u64 << Entity::ALL.len()) - 1) as u32);
     pub const NONE: EntityFilter = EntityFilter(0);
 
     pub fn only(types: &[Entity]) -> EntityFilter {
@@ -208,7 +208,7 @@ impl EntityFilter {
             .fold(EntityFilter::NONE, |f, e| f.with(*e, true))
     }
 
-    fn bit(e: Entity) -> u8 {
+    fn bit(e: Entity) -> u32 {
         let i = Entity::ALL.iter().position(|x| *x == e).unwrap_or(0);
         1 << i
     }
@@ -426,7 +426,7 @@ impl Graph {
         let mut report = MergeReport::default();
         let target = match route.returns {
             Returns::One(e) | Returns::Many(e) => Some(e),
-            Returns::Stats => None,
+            Returns::Stats | Returns::Value => None,
         };
         let first_time = self.nodes[fi].expansion(route.key).is_none();
         match target {

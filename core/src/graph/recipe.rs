@@ -85,6 +85,17 @@ fn entity_code(e: Entity) -> char {
         Entity::File => 'f',
         Entity::Actor => 't',
         Entity::Incident => 'n',
+        Entity::MachineAction => 'x',
+        Entity::Investigation => 'v',
+        Entity::Indicator => 'c',
+        Entity::Software => 's',
+        Entity::Vulnerability => 'w',
+        Entity::Recommendation => 'r',
+        Entity::RemediationTask => 'k',
+        Entity::Score => 'o',
+        Entity::AvHealth => 'h',
+        Entity::Assessment => 'e',
+        Entity::Kb => 'b',
     }
 }
 
@@ -98,6 +109,17 @@ fn entity_of_code(c: u8) -> Option<Entity> {
         b'f' => Entity::File,
         b't' => Entity::Actor,
         b'n' => Entity::Incident,
+        b'x' => Entity::MachineAction,
+        b'v' => Entity::Investigation,
+        b'c' => Entity::Indicator,
+        b's' => Entity::Software,
+        b'w' => Entity::Vulnerability,
+        b'r' => Entity::Recommendation,
+        b'k' => Entity::RemediationTask,
+        b'o' => Entity::Score,
+        b'h' => Entity::AvHealth,
+        b'e' => Entity::Assessment,
+        b'b' => Entity::Kb,
         _ => return None,
     })
 }

@@ -50,6 +50,15 @@ fn entity_json(e: Entity, n: usize) -> Value {
         Entity::File => json!({"sha1": format!("{:040x}", n as u64 ^ 0xF11E)}),
         Entity::Incident => json!({"id": n.to_string(), "displayName": format!("Incident {n}")}),
         Entity::Actor => json!({"id": format!("actor{n}")}),
+        Entity::MachineAction => json!({"id": format!("{n:08x}-0000-4000-8000-000000000000"), "type": "Isolate"}),
+        Entity::Investigation => json!({"id": n.to_string(), "state": "Running"}),
+        Entity::Indicator => json!({"id": n.to_string(), "indicatorValue": format!("{n:040x}")}),
+        Entity::Software => json!({"id": format!("vendor{n}-_-product{n}"), "name": format!("product{n}")}),
+        Entity::Vulnerability => json!({"id": format!("CVE-2026-{n:05}"), "name": format!("CVE-2026-{n:05}")}),
+        Entity::Recommendation => json!({"id": format!("va-_-vendor{n}-_-product{n}")}),
+        Entity::RemediationTask => json!({"id": format!("{n:08x}-task"), "title": format!("Update {n}")}),
+        Entity::Kb => json!({"id": format!("{}", 5_000_000 + n)}),
+        Entity::Score | Entity::AvHealth | Entity::Assessment => json!({"id": n.to_string()}),
     }
 }
 
@@ -77,7 +86,7 @@ pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
         let full = g.nodes().len() >= nodes;
         let from = g.nodes()[rng.below(g.nodes().len())].key.clone();
         let routes: Vec<_> = relations(api, from.entity())
-            .filter(|r| !matches!(r.returns, Returns::Stats))
+            .filter(|r| !matches!(r.returns, Returns::Stats | Returns::Value))
             .collect();
         if routes.is_empty() {
             stalls += 1;
@@ -87,7 +96,7 @@ pub fn synthetic(nodes: usize, edges_per_node: usize, seed: u64) -> Graph {
         let (target, many) = match route.returns {
             Returns::Many(e) => (e, true),
             Returns::One(e) => (e, false),
-            Returns::Stats => continue,
+            Returns::Stats | Returns::Value => continue,
         };
         let new = match (full, many) {
             (true, _) => 0,

@@ -195,5 +195,7 @@ fn shape(entity: Entity) -> &'static str {
         Entity::File => "M-10,-13 H4 L10,-7 V13 H-10 Z",
         Entity::Actor => "M0,-13 L12,-4 L8,11 L-8,11 L-12,-4 Z",
         Entity::Incident => "M-5,-13 H5 L13,-5 V5 L5,13 H-5 L-13,5 V-5 Z",
+        // Today's Defender entities (machine actions, vulnerabilities, software, …): a rounded square.
+        _ => "M-9,-12 H9 Q12,-12 12,-9 V9 Q12,12 9,12 H-9 Q-12,12 -12,9 V-9 Q-12,-12 -9,-12 Z",
     }
 }

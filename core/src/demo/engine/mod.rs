@@ -4,6 +4,7 @@
 //! the query options are read, the route's step finds the entities (`routes`), and the answer is written
 //! as the API writes it (`json`, `stats`). Failures take the API's error shape (`response`).
 
+mod defender;
 mod evidence;
 mod json;
 mod kind;
@@ -104,6 +105,11 @@ impl DemoTenant {
         let query = parse(url, profile)?;
         validate(&query)?;
         let options = Options::read(&query)?;
+        if query.profile.api() == crate::catalogue::Api::Defender {
+            if let Some(answer) = self.defender_route(&query, &options) {
+                return answer;
+            }
+        }
         let answer = self.route(query.route, &query, &options)?;
         self.shape(answer, &query, &options)
     }

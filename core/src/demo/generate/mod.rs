@@ -8,12 +8,15 @@
 
 mod actors;
 mod alerts;
+mod defender;
 mod derive;
 mod files;
 mod hostile;
 mod machines;
 mod network;
 pub(crate) mod rng;
+
+pub(crate) use defender::{product_kb, product_names, version_of};
 mod users;
 
 use chrono::{DateTime, Duration, Utc};
@@ -100,11 +103,13 @@ pub(crate) fn generate(config: &DemoConfig) -> Dataset {
         index: Index::default(),
         rows: Vec::new(),
         strings: Vec::new(),
+        defender: Default::default(),
     };
     derive::derive(&mut data, &mut rng);
     if config.variant == Variant::Hostile {
         hostile::make_hostile(&mut data, &mut rng);
     }
     data.rebuild_index();
+    defender::defender(&mut data, &mut rng, clock);
     data
 }
