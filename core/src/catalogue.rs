@@ -519,7 +519,9 @@ impl QueryOption {
             QueryOption::Select => "Only these properties, comma separated, e.g. id,title,severity",
             QueryOption::Expand => "Embed the related entity in each result",
             QueryOption::OrderBy => "Sort by these properties, e.g. alertCreationTime desc",
-            QueryOption::Top => "Return at most this many results (the route's maximum is in its notes)",
+            QueryOption::Top => {
+                "Return at most this many results (the route's maximum is in its notes)"
+            }
             QueryOption::Skip => "Skip this many results first (paging)",
             QueryOption::Count => "Include the total number of results (@odata.count)",
             QueryOption::LookBackHours => "Hours of history to count (1 to 720; default 720)",
@@ -531,7 +533,9 @@ impl QueryOption {
             QueryOption::SinceTime => {
                 "Only changes since this time (ISO 8601, e.g. 2024-05-01T00:00:00Z)"
             }
-            QueryOption::SkipToken => "Where the next page starts, as the previous page's next link gives it",
+            QueryOption::SkipToken => {
+                "Where the next page starts, as the previous page's next link gives it"
+            }
         }
     }
 }
@@ -745,7 +749,8 @@ const MACHINE_ACTION_FILTER: &[&str] = &[
     "requestor",
     "creationDateTimeUtc",
 ];
-const INVESTIGATION_FILTER: &[&str] = &["startTime", "id", "state", "machineId", "triggeringAlertId"];
+const INVESTIGATION_FILTER: &[&str] =
+    &["startTime", "id", "state", "machineId", "triggeringAlertId"];
 const INDICATOR_FILTER: &[&str] = &[
     "application",
     "createdByDisplayName",

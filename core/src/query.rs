@@ -787,7 +787,9 @@ fn validate_option(route: &Route, option: QueryOption, value: &str) -> Result<()
     }
     match option {
         QueryOption::Top => integer(1, u64::from(route.max_top), ""),
-        QueryOption::PageSize => integer(1, 200_000, " (records a page; the API's default is 50,000)"),
+        QueryOption::PageSize => {
+            integer(1, 200_000, " (records a page; the API's default is 50,000)")
+        }
         QueryOption::UseStartsWithFilter => match value.to_ascii_lowercase().as_str() {
             "true" | "false" => Ok(()),
             _ => Err(format!("{value:?} is neither true nor false.")),

@@ -139,7 +139,7 @@ async fn a_portal_link_and_a_defanged_ip_are_read_for_their_value() {
 }
 
 #[tokio::test]
-async fn an_incident_number_opens_graphs_incident_from_a_profile_without_incidents() {
+async fn an_incident_number_opens_defenders_incident_from_a_profile_without_incidents() {
     let browser = Browser::open("/").await;
     browser.wait_for_cards(20).await;
     // Incident ids follow the alerts' times, which follow the page's "now" (this hour, to the
@@ -171,14 +171,14 @@ async fn an_incident_number_opens_graphs_incident_from_a_profile_without_inciden
     wait_for_readings(
         &browser,
         &[
-            "No route on WDATP; on Microsoft Graph security:",
-            &format!("Get /security/incidents/{incident} (Enter)"),
-            &format!("GetAlerts /security/incidents/{incident}?$expand=alerts"),
+            // Today's Defender for Endpoint API has Defender XDR's incidents: the first profile offered.
+            "No route on WDATP; on Defender for Endpoint:",
+            &format!("Get /incidents/{incident} (Enter)"),
         ],
     )
     .await;
     browser.press(Key::Enter).await;
-    wait_for_address(&browser, "profile=graph").await;
+    wait_for_address(&browser, "profile=mde").await;
     let cards = browser.wait_for_cards(1).await;
     assert_eq!(cards[0].0, "Incident", "{cards:?}");
     browser.close().await;

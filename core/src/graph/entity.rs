@@ -149,9 +149,7 @@ pub fn identify(entity: Entity, json: &Value) -> Option<Identified> {
                 .map(|n| n.to_string());
             let id = match entity {
                 Entity::AvHealth => nonblank(text("machineId"))?.to_string(),
-                _ => nonblank(text("id"))
-                    .map(str::to_string)
-                    .or(number)?,
+                _ => nonblank(text("id")).map(str::to_string).or(number)?,
             };
             let label = first_text(&[
                 text("title"),

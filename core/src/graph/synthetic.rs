@@ -50,13 +50,21 @@ fn entity_json(e: Entity, n: usize) -> Value {
         Entity::File => json!({"sha1": format!("{:040x}", n as u64 ^ 0xF11E)}),
         Entity::Incident => json!({"id": n.to_string(), "displayName": format!("Incident {n}")}),
         Entity::Actor => json!({"id": format!("actor{n}")}),
-        Entity::MachineAction => json!({"id": format!("{n:08x}-0000-4000-8000-000000000000"), "type": "Isolate"}),
+        Entity::MachineAction => {
+            json!({"id": format!("{n:08x}-0000-4000-8000-000000000000"), "type": "Isolate"})
+        }
         Entity::Investigation => json!({"id": n.to_string(), "state": "Running"}),
         Entity::Indicator => json!({"id": n.to_string(), "indicatorValue": format!("{n:040x}")}),
-        Entity::Software => json!({"id": format!("vendor{n}-_-product{n}"), "name": format!("product{n}")}),
-        Entity::Vulnerability => json!({"id": format!("CVE-2026-{n:05}"), "name": format!("CVE-2026-{n:05}")}),
+        Entity::Software => {
+            json!({"id": format!("vendor{n}-_-product{n}"), "name": format!("product{n}")})
+        }
+        Entity::Vulnerability => {
+            json!({"id": format!("CVE-2026-{n:05}"), "name": format!("CVE-2026-{n:05}")})
+        }
         Entity::Recommendation => json!({"id": format!("va-_-vendor{n}-_-product{n}")}),
-        Entity::RemediationTask => json!({"id": format!("{n:08x}-task"), "title": format!("Update {n}")}),
+        Entity::RemediationTask => {
+            json!({"id": format!("{n:08x}-task"), "title": format!("Update {n}")})
+        }
         Entity::Kb => json!({"id": format!("{}", 5_000_000 + n)}),
         Entity::Score | Entity::AvHealth | Entity::Assessment => json!({"id": n.to_string()}),
     }
