@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
+use super::labels::{canvas_label, edge_text, EDGE_FONT, NODE_FONT};
 use super::{EntityFilter, Graph};
 use crate::catalogue::Entity;
 use crate::text::escape_xml;
@@ -123,6 +124,9 @@ impl Graph {
             b.height()
         );
         s.push_str("\n<title>ATP Explorer investigation graph</title>\n<g stroke=\"#999\" stroke-width=\"1.5\">\n");
+        // The canvas's placement: no label over another label or a node.
+        let labels = self.place_labels(options.filter, None);
+        let mut edge_labels = String::new();
         for e in &shown.edges {
             let (Some(a), Some(z)) = (self.node(&e.from), self.node(&e.to)) else {
                 continue;
@@ -136,15 +140,36 @@ impl Graph {
                 z.pos.1,
                 escape_xml(e.relation)
             );
+            if let Some(at) = labels.edge(&e.from, &e.to, e.relation) {
+                let _ = writeln!(
+                    edge_labels,
+                    r##"<text x="{}" y="{}" text-anchor="middle" font-size="{EDGE_FONT}" fill="#555" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
+                    at.x,
+                    at.y,
+                    escape_xml(edge_text(e.relation))
+                );
+            }
         }
         s.push_str("</g>\n<g>\n");
+        s.push_str(&edge_labels);
         for n in &shown.nodes {
             let e = n.key.entity();
+            let text = match labels.node(&n.key) {
+                Some(at) => format!(
+                    r##"<text x="{}" y="{}" text-anchor="{}" font-size="{NODE_FONT}" unicode-bidi="isolate" stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>"##,
+                    n.pos.0 + at.x,
+                    n.pos.1 + at.y,
+                    at.anchor.svg(),
+                    escape_xml(&canvas_label(&n.label))
+                ),
+                None => String::new(),
+            };
             let _ = writeln!(
                 s,
-                r#"<g class="node {}" data-key="{}"><circle cx="{}" cy="{}" r="{}" fill="{}"{}/><text x="{}" y="{}" text-anchor="middle" unicode-bidi="isolate"><title>{}</title>{}</text></g>"#,
+                r#"<g class="node {}" data-key="{}"><title>{}</title><circle cx="{}" cy="{}" r="{}" fill="{}"{}/>{}</g>"#,
                 e.key(),
                 escape_xml(&n.key.dom_key()),
+                escape_xml(&format!("{}: {} ({})", e.label(), n.label, n.api_id)),
                 n.pos.0,
                 n.pos.1,
                 options.radius,
@@ -154,10 +179,7 @@ impl Graph {
                 } else {
                     ""
                 },
-                n.pos.0,
-                n.pos.1 + options.radius + 12.0,
-                escape_xml(&format!("{}: {}", e.label(), n.api_id)),
-                escape_xml(&n.label)
+                text
             );
         }
         s.push_str("</g>\n</svg>\n");

@@ -41,6 +41,7 @@
 
 mod entity;
 mod export;
+mod labels;
 mod layout;
 mod recipe;
 mod synthetic;
@@ -56,6 +57,10 @@ use crate::query::Query;
 pub use crate::text::{escape_xml, is_invisible, visible};
 pub use entity::{identify, short_label, Identified, LABEL_MAX_CHARS};
 pub use export::SvgOptions;
+pub use labels::{
+    canvas_label, edge_label_box, edge_text, node_boxes, node_label_box, text_width, Anchor,
+    EdgeId, Labels, Rect, Spot, CANVAS_LABEL_CHARS, EDGE_FONT, EDGE_LABELS_UP_TO, NODE_FONT,
+};
 pub use layout::{Layout, LayoutConfig, StepReport};
 pub use recipe::{Recipe, RecipeError, Step, MAX_STEPS};
 pub use synthetic::synthetic;
@@ -303,7 +308,7 @@ pub struct Graph {
 }
 
 /// Distance between a node and the results placed around it, in layout units (a node is ~24 units wide).
-pub(crate) const SPACING: f32 = 60.0;
+pub(crate) const SPACING: f32 = 100.0;
 
 impl Graph {
     pub fn new(api: Api) -> Graph {
@@ -441,6 +446,15 @@ impl Graph {
             Some(entity) => {
                 let parent = self.nodes[fi].pos;
                 let mut placed = 0;
+                // How many results are new, so a small batch can be spread evenly on one ring.
+                let fresh = {
+                    let mut seen = HashSet::new();
+                    results
+                        .iter()
+                        .filter_map(|json| identify(entity, json))
+                        .filter(|f| !self.index.contains_key(&f.key) && seen.insert(f.key.clone()))
+                        .count()
+                };
                 for json in results {
                     let Some(found) = identify(entity, json) else {
                         report.skipped += 1;
@@ -452,14 +466,19 @@ impl Graph {
                             ti
                         }
                         None => {
-                            // Results fill a sunflower disc around the node they came from: deterministic, no
-                            // two on the same spot, and the layout starts close to its answer.
-                            let pos = spiral(
-                                parent,
-                                placed,
-                                0.55 * SPACING,
-                                hash(from) ^ hash(&found.key),
-                            );
+                            // A few results sit evenly on a ring around the node they came from (a star
+                            // that the layout only has to breathe out); many fill a sunflower disc. Both
+                            // deterministic, no two on one spot, close to the layout's answer.
+                            let pos = if fresh <= RING_UP_TO {
+                                ring(parent, placed, fresh, hash(from) ^ fnv(route.key.bytes()))
+                            } else {
+                                spiral(
+                                    parent,
+                                    placed,
+                                    0.55 * SPACING,
+                                    hash(from) ^ hash(&found.key),
+                                )
+                            };
                             placed += 1;
                             report.added_nodes += 1;
                             self.push_node(found, json.clone(), pos)
@@ -914,12 +933,88 @@ fn merge_detail(node: &mut Node, json: &Value, found: &Identified) {
 
 /// FNV-1a of a key: seeds where a node is placed, so placement depends on the data, not on a clock.
 pub(crate) fn hash(key: &NodeKey) -> u64 {
+    fnv(key.entity.key().bytes().chain([0]).chain(key.id.bytes()))
+}
+
+fn fnv(bytes: impl Iterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.entity.key().bytes().chain([0]).chain(key.id.bytes()) {
+    for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// Up to this many new results of one expansion are placed on one ring.
+const RING_UP_TO: usize = 32;
+
+/// cos and sin of 2π/n for n = 1 ..= [`RING_UP_TO`], as constants: the ring turns by them with +, × only.
+#[allow(
+    clippy::excessive_precision,
+    clippy::unreadable_literal,
+    clippy::approx_constant
+)]
+const RING_TURNS: [(f64, f64); RING_UP_TO] = [
+    (1.0, -2.4492935982947064e-16),
+    (-1.0, 1.2246467991473532e-16),
+    (-0.4999999999999998, 0.8660254037844387),
+    (6.123233995736766e-17, 1.0),
+    (0.30901699437494745, 0.9510565162951535),
+    (0.5000000000000001, 0.8660254037844386),
+    (0.6234898018587336, 0.7818314824680298),
+    (0.7071067811865476, 0.7071067811865475),
+    (0.766044443118978, 0.6427876096865393),
+    (0.8090169943749475, 0.5877852522924731),
+    (0.8412535328311812, 0.5406408174555976),
+    (0.8660254037844387, 0.49999999999999994),
+    (0.8854560256532099, 0.4647231720437685),
+    (0.9009688679024191, 0.4338837391175581),
+    (0.9135454576426009, 0.40673664307580015),
+    (0.9238795325112867, 0.3826834323650898),
+    (0.9324722294043558, 0.3612416661871529),
+    (0.9396926207859084, 0.3420201433256687),
+    (0.9458172417006346, 0.32469946920468346),
+    (0.9510565162951535, 0.3090169943749474),
+    (0.9555728057861407, 0.2947551744109042),
+    (0.9594929736144974, 0.28173255684142967),
+    (0.9629172873477992, 0.2697967711570243),
+    (0.9659258262890683, 0.25881904510252074),
+    (0.9685831611286311, 0.2486898871648548),
+    (0.970941817426052, 0.23931566428755774),
+    (0.9730448705798238, 0.23061587074244017),
+    (0.9749279121818236, 0.2225209339563144),
+    (0.9766205557100867, 0.21497044021102407),
+    (0.9781476007338057, 0.20791169081775931),
+    (0.9795299412524945, 0.20129852008866006),
+    (0.9807852804032304, 0.19509032201612825),
+];
+
+/// The `i`-th of `n` points evenly on a ring around `centre`, turned by a seed-dependent angle; the ring
+/// grows with `n` so neighbours keep most of a spacing between them (a tighter ring buckles in and out). Like [`spiral`], only +, ×, ÷, √.
+pub(crate) fn ring(centre: (f32, f32), i: usize, n: usize, seed: u64) -> (f32, f32) {
+    let (mut x, mut y) = seed_direction(seed);
+    let step = RING_TURNS[n.clamp(1, RING_UP_TO) - 1];
+    for _ in 0..i % n.max(1) {
+        (x, y) = (x * step.0 - y * step.1, x * step.1 + y * step.0);
+    }
+    let r = f64::from(SPACING).max(n as f64 * 0.8 * f64::from(SPACING) / std::f64::consts::TAU);
+    (
+        (f64::from(centre.0) + x * r) as f32,
+        (f64::from(centre.1) + y * r) as f32,
+    )
+}
+
+/// A unit direction from a seed: a point of the unit square's border, normalised.
+fn seed_direction(seed: u64) -> (f64, f64) {
+    let a = ((seed >> 11) as f64 / (1u64 << 53) as f64) * 8.0;
+    let (x, y) = match a as u32 {
+        0 | 1 => (1.0, a - 1.0),
+        2 | 3 => (3.0 - a, 1.0),
+        4 | 5 => (-1.0, 5.0 - a),
+        _ => (a - 7.0, -1.0),
+    };
+    let len = (x * x + y * y).sqrt();
+    (x / len, y / len)
 }
 
 /// The `i`-th point of a sunflower (Vogel) spiral around `centre`, turned by a seed-dependent angle.
@@ -927,17 +1022,7 @@ pub(crate) fn hash(key: &NodeKey) -> u64 {
 pub(crate) fn spiral(centre: (f32, f32), i: usize, step: f32, seed: u64) -> (f32, f32) {
     // cos and sin of the golden angle (2π(1 − 1/φ) ≈ 137.5°).
     const GOLDEN: (f64, f64) = (-0.737_368_878_078_319_9, 0.675_490_294_261_523_9);
-    // A direction from the seed: a point of the unit square's border, normalised.
-    let a = ((seed >> 11) as f64 / (1u64 << 53) as f64) * 8.0;
-    let (mut x, mut y) = match a as u32 {
-        0 | 1 => (1.0, a - 1.0),
-        2 | 3 => (3.0 - a, 1.0),
-        4 | 5 => (-1.0, 5.0 - a),
-        _ => (a - 7.0, -1.0),
-    };
-    let len = (x * x + y * y).sqrt();
-    x /= len;
-    y /= len;
+    let (mut x, mut y) = seed_direction(seed);
     // Turning by the golden angle i times: the rotation's i-th power by squaring, O(log i).
     let (mut turn, mut power, mut n) = ((1.0f64, 0.0f64), GOLDEN, i);
     while n > 0 {
