@@ -389,6 +389,86 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
     browser.close().await;
 }
 
+/// Pairs of drawn things that overlap on screen: label with label, label with a node's shape (the
+/// browser's own boxes of the text it drew, not the placement's estimate).
+const OVERLAPS: &str = "
+    const box = e => { const r = e.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+    const name = e => (e.closest('g[role=button]')?.getAttribute('aria-label') || 'edge') + ' ' + e.getAttribute('class') + ' ' + JSON.stringify(e.textContent);
+    const labels = Array.from(document.querySelectorAll('.graph-canvas .glabel, .graph-canvas .elabel'))
+        .map(e => [name(e), box(e), e.closest('g[role=button]')]);
+    const shapes = Array.from(document.querySelectorAll('.graph-canvas .gnode .shape'))
+        .map(e => [name(e), box(e), e.closest('g[role=button]')]);
+    const meet = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+    const found = [];
+    labels.forEach(([n, a, g], i) => {
+        labels.slice(i + 1).forEach(([m, b]) => { if (meet(a, b)) found.push(n + ' × ' + m); });
+        shapes.forEach(([m, b, h]) => { if (h !== g && meet(a, b)) found.push(n + ' × ' + m); });
+    });
+    return {found, labels: labels.length, nodes: shapes.length,
+            edges: document.querySelectorAll('.graph-canvas .gedge').length,
+            longest: Math.max(0, ...Array.from(document.querySelectorAll('.graph-canvas .glabel')).map(e => [...e.textContent].length))};
+";
+
+#[tokio::test]
+async fn labels_of_the_seed_investigation_overlap_nothing() {
+    let browser = Browser::open(&format!("/?profile=wdatp&q=/alerts/{SOURCE_ALERT}")).await;
+    browser.wait_for_cards(1).await;
+    browser.click_button("Add to graph").await;
+    let alert = wait_for_node(&browser, "Alert: ").await;
+    click_node(&browser, &alert).await;
+    // Enter on the alert expands every relation: the analyst's first look.
+    let first = browser
+        .client
+        .find(Locator::Css(".graph-canvas g[role=button]"))
+        .await
+        .expect("a node");
+    first
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("press Enter on the node");
+    browser
+        .wait_until("the alert's relations to be expanded", || async {
+            let n = nodes(&browser).await.len();
+            (n >= 5, format!("{n} nodes"))
+        })
+        .await;
+    wait_at_rest(&browser).await;
+    // Nothing focused or pointed at: what the picture shows by itself.
+    browser
+        .script("document.activeElement.blur(); return null;")
+        .await;
+    let drawn = browser.script(OVERLAPS).await;
+    assert_eq!(drawn["found"], serde_json::json!([]), "{drawn}");
+    let (labels, nodes_drawn, edges) = (
+        drawn["labels"].as_u64().unwrap_or(0),
+        drawn["nodes"].as_u64().unwrap_or(0),
+        drawn["edges"].as_u64().unwrap_or(0),
+    );
+    assert!(nodes_drawn >= 5, "{drawn}");
+    // Every node and every edge of the first look has its label.
+    assert_eq!(labels, nodes_drawn + edges, "{drawn}");
+    assert!(drawn["longest"].as_u64().unwrap_or(99) <= 28, "{drawn}");
+
+    // Zoomed in and out, the labels scale with the picture: still nothing overlaps.
+    for key in ["+", "+", "-", "-", "-"] {
+        browser
+            .client
+            .find(Locator::Css(".graph-canvas"))
+            .await
+            .expect("the canvas")
+            .send_keys(key)
+            .await
+            .expect("zoom");
+        let drawn = browser.script(OVERLAPS).await;
+        assert_eq!(
+            drawn["found"],
+            serde_json::json!([]),
+            "after {key}: {drawn}"
+        );
+    }
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn hostile_labels_stay_text_in_the_graph_and_its_exports() {
     let browser = Browser::open("/?dataset=hostile").await;

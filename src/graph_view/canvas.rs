@@ -8,7 +8,7 @@ mod nodes;
 mod pointer;
 mod view_box;
 
-use atp_core::graph::NodeKey;
+use atp_core::graph::{Labels, NodeKey};
 use leptos::prelude::*;
 
 use crate::graph_state::{use_graph, GraphState};
@@ -25,6 +25,11 @@ pub(super) struct OnPath(pub(super) Memo<Vec<NodeKey>>);
 /// The view is zoomed out so far that labels are left out.
 #[derive(Clone, Copy)]
 struct Far(Memo<bool>);
+
+/// Where each label goes (`core::graph::labels`): placed again as nodes move, the filter changes or
+/// another node is selected; nothing is placed while labels are left out.
+#[derive(Clone, Copy)]
+struct Placed(Memo<Labels>);
 
 /// The node a pointer was just pressed on (set by the node, taken by the canvas in the same event).
 #[derive(Clone, Copy)]
@@ -50,6 +55,16 @@ pub(super) fn Canvas() -> impl IntoView {
     let state = use_graph();
     let far = nodes::far_out(state);
     provide_context(Far(far));
+    let placed = Memo::new(move |_| {
+        state.moved.track();
+        let filter = state.filter.get();
+        let selected = state.selected.get();
+        if far.get() {
+            return Labels::default();
+        }
+        state.track(|g| g.place_labels(filter, selected.as_ref()))
+    });
+    provide_context(Placed(placed));
     let pressed = PressedNode(StoredValue::new(None));
     provide_context(pressed);
     let surface = Surface {

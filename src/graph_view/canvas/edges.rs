@@ -1,15 +1,11 @@
 //! The edge layer: a small graph's relations each as a labelled line with a tooltip, a big graph's as
 //! two paths (on the selected node's path to the start, and the rest).
 
-use atp_core::graph::NodeKey;
+use atp_core::graph::{edge_text, NodeKey, EDGE_LABELS_UP_TO};
 use leptos::prelude::*;
 
-use super::OnPath;
+use super::{OnPath, Placed};
 use crate::graph_state::use_graph;
-
-/// Up to this many edges, each is drawn with its label and a tooltip; beyond, all are one path (thousands
-/// of elements would make the first paint slow), and the side panel names a node's relations.
-const EDGE_LABELS_UP_TO: usize = 150;
 
 /// The edges, under the nodes.
 #[component]
@@ -65,21 +61,22 @@ fn GraphEdge(from: NodeKey, to: NodeKey, relation: &'static str) -> impl IntoVie
     let OnPath(path) = expect_context::<OnPath>();
     let a = state.position(&from);
     let b = state.position(&to);
+    let spot_of = (from.clone(), to.clone());
     let on_path = move || path.with(|p| joins(p, &from, &to));
-    let short = relation.split_once('.').map_or(relation, |(_, r)| r);
-    let text = {
-        let (a, b) = (a.clone(), b.clone());
-        let (a3, b3) = (a.clone(), b.clone());
-        view! {
-            <text
-                class="elabel"
-                text-anchor="middle"
-                x=move || (a.get().0 + b.get().0) / 2.0
-                y=move || (a3.get().1 + b3.get().1) / 2.0 - 3.0
-            >
-                {short}
-            </text>
-        }
+    // Its label where the placement put it (on the line, clear of nodes and other labels), or none.
+    let Placed(placed) = expect_context::<Placed>();
+    let spot = {
+        let (from, to) = spot_of;
+        Memo::new(move |_| placed.with(|p| p.edge(&from, &to, relation)))
+    };
+    let text = move || {
+        spot.get().map(|s| {
+            view! {
+                <text class="elabel" text-anchor="middle" x=s.x y=s.y>
+                    {edge_text(relation)}
+                </text>
+            }
+        })
     };
     // One attribute per edge: a frame of layout updates one `d` per moved edge, not four coordinates.
     let d = move || {

@@ -2,12 +2,12 @@
 //! with a badge of its expansions and a label (left out when zoomed far out).
 
 use atp_core::catalogue::graph_relations;
-use atp_core::graph::NodeKey;
+use atp_core::graph::{canvas_label, NodeKey, Spot};
 use atp_core::Entity;
 use leptos::prelude::*;
 
 use super::keys::on_node_key;
-use super::{Far, OnPath, PressedNode};
+use super::{Far, OnPath, Placed, PressedNode};
 use crate::graph_state::{use_graph, GraphState};
 
 /// Below this zoom, node labels are left out.
@@ -84,14 +84,32 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             _ => String::new(),
         })
     };
-    // Zoomed far out, labels are unreadable and the most costly part to draw: only the selected and the
-    // pointed-at node keep theirs.
-    let show_label = {
+    // Where the label goes: its placed spot; none when it found no room or the view is far out, except
+    // for the selected, focused or pointed-at node, whose label then shows below it.
+    let Placed(placed) = expect_context::<Placed>();
+    let focused = RwSignal::new(false);
+    let spot = {
+        let key = key.clone();
+        Memo::new(move |_| placed.with(|p| p.node(&key)))
+    };
+    let at = {
         let key = key.clone();
         move || {
-            !far.get()
-                || state.selected.with(|s| s.as_ref() == Some(&key))
-                || state.hovered.with(|h| h.as_ref() == Some(&key))
+            spot.get().or_else(|| {
+                let near = focused.get()
+                    || state.selected.with(|s| s.as_ref() == Some(&key))
+                    || state.hovered.with(|h| h.as_ref() == Some(&key));
+                near.then_some(BELOW)
+            })
+        }
+    };
+    // On the canvas a long name is cut; focused, the node shows it whole (its accessible name always does).
+    let text = move || {
+        let full = label();
+        if focused.get() {
+            full
+        } else {
+            canvas_label(&full)
         }
     };
     let select = {
@@ -123,13 +141,25 @@ fn GraphNode(key: NodeKey) -> impl IntoView {
             on:click=select
             on:pointerdown=on_pointerdown
             on:keydown=on_keydown
+            on:focus=move |_| focused.set(true)
+            on:blur=move |_| focused.set(false)
         >
+            <title>{move || format!("{}: {}", entity.singular(), label())}</title>
             <path class="shape" d=shape(entity)/>
             {move || badge().map(|b| view! { <text class="gbadge" x="14" y="-12" aria-hidden="true">{b}</text> })}
-            {move || show_label().then(|| view! { <text class="glabel" y="26" text-anchor="middle" aria-hidden="true">{label}</text> })}
+            {move || at().map(|s| view! {
+                <text class="glabel" x=s.x y=s.y text-anchor=s.anchor.svg() aria-hidden="true">{text}</text>
+            })}
         </g>
     }
 }
+
+/// Where a label goes when it has no placed spot but must show (selected, focused, pointed at).
+const BELOW: Spot = Spot {
+    x: 0.0,
+    y: 27.0,
+    anchor: atp_core::graph::Anchor::Middle,
+};
 
 /// The node's label, start and expansions, as the graph changes.
 fn node_info(state: GraphState, key: NodeKey) -> Memo<Option<NodeInfo>> {
