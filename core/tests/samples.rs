@@ -128,6 +128,8 @@ const BY_PAGE: &[(&str, Holds)] = &[
     ("device-health-export-antivirus-health-report-api.2", Holds::Assessment),
     // Assessment exports (rows, or the links to their files).
     ("get-assessment-software-vulnerabilities", Holds::Assessment),
+    ("get-assessment-secure-config", Holds::Assessment),
+    ("get-assessment-software-inventory", Holds::Assessment),
 ];
 
 /// The table's entry for a file: its page (`<page>`), or its page and example (`<page>.<n>`).
