@@ -130,6 +130,12 @@ const BY_PAGE: &[(&str, Holds)] = &[
     ("get-assessment-software-vulnerabilities", Holds::Assessment),
     ("get-assessment-secure-config", Holds::Assessment),
     ("get-assessment-software-inventory", Holds::Assessment),
+    ("get-assessment-non-cpe-software-inventory", Holds::Assessment),
+    ("get-assessment-browser-extensions", Holds::Assessment),
+    ("get-assessment-information-gathering", Holds::Assessment),
+    ("export-security-baseline-assessment", Holds::Assessment),
+    ("export-certificate-inventory-assessment", Holds::Assessment),
+    ("export-firmware-hardware-assessment", Holds::Assessment),
 ];
 
 /// The table's entry for a file: its page (`<page>`), or its page and example (`<page>.<n>`).
