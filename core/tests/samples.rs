@@ -136,6 +136,8 @@ const BY_PAGE: &[(&str, Holds)] = &[
     ("export-security-baseline-assessment", Holds::Assessment),
     ("export-certificate-inventory-assessment", Holds::Assessment),
     ("export-firmware-hardware-assessment", Holds::Assessment),
+    // Defender XDR's incidents on the Defender host.
+    ("api-list-incidents", Holds::XdrIncident),
 ];
 
 /// The table's entry for a file: its page (`<page>`), or its page and example (`<page>.<n>`).
