@@ -276,3 +276,47 @@ fn alerts_carry_machine_id_or_embedded_machine_and_keep_unknown_fields() {
         "2017-06-27T02:36:53.7841015Z"
     );
 }
+
+/// The first entity of a documented sample, decoded as the app decodes it.
+fn first<T: DeserializeOwned>(file: &str) -> T {
+    let text = std::fs::read_to_string(samples_dir().join(file)).unwrap();
+    let page = Page::read(text, true);
+    page.items[0]
+        .decode()
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn documented_defender_examples_fill_the_named_fields() {
+    let action: MachineAction = first("get-machineactions-collection.1.response.json");
+    assert_eq!(action.action_type.as_deref(), Some("CollectInvestigationPackage"));
+    assert!(action.last_update_time_utc.is_some());
+    let action: MachineAction = first("get-machineaction-object.1.response.json");
+    assert!(action.last_update_date_time_utc.is_some());
+    let indicator: Indicator = first("get-ti-indicators-collection.1.response.json");
+    assert_eq!(indicator.id_text().as_deref(), Some("995"));
+    assert_eq!(indicator.last_updated_by.as_deref(), Some("TestPrdApp"));
+    let score: Score = first("get-device-secure-score.1.response.json");
+    assert_eq!(score.score, Some(340.0));
+    let group: Score = first("get-machine-group-exposure-score.1.response.json");
+    assert_eq!(group.rbac_group_name.as_deref(), Some("GroupOne"));
+    let av: AvHealth = first("device-health-export-antivirus-health-report-api.1.response.json");
+    assert_eq!(av.rbac_group_id, Some(Value::from(4415)));
+    assert_eq!(av.av_mode.as_deref(), Some("0"));
+    let kb: Kb = first("get-missing-kbs-machine.1.response.json");
+    assert_eq!(kb.machine_missed_on, Some(1));
+    let task: RemediationTask = first("get-remediation-one-activity.1.response.json");
+    assert_eq!(task.task_type.as_deref(), Some("Update"));
+    let row: Assessment = first("get-all-vulnerabilities-by-machines.1.response.json");
+    assert_eq!(row.machine(), Some("5afa3afc92a7c63d4b70129e0a6f33f63a427e21"));
+    assert_eq!(row.cve(), Some("CVE-2020-6494"));
+    // The browser extensions export writes its rows in PascalCase: the machine is still found.
+    let row: Assessment = first("get-assessment-browser-extensions.1.response.json");
+    assert_eq!(row.machine(), Some("1c32162b42e9efa1f5de42f951775f22f435c997"));
+    let files: Assessment = first("get-assessment-software-vulnerabilities.2.response.json");
+    assert_eq!(files.export_files.map(|f| f.len()), Some(3));
+    assert!(files.generated_time.is_some());
+    let incident: XdrIncident = first("api-list-incidents.1.response.json");
+    assert_eq!(incident.incident_id, Some(924565));
+    assert_eq!(incident.alerts.map(|a| a.len()), Some(1));
+}
