@@ -74,13 +74,17 @@ enum Holds {
     Link,
 }
 
+/// Machine references (`…/machineReferences`: `id`, `computerDnsName`, `osPlatform`,
+/// `rbacGroupName`) are machines, as the catalogue says.
+const MACHINES: Holds = Holds::Context(ContextKind::Machines);
+
 /// Today's Defender for Endpoint pages (and two older ones without `@odata.context`), by the page
-/// part of the file name (`<page>.<n>.response.json`): the model the app decodes each answer into.
-/// Machine references (`…/machineReferences`) are machines, as the catalogue says.
+/// part of the file name (`<page>.<n>.response.json`, or `<page>.<n>` where one page has two kinds):
+/// the model the app decodes each answer into.
 const BY_PAGE: &[(&str, Holds)] = &[
     // The two older samples that carry no @odata.context.
     ("alerts", Holds::Context(ContextKind::Alerts)),
-    ("get-alert-related-machine-info", Holds::Context(ContextKind::Machines)),
+    ("get-alert-related-machine-info", MACHINES),
     // Machine actions.
     ("machineaction", Holds::MachineAction),
     ("get-machineactions-collection", Holds::MachineAction),
@@ -96,19 +100,19 @@ const BY_PAGE: &[(&str, Holds)] = &[
     ("get-software", Holds::Software),
     ("get-software-by-id", Holds::Software),
     ("get-software-ver-distribution", Holds::Assessment),
-    ("get-machines-by-software", Holds::Context(ContextKind::Machines)),
+    ("get-machines-by-software", MACHINES),
     ("get-vuln-by-software", Holds::Vulnerability),
     ("get-missing-kbs-software", Holds::Kb),
     // Vulnerabilities.
     ("get-all-vulnerabilities", Holds::Vulnerability),
     ("get-vulnerability-by-id", Holds::Vulnerability),
-    ("get-machines-by-vulnerability", Holds::Context(ContextKind::Machines)),
+    ("get-machines-by-vulnerability", MACHINES),
     ("get-all-vulnerabilities-by-machines", Holds::Assessment),
     // Recommendations.
     ("get-all-recommendations", Holds::Recommendation),
     ("get-recommendation-by-id", Holds::Recommendation),
     ("list-recommendation-software", Holds::Software),
-    ("get-recommendation-machines", Holds::Context(ContextKind::Machines)),
+    ("get-recommendation-machines", MACHINES),
     ("get-recommendation-vulnerabilities", Holds::Vulnerability),
     // A machine's vulnerability management views.
     ("get-installed-software", Holds::Software),
@@ -122,15 +126,24 @@ const BY_PAGE: &[(&str, Holds)] = &[
     // Remediation activities.
     ("get-remediation-all-activities", Holds::RemediationTask),
     ("get-remediation-one-activity", Holds::RemediationTask),
-    ("get-remediation-exposed-devices-activities", Holds::Context(ContextKind::Machines)),
+    ("get-remediation-exposed-devices-activities", MACHINES),
     // Antivirus health: the JSON answer (example 1) and the export files (example 2).
-    ("device-health-export-antivirus-health-report-api.1", Holds::AvHealth),
-    ("device-health-export-antivirus-health-report-api.2", Holds::Assessment),
+    (
+        "device-health-export-antivirus-health-report-api.1",
+        Holds::AvHealth,
+    ),
+    (
+        "device-health-export-antivirus-health-report-api.2",
+        Holds::Assessment,
+    ),
     // Assessment exports (rows, or the links to their files).
     ("get-assessment-software-vulnerabilities", Holds::Assessment),
     ("get-assessment-secure-config", Holds::Assessment),
     ("get-assessment-software-inventory", Holds::Assessment),
-    ("get-assessment-non-cpe-software-inventory", Holds::Assessment),
+    (
+        "get-assessment-non-cpe-software-inventory",
+        Holds::Assessment,
+    ),
     ("get-assessment-browser-extensions", Holds::Assessment),
     ("get-assessment-information-gathering", Holds::Assessment),
     ("export-security-baseline-assessment", Holds::Assessment),
@@ -289,7 +302,10 @@ fn first<T: DeserializeOwned>(file: &str) -> T {
 #[test]
 fn documented_defender_examples_fill_the_named_fields() {
     let action: MachineAction = first("get-machineactions-collection.1.response.json");
-    assert_eq!(action.action_type.as_deref(), Some("CollectInvestigationPackage"));
+    assert_eq!(
+        action.action_type.as_deref(),
+        Some("CollectInvestigationPackage")
+    );
     assert!(action.last_update_time_utc.is_some());
     let action: MachineAction = first("get-machineaction-object.1.response.json");
     assert!(action.last_update_date_time_utc.is_some());
@@ -308,11 +324,17 @@ fn documented_defender_examples_fill_the_named_fields() {
     let task: RemediationTask = first("get-remediation-one-activity.1.response.json");
     assert_eq!(task.task_type.as_deref(), Some("Update"));
     let row: Assessment = first("get-all-vulnerabilities-by-machines.1.response.json");
-    assert_eq!(row.machine(), Some("5afa3afc92a7c63d4b70129e0a6f33f63a427e21"));
+    assert_eq!(
+        row.machine(),
+        Some("5afa3afc92a7c63d4b70129e0a6f33f63a427e21")
+    );
     assert_eq!(row.cve(), Some("CVE-2020-6494"));
     // The browser extensions export writes its rows in PascalCase: the machine is still found.
     let row: Assessment = first("get-assessment-browser-extensions.1.response.json");
-    assert_eq!(row.machine(), Some("1c32162b42e9efa1f5de42f951775f22f435c997"));
+    assert_eq!(
+        row.machine(),
+        Some("1c32162b42e9efa1f5de42f951775f22f435c997")
+    );
     let files: Assessment = first("get-assessment-software-vulnerabilities.2.response.json");
     assert_eq!(files.export_files.map(|f| f.len()), Some(3));
     assert!(files.generated_time.is_some());
