@@ -335,9 +335,13 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// The machine a row is about: `deviceId` in the exports, `machineId` elsewhere.
+    /// The machine a row is about: `deviceId` in the exports, `machineId` elsewhere, `DeviceId` in the
+    /// browser extensions export (its documented rows are PascalCase; kept in `extra` as written).
     pub fn machine(&self) -> Option<&str> {
-        self.device_id.as_deref().or(self.machine_id.as_deref())
+        self.device_id
+            .as_deref()
+            .or(self.machine_id.as_deref())
+            .or_else(|| self.extra.get("DeviceId").and_then(Value::as_str))
     }
 
     /// The CVE a row is about: `cveId`, or an id that is a CVE.
