@@ -31,3 +31,7 @@ pub mod graph;
 pub mod history;
 pub mod hunting;
 pub mod model;
+/// The analyst's notes on entities, kept for the report.
+pub mod notes;
+/// The investigation report (HTML and Markdown).
+pub mod report;

@@ -196,7 +196,7 @@ fn expected_urls() -> Vec<(Profile, &'static str, String)> {
         m("assessments.softwareinventory", "/machines/SoftwareInventoryByMachine?pageSize=1000&$skiptoken=1000".into()),
         m("assessments.softwareinventoryexport", "/machines/SoftwareInventoryExport".into()),
         m("assessments.noproductcode", "/machines/SoftwareInventoryNoProductCodeByMachine?pageSize=1000&$skiptoken=1000".into()),
-        m("assessments.noproductcodeexport", "/machines/SoftwareInventoryNoProductCodeExport".into()),
+        m("assessments.noproductcodeexport", "/machines/SoftwareInventoryNonCpeExport".into()),
         m("assessments.browserextensions", "/machines/BrowserExtensionsInventoryByMachine?pageSize=1000&$skiptoken=1000".into()),
         m("assessments.baselinecompliance", "/machines/BaselineComplianceAssessmentByMachine?pageSize=1000&$skiptoken=1000".into()),
         m("assessments.baselinecomplianceexport", "/machines/BaselineComplianceAssessmentExport".into()),
