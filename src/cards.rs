@@ -17,6 +17,7 @@ mod add_to_graph;
 mod defender;
 mod security;
 
+use crate::notes::{NoteEditor, NoteSource};
 use crate::time::When;
 pub use add_to_graph::{AddToGraph, CardSource};
 pub(crate) use security::pivot_query;
@@ -81,12 +82,16 @@ pub fn EntityCard(
         if let Some(position) = position {
             provide_context(position);
         }
-        if let (CardKind::Entity(entity), false) = (kind, in_graph) {
-            provide_context(CardSource {
-                entity,
-                item: item.clone(),
-                profile,
-            });
+        if let CardKind::Entity(entity) = kind {
+            // Every entity card carries the analyst's note, in the list and in the graph's side panel.
+            provide_context(NoteSource::new(entity, item.clone()));
+            if !in_graph {
+                provide_context(CardSource {
+                    entity,
+                    item: item.clone(),
+                    profile,
+                });
+            }
         }
         entity_card(kind, &item, profile)
     })
@@ -154,7 +159,12 @@ fn Card(
 ) -> impl IntoView {
     let heading_id = unique_id("card");
     let labelled_by = heading_id.clone();
+    let note_id = format!("{heading_id}-note");
     let position = use_context::<CardPosition>();
+    // Without the notes in context (a component mounted alone, in a test), no editor.
+    let note = use_context::<NoteSource>()
+        .filter(|_| use_context::<crate::notes::NotesLog>().is_some())
+        .map(|source| view! { <NoteEditor source name=visible_text(&heading) id=note_id/> });
     view! {
         <article
             class=format!("card {class}")
@@ -169,6 +179,7 @@ fn Card(
                 {use_context::<CardSource>().map(|s| view! { <AddToGraph entity=s.entity item=s.item profile=s.profile/> })}
             </header>
             {children()}
+            {note}
         </article>
     }
 }

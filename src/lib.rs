@@ -13,6 +13,7 @@ mod hunt_view;
 mod hunting;
 mod json_view;
 mod link_consent;
+mod notes;
 pub mod panic;
 mod platform;
 mod query_builder;
@@ -44,6 +45,7 @@ pub fn start() {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    notes::provide_notes();
     let explorer = provide_explorer();
     let auth = explorer.auth;
     // A link's settings wait for the analyst's answer; a link's that cannot work go to the form.

@@ -2,12 +2,16 @@
 //! keyboard hint the canvas is described by.
 
 use atp_core::graph::SvgOptions;
+use atp_core::report::Report;
 use atp_core::Entity;
 use leptos::prelude::*;
 
 use super::canvas::{fit_to_view, zoom_centre};
 use super::download;
 use crate::graph_state::{use_graph, GraphState};
+use crate::history::use_history;
+use crate::notes::use_notes;
+use crate::platform::now_epoch_ms;
 
 #[component]
 pub(super) fn Toolbar() -> impl IntoView {
@@ -24,6 +28,36 @@ pub(super) fn Toolbar() -> impl IntoView {
         let text = state.with(|g| g.to_svg(&options));
         download(state, "atp-graph.svg", "image/svg+xml", &text);
     };
+    let history = use_history();
+    let notes = use_notes();
+    // The investigation report: the graph's picture and entities, the alert timeline, every query of
+    // the history, the notes (core::report); HTML or Markdown.
+    let report = move |markdown: bool| {
+        let entries = history.history.with_untracked(|h| h.entries().to_vec());
+        let text = notes.notes.with_untracked(|notes| {
+            state.with(|g| {
+                let report = Report {
+                    graph: g,
+                    history: &entries,
+                    notes,
+                    tenant: &state.source(),
+                    profile: state.profile.get_untracked(),
+                    made: chrono::DateTime::from_timestamp_millis(now_epoch_ms())
+                        .unwrap_or_default(),
+                };
+                if markdown {
+                    report.to_markdown()
+                } else {
+                    report.to_html()
+                }
+            })
+        });
+        if markdown {
+            download(state, "atp-report.md", "text/markdown", &text);
+        } else {
+            download(state, "atp-report.html", "text/html", &text);
+        }
+    };
     view! {
         <div class="graph-toolbar">
             <Filters/>
@@ -33,6 +67,8 @@ pub(super) fn Toolbar() -> impl IntoView {
                 <button type="button" aria-label="Zoom out" on:click=move |_| zoom_centre(state, 0.8)>"−"</button>
                 <button type="button" on:click=export_json>"Export JSON"</button>
                 <button type="button" on:click=export_svg>"Export SVG"</button>
+                <button type="button" on:click=move |_| report(false)>"Report (HTML)"</button>
+                <button type="button" on:click=move |_| report(true)>"Report (Markdown)"</button>
                 <button type="button" on:click=move |_| state.clear()>"Clear graph"</button>
             </div>
             <p class="hint" id="graph-keys">
