@@ -72,6 +72,19 @@ async fn every_view_passes_wcag_2_2_aa_in_every_colour_mode() {
 
     let browser = Browser::open(&format!("/?profile=mde&q=/machines/{SOURCE_MACHINE_ID}")).await;
     browser.wait_for_cards(1).await;
+    // A card's note: one saved, and the editor open on it again.
+    browser.click_button("Add note").await;
+    let field = browser
+        .client
+        .find(fantoccini::Locator::Css(".card-note textarea"))
+        .await
+        .expect("the note field");
+    field.send_keys("Owner asked").await.expect("type a note");
+    browser.click_button("Save note").await;
+    browser.wait_for_text("Owner asked").await;
+    browser.click_button("Edit note").await;
+    failed.extend(audit(&browser, "card note").await);
+    browser.click_button("Cancel").await;
     browser.click_button("Add to graph").await;
     wait_for_node(&browser, "Machine: ").await;
     wait_at_rest(&browser).await;
