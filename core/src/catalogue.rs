@@ -540,13 +540,50 @@ impl QueryOption {
     }
 }
 
-/// The HTTP method of a route. Only reads are sent: write routes are listed (with what they would do)
-/// and never run by this explorer.
+/// The HTTP method of a route. Reads are sent at once; Defender for Endpoint's writes are sent after the
+/// analyst confirms them (with their documented body); Microsoft Graph's writes are listed only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     Get,
     Post,
     Patch,
+    Delete,
+}
+
+/// One member of a write's JSON body, as the route's reference page documents it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BodyField {
+    /// The member's name, spelled as the API reads it (`Comment`, `IsolationType`, `indicatorValue`).
+    pub name: &'static str,
+    pub kind: BodyKind,
+    pub required: bool,
+    /// What it is, as the reference page says.
+    pub help: &'static str,
+}
+
+/// What a body member holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    Text,
+    /// One of the documented values.
+    Choice(&'static [&'static str]),
+    Bool,
+    /// A JSON value typed as JSON (live response's commands, an import's indicators).
+    Json,
+}
+
+const fn field(
+    name: &'static str,
+    kind: BodyKind,
+    required: bool,
+    help: &'static str,
+) -> BodyField {
+    BodyField {
+        name,
+        kind,
+        required,
+        help,
+    }
 }
 
 impl Method {
@@ -555,6 +592,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -600,6 +638,8 @@ pub struct Route {
     pub max_top: u32,
     /// The least-privileged permission, where the route's page names one other than its entity's.
     pub needs: Option<&'static str>,
+    /// A write's documented JSON body (empty for reads and for writes without a body).
+    pub body: &'static [BodyField],
 }
 
 impl Route {
@@ -636,9 +676,15 @@ impl Route {
         self.params.iter().find(|p| p.name == name)
     }
 
-    /// Whether the explorer sends this route: reads only; writes are shown, never run.
+    /// Whether the explorer sends this route: every read, and Defender for Endpoint's writes (after a
+    /// confirmation); Microsoft Graph's writes are shown, never run.
     pub fn runs(&self) -> bool {
-        self.method == Method::Get
+        self.method == Method::Get || self.api == Api::Defender
+    }
+
+    /// Whether the route changes the tenant.
+    pub fn writes(&self) -> bool {
+        self.method != Method::Get
     }
 
     /// The least-privileged delegated permission this route needs (Microsoft's docs, per route).
@@ -650,7 +696,7 @@ impl Route {
             (_, _, Method::Get) => read_permission(self.api, self.entity),
             (Api::Graph, Entity::Incident, _) => "SecurityIncident.ReadWrite.All",
             (Api::Graph, _, _) => "SecurityAlert.ReadWrite.All",
-            // Only Graph's routes write; a Defender write would need its ReadWrite permission.
+            // Defender's writes each name theirs (`needs`).
             _ => read_permission(self.api, self.entity),
         }
     }
@@ -735,6 +781,181 @@ const MDE_INCIDENT_LIST: &[QueryOption] = &[O::Filter, O::OrderBy, O::Top, O::Sk
 const FIND_BY_TAG: &[QueryOption] = &[O::Tag, O::UseStartsWithFilter];
 const PAGED: &[QueryOption] = &[O::PageSize, O::SkipToken];
 const PAGED_SINCE: &[QueryOption] = &[O::PageSize, O::SinceTime, O::SkipToken];
+const COMMENT: BodyField = field(
+    "Comment",
+    BodyKind::Text,
+    true,
+    "Why the action is taken (kept with the action)",
+);
+const BODY_COMMENT: &[BodyField] = &[COMMENT];
+const BODY_ISOLATE: &[BodyField] = &[
+    COMMENT,
+    field(
+        "IsolationType",
+        BodyKind::Choice(&["Full", "Selective", "UnManagedDevice"]),
+        false,
+        "Full (the default), Selective (Outlook, Teams and Skype keep working) or UnManagedDevice",
+    ),
+];
+const BODY_SCAN: &[BodyField] = &[
+    COMMENT,
+    field(
+        "ScanType",
+        BodyKind::Choice(&["Quick", "Full"]),
+        false,
+        "Quick (the default) or Full",
+    ),
+];
+const BODY_QUARANTINE: &[BodyField] = &[
+    COMMENT,
+    field(
+        "Sha1",
+        BodyKind::Text,
+        true,
+        "The SHA1 of the file to stop and quarantine",
+    ),
+];
+const BODY_LIVE: &[BodyField] = &[
+    field("Commands", BodyKind::Json, true, "The commands, as a JSON array: [{\"type\": \"RunScript\", \"params\": [{\"key\": \"ScriptName\", \"value\": \"minidump.ps1\"}]}, {\"type\": \"GetFile\", \"params\": [{\"key\": \"Path\", \"value\": \"C:\\\\windows\\\\TEMP\\\\OK.txt\"}]}]"),
+    COMMENT,
+];
+const BODY_TAG: &[BodyField] = &[
+    field("Value", BodyKind::Text, true, "The tag"),
+    field(
+        "Action",
+        BodyKind::Choice(&["Add", "Remove"]),
+        true,
+        "Add or Remove",
+    ),
+];
+const BODY_DEVICE_VALUE: &[BodyField] = &[field(
+    "DeviceValue",
+    BodyKind::Choice(&["Normal", "Low", "High"]),
+    true,
+    "Normal, Low or High",
+)];
+const BODY_ALERT_UPDATE: &[BodyField] = &[
+    field(
+        "status",
+        BodyKind::Choice(&["New", "InProgress", "Resolved"]),
+        false,
+        "New, InProgress or Resolved",
+    ),
+    field(
+        "assignedTo",
+        BodyKind::Text,
+        false,
+        "The owner of the alert (a UPN)",
+    ),
+    field(
+        "classification",
+        BodyKind::Choice(&[
+            "TruePositive",
+            "InformationalExpectedActivity",
+            "FalsePositive",
+        ]),
+        false,
+        "TruePositive, InformationalExpectedActivity or FalsePositive",
+    ),
+    field(
+        "determination",
+        BodyKind::Choice(&[
+            "MultiStagedAttack",
+            "MaliciousUserActivity",
+            "CompromisedAccount",
+            "Malware",
+            "Phishing",
+            "UnwantedSoftware",
+            "SecurityTesting",
+            "LineOfBusinessApplication",
+            "ConfirmedActivity",
+            "NotMalicious",
+            "Other",
+        ]),
+        false,
+        "What the alert turned out to be (goes with the classification)",
+    ),
+    field(
+        "comment",
+        BodyKind::Text,
+        false,
+        "A comment added to the alert",
+    ),
+];
+const BODY_INDICATOR: &[BodyField] = &[
+    field(
+        "indicatorValue",
+        BodyKind::Text,
+        true,
+        "The hash, IP address, URL, domain or certificate thumbprint",
+    ),
+    field(
+        "indicatorType",
+        BodyKind::Choice(&[
+            "FileSha1",
+            "FileMd5",
+            "CertificateThumbprint",
+            "FileSha256",
+            "IpAddress",
+            "DomainName",
+            "Url",
+        ]),
+        true,
+        "What the value is",
+    ),
+    field(
+        "action",
+        BodyKind::Choice(&[
+            "Warn",
+            "Block",
+            "Audit",
+            "Alert",
+            "AlertAndBlock",
+            "BlockAndRemediate",
+            "Allowed",
+        ]),
+        true,
+        "What Defender does when it sees the value",
+    ),
+    field("title", BodyKind::Text, true, "The indicator's title"),
+    field(
+        "description",
+        BodyKind::Text,
+        true,
+        "What the indicator is about",
+    ),
+    field(
+        "severity",
+        BodyKind::Choice(&["Informational", "Low", "Medium", "High"]),
+        false,
+        "The severity of the alerts it raises",
+    ),
+    field(
+        "expirationTime",
+        BodyKind::Text,
+        false,
+        "When it expires (ISO 8601, UTC)",
+    ),
+    field(
+        "recommendedActions",
+        BodyKind::Text,
+        false,
+        "What to do when it fires",
+    ),
+    field(
+        "generateAlert",
+        BodyKind::Bool,
+        false,
+        "Whether a match raises an alert (true or false)",
+    ),
+];
+const BODY_IMPORT: &[BodyField] = &[field(
+    "Indicators",
+    BodyKind::Json,
+    true,
+    "The indicators, as a JSON array of objects with the members of Submit",
+)];
+
 const ID_ACTION: &[Param] = &[p("id", K::ActionId)];
 const ID_INVESTIGATION: &[Param] = &[p("id", K::InvestigationId)];
 const ID_SOFTWARE: &[Param] = &[p("id", K::SoftwareId)];
@@ -862,6 +1083,7 @@ const fn wdatp(
         results_in: None,
         max_top: 10_000,
         needs: None,
+        body: &[],
     }
 }
 
@@ -908,6 +1130,38 @@ const fn graph_write(route: Route, method: Method) -> Route {
         api: Api::Graph,
         method,
         ..route
+    }
+}
+
+/// A Defender for Endpoint write: its method, documented body and permission; sent after a confirmation.
+#[allow(clippy::too_many_arguments)]
+const fn mde_write(
+    key: &'static str,
+    entity: Entity,
+    action: &'static str,
+    description: &'static str,
+    template: &'static str,
+    params: &'static [Param],
+    method: Method,
+    body: &'static [BodyField],
+    returns: Returns,
+    needs: &'static str,
+) -> Route {
+    Route {
+        method,
+        body,
+        needs: Some(needs),
+        ..mde(
+            key,
+            entity,
+            action,
+            description,
+            template,
+            params,
+            NONE,
+            EXPAND_NONE,
+            returns,
+        )
     }
 }
 
@@ -1020,6 +1274,24 @@ pub static ROUTES: &[Route] = &[
     filtered(mde("investigations.list", E::Investigation, "List", "Retrieves the automated investigations", "/investigations", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Investigation)), INVESTIGATION_FILTER),
     mde("investigations.get", E::Investigation, "Get", "Retrieves an automated investigation by its ID", "/investigations/{id}", ID_INVESTIGATION, NONE, EXPAND_NONE, One(E::Investigation)),
     needs(filtered(mde("indicators.list", E::Indicator, "List", "Retrieves the active indicators (the app's own, unless it has Ti.ReadWrite.All)", "/indicators", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Indicator)), INDICATOR_FILTER), "Ti.ReadWrite"),
+    // Writes (response actions and the rest), each with its documented body and permission: sent only
+    // after the analyst confirms; the demo tenant carries them out.
+    mde_write("machines.isolate", E::Machine, "Isolate", "Isolates a machine from the network, keeping its connection to the Defender service", "/machines/{id}/isolate", ID_MACHINE, Method::Post, BODY_ISOLATE, One(E::MachineAction), "Machine.Isolate"),
+    mde_write("machines.unisolate", E::Machine, "Unisolate", "Releases a machine from isolation", "/machines/{id}/unisolate", ID_MACHINE, Method::Post, BODY_COMMENT, One(E::MachineAction), "Machine.Isolate"),
+    mde_write("machines.restrict", E::Machine, "RestrictCodeExecution", "Restricts a machine to running code signed by Microsoft", "/machines/{id}/restrictCodeExecution", ID_MACHINE, Method::Post, BODY_COMMENT, One(E::MachineAction), "Machine.RestrictExecution"),
+    mde_write("machines.unrestrict", E::Machine, "UnrestrictCodeExecution", "Lifts a machine's code execution restriction", "/machines/{id}/unrestrictCodeExecution", ID_MACHINE, Method::Post, BODY_COMMENT, One(E::MachineAction), "Machine.RestrictExecution"),
+    mde_write("machines.avscan", E::Machine, "RunAntiVirusScan", "Starts a Microsoft Defender Antivirus scan on a machine", "/machines/{id}/runAntiVirusScan", ID_MACHINE, Method::Post, BODY_SCAN, One(E::MachineAction), "Machine.Scan"),
+    mde_write("machines.collect", E::Machine, "CollectInvestigationPackage", "Collects an investigation package (forensics) from a machine", "/machines/{id}/collectInvestigationPackage", ID_MACHINE, Method::Post, BODY_COMMENT, One(E::MachineAction), "Machine.CollectForensics"),
+    mde_write("machines.stopquarantine", E::Machine, "StopAndQuarantineFile", "Stops a file's processes on a machine and quarantines the file", "/machines/{id}/StopAndQuarantineFile", ID_MACHINE, Method::Post, BODY_QUARANTINE, One(E::MachineAction), "Machine.StopAndQuarantine"),
+    mde_write("machines.offboard", E::Machine, "Offboard", "Offboards a machine from Defender for Endpoint", "/machines/{id}/offboard", ID_MACHINE, Method::Post, BODY_COMMENT, One(E::MachineAction), "Machine.Offboard"),
+    mde_write("machines.liveresponse", E::Machine, "RunLiveResponse", "Runs a sequence of live response commands on a machine", "/machines/{id}/runliveresponse", ID_MACHINE, Method::Post, BODY_LIVE, One(E::MachineAction), "Machine.LiveResponse"),
+    mde_write("machines.startinvestigation", E::Machine, "StartInvestigation", "Starts an automated investigation on a machine", "/machines/{id}/startInvestigation", ID_MACHINE, Method::Post, BODY_COMMENT, One(E::Investigation), "Alert.ReadWrite.All"),
+    mde_write("machines.tags", E::Machine, "AddOrRemoveTag", "Adds a tag to a machine or removes one", "/machines/{id}/tags", ID_MACHINE, Method::Post, BODY_TAG, One(E::Machine), "Machine.ReadWrite.All"),
+    mde_write("machines.devicevalue", E::Machine, "SetDeviceValue", "Sets a machine's value (how much its exposure weighs)", "/machines/{id}/setDeviceValue", ID_MACHINE, Method::Post, BODY_DEVICE_VALUE, One(E::Machine), "Machine.ReadWrite.All"),
+    mde_write("alerts.update", E::Alert, "Update", "Changes an alert's status, assignment, classification or determination, or adds a comment", "/alerts/{id}", ID_ALERT, Method::Patch, BODY_ALERT_UPDATE, One(E::Alert), "Alert.ReadWrite.All"),
+    mde_write("indicators.submit", E::Indicator, "Submit", "Submits or updates an indicator (file hash, IP, URL, domain or certificate)", "/indicators", &[], Method::Post, BODY_INDICATOR, One(E::Indicator), "Ti.ReadWrite"),
+    mde_write("indicators.import", E::Indicator, "Import", "Submits or updates a batch of indicators (at most 500)", "/indicators/import", &[], Method::Post, BODY_IMPORT, Many(E::Indicator), "Ti.ReadWrite.All"),
+    mde_write("indicators.delete", E::Indicator, "Delete", "Deletes an indicator", "/indicators/{id}", &[p("id", K::IndicatorId)], Method::Delete, &[], Returns::Value, "Ti.ReadWrite"),
     // Defender Vulnerability Management: software, vulnerabilities, recommendations, remediation.
     filtered(mde("software.list", E::Software, "List", "Retrieves the organization's software inventory", "/Software", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Software)), SOFTWARE_FILTER),
     mde("software.get", E::Software, "Get", "Retrieves a software product by its ID", "/Software/{id}", ID_SOFTWARE, NONE, EXPAND_NONE, One(E::Software)),

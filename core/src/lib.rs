@@ -21,7 +21,8 @@ pub mod snippet;
 pub mod text;
 
 pub use catalogue::{
-    Api, Entity, Method, Param, ParamKind, Profile, QueryOption, Region, Returns, Route, ROUTES,
+    Api, BodyField, BodyKind, Entity, Method, Param, ParamKind, Profile, QueryOption, Region,
+    Returns, Route, ROUTES,
 };
 pub use query::{Field, Query, QueryError, UrlError};
 pub mod demo;

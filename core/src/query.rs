@@ -8,7 +8,9 @@ use std::net::IpAddr;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::catalogue::{Api, Entity, Method, Param, ParamKind, Profile, QueryOption, Route};
+use crate::catalogue::{
+    Api, BodyField, BodyKind, Entity, Method, Param, ParamKind, Profile, QueryOption, Route,
+};
 use crate::text::is_invisible;
 
 /// Characters written as they are in a path segment; everything else is percent-encoded.
@@ -48,6 +50,8 @@ pub struct Query {
     pub params: Vec<String>,
     /// The query options, in the order they are written, as typed.
     pub options: Vec<(QueryOption, String)>,
+    /// A write's body members (`route.body`), in that order, as typed; empty ones are left out.
+    pub body: Vec<String>,
 }
 
 impl Query {
@@ -58,6 +62,7 @@ impl Query {
             route,
             params: vec![String::new(); route.params.len()],
             options: Vec::new(),
+            body: vec![String::new(); route.body.len()],
         }
         .with_expand_it_reads()
     }
@@ -152,11 +157,25 @@ impl Query {
             .filter(|(o, _)| route.accepts(*o))
             .cloned()
             .collect();
+        // Body members of the same name keep their values (isolate → unisolate keeps the comment).
+        let body = route
+            .body
+            .iter()
+            .map(|f| {
+                self.route
+                    .body
+                    .iter()
+                    .position(|g| g.name == f.name)
+                    .and_then(|i| self.body.get(i).cloned())
+                    .unwrap_or_default()
+            })
+            .collect();
         Query {
             profile: self.profile,
             route,
             params,
             options,
+            body,
         }
         .with_expand_it_reads()
     }
@@ -172,6 +191,54 @@ impl Query {
             profile,
             ..self.with_route(route)
         }
+    }
+
+    /// The value typed for the body member `name` (empty when none).
+    pub fn body_value(&self, name: &str) -> &str {
+        self.route
+            .body
+            .iter()
+            .position(|f| f.name == name)
+            .and_then(|i| self.body.get(i))
+            .map_or("", String::as_str)
+    }
+
+    pub fn set_body_value(&mut self, name: &str, value: &str) {
+        if let Some(i) = self.route.body.iter().position(|f| f.name == name) {
+            self.body.resize(self.route.body.len(), String::new());
+            self.body[i] = value.to_string();
+        }
+    }
+
+    /// A write's JSON body: every member typed (booleans and JSON as themselves, the rest as strings);
+    /// `None` for a route without a body. Values that [`Query::validate`] refuses are left out.
+    pub fn body_json(&self) -> Option<String> {
+        if self.route.body.is_empty() {
+            return None;
+        }
+        let mut object = serde_json::Map::new();
+        for (field, value) in self.route.body.iter().zip(&self.body) {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let json = match field.kind {
+                BodyKind::Bool => match value {
+                    "true" => serde_json::Value::Bool(true),
+                    "false" => serde_json::Value::Bool(false),
+                    _ => continue,
+                },
+                BodyKind::Json => match serde_json::from_str(value) {
+                    Ok(v) => v,
+                    Err(_) => continue,
+                },
+                BodyKind::Text | BodyKind::Choice(_) => {
+                    serde_json::Value::String(value.to_string())
+                }
+            };
+            object.insert(field.name.to_string(), json);
+        }
+        Some(serde_json::Value::Object(object).to_string())
     }
 
     /// The path and query string below the profile's base, e.g. `/alerts?$top=20`.
@@ -291,6 +358,7 @@ impl Query {
             route,
             params,
             options,
+            body: vec![String::new(); route.body.len()],
         })
     }
 
@@ -306,6 +374,15 @@ impl Query {
         for (param, value) in self.route.params.iter().zip(&self.params) {
             if let Err(problem) = validate_param(param, value) {
                 problems.push(problem);
+            }
+        }
+        for (i, field) in self.route.body.iter().enumerate() {
+            let value = self.body.get(i).map_or("", |v| v.trim());
+            if let Err(reason) = validate_body(field, value) {
+                problems.push(QueryError::BadBody {
+                    name: field.name,
+                    reason,
+                });
             }
         }
         for (option, value) in &self.options {
@@ -563,6 +640,8 @@ pub enum Field {
     Option(QueryOption),
     /// The route itself (the Action control).
     Action,
+    /// A member of a write's body.
+    Body(&'static str),
 }
 
 /// A reason a query may not be sent yet.
@@ -584,6 +663,11 @@ pub enum QueryError {
         option: QueryOption,
         reason: String,
     },
+    /// A write's body member is missing or not of its kind.
+    BadBody {
+        name: &'static str,
+        reason: String,
+    },
     /// A write route: listed so the analyst sees it, never sent by this explorer.
     NotRun {
         method: Method,
@@ -601,6 +685,7 @@ impl QueryError {
                 Field::Option(*option)
             }
             QueryError::NotRun { .. } => Field::Action,
+            QueryError::BadBody { name, .. } => Field::Body(name),
         }
     }
 }
@@ -620,6 +705,7 @@ impl fmt::Display for QueryError {
                 )
             }
             QueryError::BadOption { option, reason } => write!(f, "{}: {reason}", option.name()),
+            QueryError::BadBody { name, reason } => write!(f, "{name}: {reason}"),
             QueryError::NotRun { method, route } => write!(
                 f,
                 "{route} is a {} that changes the tenant; this explorer shows it and never sends it. Choose a read, or send it with your own tools.",
@@ -630,6 +716,27 @@ impl fmt::Display for QueryError {
 }
 
 impl std::error::Error for QueryError {}
+
+/// Why a body member's value cannot be sent, if it cannot.
+fn validate_body(field: &BodyField, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return if field.required {
+            Err(format!("required: {}.", field.help))
+        } else {
+            Ok(())
+        };
+    }
+    match field.kind {
+        BodyKind::Text => Ok(()),
+        BodyKind::Bool if value == "true" || value == "false" => Ok(()),
+        BodyKind::Bool => Err(format!("{value:?} is not true or false.")),
+        BodyKind::Choice(values) if values.contains(&value) => Ok(()),
+        BodyKind::Choice(values) => Err(format!("{value:?} is not one of {}.", values.join(", "))),
+        BodyKind::Json => serde_json::from_str::<serde_json::Value>(value)
+            .map(|_| ())
+            .map_err(|e| format!("not JSON: {e}.")),
+    }
+}
 
 fn validate_param(param: &Param, value: &str) -> Result<(), QueryError> {
     if value.is_empty() {

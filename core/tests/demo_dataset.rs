@@ -323,7 +323,8 @@ fn defender_digest(t: &DemoTenant) -> u64 {
     h.json(&d.machine_actions);
     h.json(&d.indicators);
     for route in &ROUTES[first_today_route()..] {
-        if route.api != Api::Defender {
+        // Reads only: the writes (demo_writes.rs) change the tenant.
+        if route.api != Api::Defender || route.writes() {
             continue;
         }
         let first = route.params.first().map(|p| p.kind);

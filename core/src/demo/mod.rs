@@ -25,7 +25,7 @@ use crate::model::defender::{
 };
 use crate::model::{Actor, Alert, Domain, File, Ip, Machine, Timestamp, User};
 
-pub use engine::{DemoResponse, DEFAULT_PAGE_SIZE, MAX_TOP};
+pub use engine::{DemoResponse, DEFAULT_PAGE_SIZE, MAX_TOP, RUNS_AFTER_MS, SUCCEEDS_AFTER_MS};
 
 /// Which dataset to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -310,11 +310,14 @@ pub struct DemoTenant {
     graph: std::sync::OnceLock<graph::GraphIndex>,
     /// The advanced hunting tables, built on the first hunt (`hunting`).
     hunting: std::sync::OnceLock<crate::hunting::HuntingTables>,
+    /// What the analyst's writes did (response actions, indicators), beside the dataset.
+    performed: engine::PerformedCell,
 }
 
 impl DemoTenant {
     pub fn new(dataset: Dataset) -> DemoTenant {
         DemoTenant {
+            performed: engine::PerformedCell::starting_at(dataset.now.0),
             dataset,
             graph: std::sync::OnceLock::new(),
             hunting: std::sync::OnceLock::new(),

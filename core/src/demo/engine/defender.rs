@@ -515,12 +515,20 @@ impl DemoTenant {
         let key = query.route.key;
         let answer = match key {
             "machineactions.list" => actions(&ask),
-            "machineactions.get" => ask.action().map(|a| {
-                ask.one(
+            "machineactions.get" => match ask.action() {
+                Ok(a) => Ok(ask.one(
                     "MachineActions",
                     Item::of(&ask.data().defender.machine_actions[a]),
-                )
-            }),
+                )),
+                // One the analyst asked for, as it stands now.
+                Err(missing) => self
+                    .performed()
+                    .actions()
+                    .iter()
+                    .find(|a| a.id.eq_ignore_ascii_case(ask.id))
+                    .map(|a| ask.one("MachineActions", Item::of(a)))
+                    .ok_or(missing),
+            },
             "machineactions.packageuri" => package_uri(&ask),
             "machineactions.liveresult" => live_result(&ask),
             "investigations.list" => {
@@ -529,6 +537,7 @@ impl DemoTenant {
                     .defender
                     .investigations
                     .iter()
+                    .chain(self.performed().investigations())
                     .map(Item::of)
                     .collect();
                 ask.list::<InvestigationProps>("Investigations", items)
@@ -538,17 +547,26 @@ impl DemoTenant {
                 .defender
                 .investigations
                 .iter()
+                .chain(self.performed().investigations())
                 .find(|i| i.id.eq_ignore_ascii_case(ask.id))
                 .map(|i| ask.one("Investigations", Item::of(i)))
                 .ok_or_else(|| ask.missing("Investigation")),
             "indicators.list" => {
+                // The generated ones and those the analyst submitted, less those deleted.
+                let performed = self.performed();
                 let items = ask
                     .data()
                     .defender
                     .indicators
                     .iter()
+                    .chain(&performed.indicators)
+                    .filter(|i| {
+                        i.id_text()
+                            .is_none_or(|id| !performed.deleted_indicators.contains(&id))
+                    })
                     .map(Item::of)
                     .collect();
+                drop(performed);
                 ask.list::<IndicatorProps>("Indicators", items)
             }
             "software.list" => {
@@ -724,13 +742,16 @@ impl DemoTenant {
 }
 
 fn actions(ask: &Ask) -> Result<String, Failure> {
-    let items = ask
-        .data()
-        .defender
-        .machine_actions
+    // The analyst's own, newest first, ahead of the generated ones.
+    let mut items: Vec<Item> = ask
+        .tenant
+        .performed()
+        .actions()
         .iter()
+        .rev()
         .map(Item::of)
         .collect();
+    items.extend(ask.data().defender.machine_actions.iter().map(Item::of));
     ask.list::<ActionProps>("MachineActions", items)
 }
 

@@ -4,6 +4,7 @@
 //! the query options are read, the route's step finds the entities (`routes`), and the answer is written
 //! as the API writes it (`json`, `stats`). Failures take the API's error shape (`response`).
 
+mod actions;
 mod defender;
 mod evidence;
 mod json;
@@ -22,6 +23,7 @@ use super::{DemoTenant, Variant, HOSTILE_HEADERS};
 use crate::catalogue::{ParamKind, Profile, HUNTING_ROUTES};
 use crate::query::{Query, QueryError, UrlError};
 
+pub use actions::{PerformedCell, RUNS_AFTER_MS, SUCCEEDS_AFTER_MS};
 pub(crate) use observe::{observe, Target};
 pub use response::DemoResponse;
 
@@ -37,7 +39,22 @@ impl DemoTenant {
         self.respond_with(method, url, None, profile)
     }
 
-    /// [`respond`](Self::respond) for a request with a body (advanced hunting's POST).
+    /// [`respond_with`](Self::respond_with) at the time `now` (the page's wall clock): the response
+    /// actions the analyst asked for move on from Pending as time passes.
+    pub fn respond_at(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        profile: Profile,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> DemoResponse {
+        self.performed().now_ms = now.timestamp_millis();
+        self.respond_with(method, url, body, profile)
+    }
+
+    /// [`respond`](Self::respond) for a request with a body (advanced hunting's POST, a write), at the
+    /// time of the last [`respond_at`](Self::respond_at) (the dataset's "now" before any).
     pub fn respond_with(
         &self,
         method: &str,
@@ -45,11 +62,16 @@ impl DemoTenant {
         body: Option<&str>,
         profile: Profile,
     ) -> DemoResponse {
-        let mut response = match body {
-            Some(body) if method.eq_ignore_ascii_case("POST") => {
+        // A write route answers any method (a GET of one is its 405); a read's URL is not one.
+        let write = (profile != Profile::Graph)
+            .then(|| self.write(method, url, body, profile))
+            .flatten();
+        let mut response = match (write, body) {
+            (Some(answer), _) => answer,
+            (None, Some(body)) if method.eq_ignore_ascii_case("POST") => {
                 self.respond_post(url, body, profile)
             }
-            _ => self.respond_plain(method, url, profile),
+            (None, _) => self.respond_plain(method, url, profile),
         };
         if self.dataset.variant == Variant::Hostile {
             response.headers.extend(
