@@ -47,6 +47,23 @@ impl Connection {
         }
     }
 
+    /// Where requests of `profile` go now, in words: the live API (its base and Entra ID tenant) or the
+    /// demo tenant and its dataset (a write's confirmation and the report say it).
+    pub fn source(&self, profile: atp_core::Profile) -> String {
+        let settings = self.settings.get_untracked();
+        if settings.live {
+            let base = if settings.api_base.is_empty() {
+                profile.base()
+            } else {
+                settings.api_base.clone()
+            };
+            format!("{base} (Entra ID tenant {})", settings.auth.tenant)
+        } else {
+            let dataset = self.dataset.get_untracked().key().unwrap_or("normal");
+            format!("Demo tenant ({dataset} dataset)")
+        }
+    }
+
     /// The demo tenant for `dataset`; generated once per page (it is deterministic, so ids survive
     /// reloads).
     pub fn demo_tenant(&self, dataset: DemoData) -> Rc<DemoTenant> {

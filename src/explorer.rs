@@ -90,6 +90,8 @@ pub struct Explorer {
     pub hunting: Hunting,
     /// Every run, and the saved queries.
     pub history: HistoryLog,
+    /// A write the analyst asked to send, waiting for their confirmation (never sent before it).
+    pub pending_write: RwSignal<Option<Query>>,
     /// Counts runs, so an answer to an older run is dropped.
     run_id: StoredValue<u64>,
 }
@@ -100,6 +102,8 @@ pub fn provide_explorer() -> Explorer {
     let auth = Auth::new();
     let connection = Connection::new(settings::load(), auth);
     let history = provide_history(connection.settings);
+    // The analyst's notes, which every entity card carries.
+    crate::notes::provide_notes();
     let explorer = Explorer {
         url_text: RwSignal::new(query.url()),
         query: RwSignal::new(query),
@@ -113,6 +117,7 @@ pub fn provide_explorer() -> Explorer {
         view: RwSignal::new(View::Query),
         hunting: Hunting::new(history),
         history,
+        pending_write: RwSignal::new(None),
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
@@ -145,7 +150,21 @@ impl Explorer {
             focus_first_invalid();
             return;
         }
+        // A write changes the tenant: it waits for the analyst's confirmation, and is not put into the
+        // address (a link never sends a write).
+        if query.route.writes() {
+            self.pending_write.set(Some(query));
+            return;
+        }
         self.follow(&app_href(&query, self.dataset.get_untracked()));
+    }
+
+    /// Sends the write the analyst confirmed (see [`Explorer::run`]).
+    pub fn send_write(&self) {
+        if let Some(query) = self.pending_write.get_untracked() {
+            self.pending_write.set(None);
+            self.execute(query);
+        }
     }
 
     /// Goes to an app link (a pivot, a sample): a new history entry, then what it says.
@@ -183,6 +202,12 @@ impl Explorer {
         }
         self.view.set(View::Query);
         match location.query {
+            // A write's address (a pasted link, the history) fills the form; only Run, then a
+            // confirmation, sends it.
+            Some(Ok(query)) if query.route.writes() => {
+                self.show_query(query);
+                self.shown.set(Shown::Nothing);
+            }
             Some(Ok(query)) => {
                 self.show_query(query.clone());
                 self.execute(query);
@@ -219,12 +244,13 @@ impl Explorer {
         let transport = self.connection.transport();
         let recorder = self.history.start();
         spawn_local(async move {
-            let mut exchange = request::send(
-                request::Outgoing::get(query.url()),
-                query.profile,
-                transport,
-            )
-            .await;
+            // A read's GET, or a confirmed write with its method and body.
+            let outgoing = request::Outgoing {
+                method: query.route.method,
+                url: query.url(),
+                body: query.body_json(),
+            };
+            let mut exchange = request::send(outgoing, query.profile, transport).await;
             if this.run_id.get_value() != id {
                 return;
             }

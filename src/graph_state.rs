@@ -211,26 +211,9 @@ impl GraphState {
     }
 
     /// Where a node is now.
-    /// Where the graph's data comes from, for a report: the live API (its base and tenant) or the demo
-    /// tenant and its dataset.
+    /// Where the graph's data comes from, for a report.
     pub fn source(&self) -> String {
-        let settings = self.connection.settings.get_untracked();
-        if settings.live {
-            let base = if settings.api_base.is_empty() {
-                self.profile.get_untracked().base()
-            } else {
-                settings.api_base.clone()
-            };
-            format!("{base} (Entra ID tenant {})", settings.auth.tenant)
-        } else {
-            let dataset = self
-                .connection
-                .dataset
-                .get_untracked()
-                .key()
-                .unwrap_or("normal");
-            format!("Demo tenant ({dataset} dataset)")
-        }
+        self.connection.source(self.profile.get_untracked())
     }
 
     pub fn position_of(&self, key: &NodeKey) -> Option<(f32, f32)> {

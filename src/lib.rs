@@ -24,6 +24,7 @@ mod search_box;
 mod settings;
 mod snippets;
 mod time;
+mod write_confirm;
 
 use leptos::prelude::*;
 
@@ -45,7 +46,6 @@ pub fn start() {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    notes::provide_notes();
     let explorer = provide_explorer();
     let auth = explorer.auth;
     // A link's settings wait for the analyst's answer; a link's that cannot work go to the form.
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                 <div role="tabpanel" id="view-panel" class="view-panel" aria-labelledby=move || if explorer.view.get() == View::Query { "view-query" } else { "view-hunt" }>
                     <Show when=move || explorer.view.get() == View::Query fallback=|| view! { <hunt_view::HuntView/> }>
                         <QueryBuilder/>
+                        <write_confirm::WriteConfirmation/>
                         <Results/>
                     </Show>
                 </div>

@@ -1,7 +1,7 @@
 //! The query builder: form controls per entity and action, and the request URL, kept in step both ways.
 
 use atp_core::catalogue::{routes_for, Api, Entity, Param, Profile, QueryOption, Region, Route};
-use atp_core::{Field, Query};
+use atp_core::{BodyField, BodyKind, Field, Query};
 use leptos::prelude::*;
 
 use crate::explorer::{use_explorer, Explorer};
@@ -173,12 +173,27 @@ pub fn QueryBuilder() -> impl IntoView {
                         edit(&|q: &Query| { let mut q = q.clone(); q.set_option(option, &value); q })
                     })/>
                 }).collect_view();
-                let no_options = r.options.is_empty().then(|| view! {
+                let no_options = (r.options.is_empty() && !r.writes()).then(|| view! {
                     <p class="hint">"This route takes no query options."</p>
+                });
+                // A write's documented body, member by member.
+                let body = (!r.body.is_empty()).then(|| {
+                    let fields = r.body.iter().map(|field| view! {
+                        <BodyControl field=*field query problems edit=Callback::new(move |(name, value): (&'static str, String)| {
+                            edit(&|q: &Query| { let mut q = q.clone(); q.set_body_value(name, &value); q })
+                        })/>
+                    }).collect_view();
+                    view! {
+                        <fieldset class="row body">
+                            <legend>"Request body (JSON)"</legend>
+                            {fields}
+                        </fieldset>
+                    }
                 });
                 view! {
                     <div class="row params">{params}</div>
                     <div class="row options">{options}{no_options}</div>
+                    {body}
                 }
             }}
             // Options the URL carries that this route does not take still need a place to say so.
@@ -188,7 +203,7 @@ pub fn QueryBuilder() -> impl IntoView {
                     problems.get().into_iter().filter(|p| match p.field() {
                         Field::Option(o) => !r.accepts(o),
                         Field::Action => true,
-                        Field::Param(_) => false,
+                        Field::Param(_) | Field::Body(_) => false,
                     })
                         .map(|p| view! { <li class="error">{p.to_string()}</li> })
                         .collect_view()
@@ -209,13 +224,21 @@ pub fn QueryBuilder() -> impl IntoView {
                 <p id="request-url-error" class="error" role="status">{move || url_error.get()}</p>
             </div>
             <div class="actions">
-                <button type="submit" class="primary">"Run"</button>
-                <span class="hint">"or press Enter in any field"</span>
+                <button type="submit" class="primary">
+                    {move || if route.get().writes() { "Review and send…" } else { "Run" }}
+                </button>
+                <span class="hint">
+                    {move || if route.get().writes() {
+                        "This changes the tenant: you confirm what is sent, to where, before anything is."
+                    } else {
+                        "or press Enter in any field"
+                    }}
+                </span>
             </div>
             <CodeSnippets request=Signal::derive(move || query.with(|q| SnippetRequest {
                 method: q.route.method,
                 url: q.url(),
-                body: None,
+                body: q.body_json(),
                 profile: q.profile,
                 permission: q.route.permission(),
             }))/>
@@ -342,6 +365,90 @@ fn OptionControl(
             <label for=id.clone()>{option.name()}</label>
             {input}
             <p id=help_id class="help">{option.help()}</p>
+            <p id=error_id class="error">{problem}</p>
+        </div>
+    }
+}
+
+/// One member of a write's body: a choice where the reference page lists the values, JSON in a text
+/// area, text otherwise; labelled by its name, with the page's help and its problem.
+#[component]
+fn BodyControl(
+    /// The member this control edits.
+    field: BodyField,
+    /// The query it belongs to.
+    query: RwSignal<Query>,
+    /// What the query must fix before it is sent.
+    problems: Memo<Vec<atp_core::QueryError>>,
+    /// Called with the member's name and new value.
+    edit: Callback<(&'static str, String)>,
+) -> impl IntoView {
+    let id = format!("body-{}", field.name.to_ascii_lowercase());
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let value = move || query.with(|q| q.body_value(field.name).to_string());
+    let problem = move || {
+        problems.with(|all| {
+            all.iter()
+                .find(|p| p.field() == Field::Body(field.name))
+                .map(ToString::to_string)
+        })
+    };
+    let described = format!("{help_id} {error_id}");
+    let input = match field.kind {
+        BodyKind::Choice(_) | BodyKind::Bool => {
+            let choices: &'static [&'static str] = match field.kind {
+                BodyKind::Choice(values) => values,
+                _ => &["true", "false"],
+            };
+            view! {
+                <select
+                    id=id.clone()
+                    aria-describedby=described
+                    aria-invalid=move || if problem().is_some() { "true" } else { "false" }
+                    on:change=move |ev| edit.run((field.name, event_target_value(&ev)))
+                >
+                    <option value="" prop:selected=move || value().is_empty()>"(not set)"</option>
+                    {choices
+                        .iter()
+                        .copied()
+                        .map(|c| view! { <option value=c prop:selected=move || value() == c>{c}</option> })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        BodyKind::Json => view! {
+            <textarea
+                id=id.clone()
+                rows="4"
+                spellcheck="false"
+                aria-describedby=described
+                aria-invalid=move || if problem().is_some() { "true" } else { "false" }
+                prop:value=value
+                on:input=move |ev| edit.run((field.name, event_target_value(&ev)))
+            ></textarea>
+        }
+        .into_any(),
+        BodyKind::Text => view! {
+            <input
+                id=id.clone()
+                type="text"
+                spellcheck="false"
+                autocomplete="off"
+                aria-describedby=described
+                aria-invalid=move || if problem().is_some() { "true" } else { "false" }
+                prop:value=value
+                on:input=move |ev| edit.run((field.name, event_target_value(&ev)))
+            />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="control" class:wide=matches!(field.kind, BodyKind::Json)>
+            <label for=id.clone()>{field.name}{if field.required { " (required)" } else { "" }}</label>
+            {input}
+            <p id=help_id class="help">{field.help}</p>
             <p id=error_id class="error">{problem}</p>
         </div>
     }

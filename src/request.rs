@@ -51,11 +51,15 @@ pub async fn send<T: TokenSource>(
         Transport::Demo(tenant) => tenant,
     };
     let started = now_ms();
-    let response = tenant.respond_with(
+    // At the wall clock: the response actions a write queued move on as time passes.
+    let now = chrono::DateTime::from_timestamp_millis(crate::platform::now_epoch_ms())
+        .unwrap_or_default();
+    let response = tenant.respond_at(
         request.method.name(),
         &request.url,
         request.body.as_deref(),
         profile,
+        now,
     );
     Exchange {
         url: request.url,
@@ -163,8 +167,10 @@ async fn fetch(url: &str, request: &Outgoing, token: &str) -> Result<Answer, Req
     };
     let result = async {
         let builder = match request.method {
+            Method::Get => gloo_net::http::Request::get(url),
             Method::Post => gloo_net::http::Request::post(url),
-            Method::Get | Method::Patch => gloo_net::http::Request::get(url),
+            Method::Patch => gloo_net::http::Request::patch(url),
+            Method::Delete => gloo_net::http::Request::delete(url),
         }
         .header("Authorization", &format!("Bearer {token}"))
         .header("Accept", "application/json")

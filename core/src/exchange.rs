@@ -166,6 +166,24 @@ pub fn retry_delay(exchange: &Exchange) -> Option<f64> {
 }
 
 impl RequestError {
+    /// What happened and what to do after a write of `route`: a 403 names the write's own permission
+    /// (a token that reads may still not act); anything else as for a read.
+    pub fn write_problem(&self, route: &crate::catalogue::Route) -> Problem {
+        match self {
+            RequestError::Forbidden { message } => Problem {
+                title: format!(
+                    "Signed in, but not allowed to {} ({message}).",
+                    route.title()
+                ),
+                advice: format!(
+                    "This action needs the delegated permission {} on the app registration (granted by an admin, then consented) and a role that may take response actions in the portal. Sign in again once it is granted, and send it again; nothing was changed.",
+                    route.permission()
+                ),
+            },
+            other => other.problem(route.api, route.entity),
+        }
+    }
+
     /// What happened and what to do, for a request about `entity`.
     pub fn problem(&self, api: Api, entity: Entity) -> Problem {
         let (title, advice) = match self {

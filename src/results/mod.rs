@@ -167,7 +167,12 @@ fn page_problem(loaded: Signal<Arc<Loaded>>) -> impl IntoView {
     let (api, entity) = loaded.with_untracked(|l| (l.query.profile.api(), l.query.entity()));
     let problem = Memo::new(move |_| {
         loaded.with(|l| {
-            let mut problem = l.error()?.problem(api, entity);
+            let error = l.error()?;
+            let mut problem = if l.query.route.writes() {
+                error.write_problem(l.query.route)
+            } else {
+                error.problem(api, entity)
+            };
             if !l.items.is_empty() && l.next_link.is_some() {
                 problem.advice.push_str(&format!(
                     " The {} results loaded stay; \"Load more\" asks for the next page again.",

@@ -293,9 +293,10 @@ async fn answer(
     // Generating the tenant (first call) and large pages take a while: off the runtime's thread.
     let demo = tokio::task::spawn_blocking(move || {
         let body = (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned());
-        let answer = worker
-            .demo()
-            .respond_with(&method, &rest, body.as_deref(), profile);
+        let answer =
+            worker
+                .demo()
+                .respond_at(&method, &rest, body.as_deref(), profile, chrono::Utc::now());
         let body = answer.body.replace(&profile.base(), &mock_base);
         (answer.status, answer.headers, body)
     })
@@ -352,7 +353,7 @@ fn preflight(shared: &Shared, request: &HeaderMap) -> Response {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, OPTIONS"),
+            HeaderValue::from_static("GET, POST, PATCH, DELETE, OPTIONS"),
         );
         headers.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
