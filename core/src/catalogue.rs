@@ -1432,10 +1432,14 @@ pub fn graph_get_route(api: Api, entity: Entity) -> Option<&'static Route> {
     graph_apis(api).iter().find_map(|&a| get_route(a, entity))
 }
 
-/// The routes that take one entity's id and lead somewhere else: the pivots of a card and the graph's expansions.
+/// The reads that take one entity's id and lead somewhere else: the pivots of a card and the graph's
+/// expansions (a write is never a pivot: it changes the tenant).
 pub fn relations(api: Api, entity: Entity) -> impl Iterator<Item = &'static Route> {
     routes_for(api, entity).filter(move |r| {
-        r.runs() && r.params.len() == 1 && !matches!(r.returns, Returns::One(e) if e == entity)
+        r.runs()
+            && !r.writes()
+            && r.params.len() == 1
+            && !matches!(r.returns, Returns::One(e) if e == entity)
     })
 }
 

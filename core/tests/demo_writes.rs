@@ -311,3 +311,20 @@ fn a_writes_body_is_validated_and_written_as_json() {
     // Graph's writes are still listed only.
     assert!(!Api::Graph.route("alerts.update").unwrap().runs());
 }
+
+#[test]
+fn no_write_is_a_pivot_an_expansion_or_a_search_result() {
+    for api in [Api::Wdatp, Api::Defender, Api::Graph] {
+        for &entity in atp_core::Entity::ALL.iter() {
+            for r in atp_core::catalogue::graph_relations(api, entity) {
+                assert!(!r.writes(), "{}", r.key);
+            }
+        }
+    }
+    let reading = atp_core::recognise::recognise(SOURCE_MACHINE_ID);
+    for r in &reading {
+        for q in r.routes(MDE) {
+            assert!(!q.route.writes(), "{}", q.route.key);
+        }
+    }
+}

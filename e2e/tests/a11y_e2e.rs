@@ -70,6 +70,26 @@ async fn every_view_passes_wcag_2_2_aa_in_every_colour_mode() {
     failed.extend(audit(&browser, "history and saved queries").await);
     browser.close().await;
 
+    // A write: its body form, then the confirmation it waits for.
+    let browser = Browser::open(&format!(
+        "/?profile=mde&q=/machines/{SOURCE_MACHINE_ID}/isolate"
+    ))
+    .await;
+    browser.wait_for_text("Request body (JSON)").await;
+    browser.type_into("Comment (required)", "Contain").await;
+    failed.extend(audit(&browser, "write form").await);
+    browser.click_button("Review and send…").await;
+    browser
+        .wait_until("the write's confirmation", || async {
+            let v = browser
+                .script("return !!document.querySelector('dialog.write-confirm[open]');")
+                .await;
+            (v == serde_json::Value::Bool(true), v.to_string())
+        })
+        .await;
+    failed.extend(audit(&browser, "write confirmation").await);
+    browser.close().await;
+
     let browser = Browser::open(&format!("/?profile=mde&q=/machines/{SOURCE_MACHINE_ID}")).await;
     browser.wait_for_cards(1).await;
     // A card's note: one saved, and the editor open on it again.
