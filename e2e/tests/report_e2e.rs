@@ -17,9 +17,7 @@ async fn a_note_on_a_card_goes_into_the_report_with_the_graph_and_the_queries() 
 
     // A note on the alert's card: a labelled field that names the entity, saved, shown as text.
     browser.click_button("Add note").await;
-    browser
-        .type_into(&format!("Note on {name}"), NOTE)
-        .await;
+    browser.type_into(&format!("Note on {name}"), NOTE).await;
     browser.click_button("Save note").await;
     browser.wait_for_text(NOTE).await;
     let bold = browser
