@@ -334,7 +334,9 @@ async fn the_seed_machine_pivots_to_its_vulnerabilities_and_a_cve_to_the_machine
         .await
         .expect("the Raw checkbox");
     raw.click().await.expect("show the raw body");
-    browser.wait_for_text(&format!("\"id\":\"{SEED_MACHINE}\"")).await;
+    browser
+        .wait_for_text(&format!("\"id\":\"{SEED_MACHINE}\""))
+        .await;
     browser.close().await;
 }
 
@@ -474,6 +476,18 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// One documented example: the file the live API answers with, the request it answers, and what its
+/// card shows (badges, fields, links as in [`assert_card`]).
+struct Example {
+    file: &'static str,
+    request: &'static str,
+    kind: &'static str,
+    heading: &'static str,
+    badges: &'static [&'static str],
+    fields: &'static [(&'static str, &'static str)],
+    links: &'static [(&'static str, &'static str, &'static str)],
+}
+
 #[tokio::test]
 async fn microsofts_defender_examples_render_when_the_live_api_answers_them() {
     let app = StaticServer::start(atp_e2e::dist(), "127.0.0.1:0".parse().expect("loopback"))
@@ -487,97 +501,96 @@ async fn microsofts_defender_examples_render_when_the_live_api_answers_them() {
     browser.wait_for_text("Signed in as").await;
     browser.wait_for_at_least_cards(1).await;
 
-    let cases: [(
-        &str,
-        &str,
-        &str,
-        &str,
-        &[&str],
-        &[(&str, &str)],
-        &[(&str, &str, &str)],
-    ); 5] = [
-        (
-            "machineaction.1.response.json",
-            "/machineactions/5382f7ea-7557-4ab7-9782-d50480024a4e",
-            "Machine action",
-            "Isolate on desktop-test",
-            &["Status: Succeeded"],
-            &[
+    let examples = [
+        Example {
+            file: "machineaction.1.response.json",
+            request: "/machineactions/5382f7ea-7557-4ab7-9782-d50480024a4e",
+            kind: "Machine action",
+            heading: "Isolate on desktop-test",
+            badges: &["Status: Succeeded"],
+            fields: &[
                 ("Scope", "Selective"),
                 ("Requestor", "Analyst@TestPrd.onmicrosoft.com"),
                 ("Comment", "test for docs"),
                 ("Id", "5382f7ea-7557-4ab7-9782-d50480024a4e"),
             ],
-            &[(
+            links: &[(
                 "Machine",
                 "desktop-test",
                 "/machines/7b1f4967d9728e5aa3c06a9e617a22a4a5a17378",
             )],
-        ),
-        (
-            "get-all-vulnerabilities.1.response.json",
-            "/vulnerabilities",
-            "Vulnerability",
-            "CVE-2019-0608",
-            &["Severity: Medium"],
-            &[
+        },
+        Example {
+            file: "get-all-vulnerabilities.1.response.json",
+            request: "/vulnerabilities",
+            kind: "Vulnerability",
+            heading: "CVE-2019-0608",
+            badges: &["Severity: Medium"],
+            fields: &[
                 ("CVSS v3", "4.3"),
                 ("Exposed machines", "4"),
                 ("Public exploit", "No"),
             ],
-            &[],
-        ),
-        (
-            "get-all-recommendations.1.response.json",
-            "/recommendations",
-            "Security recommendation",
-            "Update Windows 10",
-            &["Status: Active"],
-            &[
+            links: &[],
+        },
+        Example {
+            file: "get-all-recommendations.1.response.json",
+            request: "/recommendations",
+            kind: "Security recommendation",
+            heading: "Update Windows 10",
+            badges: &["Status: Active"],
+            fields: &[
                 ("Weaknesses", "397"),
                 ("Exposed machines", "7"),
                 ("Exposure impact", "7.67"),
             ],
-            &[("Software", "Windows 10", "/Software/microsoft-_-windows_10")],
-        ),
-        (
-            "ti-indicator.1.response.json",
-            "/indicators",
-            "Indicator",
-            "Indicator 881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd",
-            &["Action: AlertAndBlock", "Severity: Informational"],
-            &[("Type", "FileSha256"), ("Title", "Michael test")],
-            &[(
+            links: &[("Software", "Windows 10", "/Software/microsoft-_-windows_10")],
+        },
+        Example {
+            file: "ti-indicator.1.response.json",
+            request: "/indicators",
+            kind: "Indicator",
+            heading: "Indicator 881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd",
+            badges: &["Action: AlertAndBlock", "Severity: Informational"],
+            fields: &[("Type", "FileSha256"), ("Title", "Michael test")],
+            links: &[(
                 "Value",
                 "881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd",
                 "/files/881c0f10c75e64ec39d257a131fcd531f47dd2cff2070ae94baa347d375126fd",
             )],
-        ),
-        (
-            "get-exposure-score.1.response.json",
-            "/exposureScore",
-            "Score",
-            "Score",
-            &[],
-            &[("Score", "33.49")],
-            &[],
-        ),
+        },
+        Example {
+            file: "get-exposure-score.1.response.json",
+            request: "/exposureScore",
+            kind: "Score",
+            heading: "Score",
+            badges: &[],
+            fields: &[("Score", "33.49")],
+            links: &[],
+        },
     ];
-    for (file, request, kind, heading, badges, fields, links) in cases {
+    for e in examples {
         let served = tenant.seen().api_requests;
-        tenant.inject(Fault::times(FaultKind::Body { body: sample(file) }, 1));
-        browser.replace_text("Request URL", request).await;
+        tenant.inject(Fault::times(
+            FaultKind::Body {
+                body: sample(e.file),
+            },
+            1,
+        ));
+        browser.replace_text("Request URL", e.request).await;
         browser.click_button("Run").await;
-        let card = wait_for_card(&browser, kind, heading).await;
-        assert_card(&card, badges, fields, links, &[]);
+        let card = wait_for_card(&browser, e.kind, e.heading).await;
+        assert_card(&card, e.badges, e.fields, e.links, &[]);
         let seen = tenant.seen();
         assert!(
             seen.api_requests > served
                 && seen
                     .last_api_path
                     .as_deref()
-                    .is_some_and(|p| p.ends_with(request)),
-            "{file} went to the live API as {request}: {seen:?}"
+                    .is_some_and(|p| p.ends_with(e.request)),
+            "{} went to the live API as {}: {seen:?}",
+            e.file,
+            e.request
         );
     }
     browser.close().await;
