@@ -85,7 +85,9 @@ pub fn QueryBuilder() -> impl IntoView {
     };
     let actions = move || {
         let r = route.get();
+        // A relation read from another entity's filtered list is a card's pivot, not an action here.
         routes_for(r.api, r.entity)
+            .filter(|a| a.listed_by.is_none())
             .map(|a| view! { <option value=a.key prop:selected=move || route.get().key == a.key>{a.title()}</option> })
             .collect_view()
     };

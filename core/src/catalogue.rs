@@ -634,6 +634,10 @@ pub struct Route {
     /// For a relation read as `$expand` of the entity itself (an incident's alerts): the member of the
     /// answer that holds the results; the query carries `$expand=<member>`.
     pub results_in: Option<&'static str>,
+    /// For a relation read from another entity's list (a machine's actions from `/machineactions`): the
+    /// property that list is filtered on, equal to the route's one parameter
+    /// (`$filter=machineId eq '{id}'`). The API has no path of its own for it.
+    pub listed_by: Option<&'static str>,
     /// The largest `$top` the route takes (10,000 unless its reference page says otherwise).
     pub max_top: u32,
     /// The least-privileged permission, where the route's page names one other than its entity's.
@@ -664,6 +668,8 @@ impl Route {
             "machinereferences" => "Exposed machines",
             "distributions" => "Version distribution",
             "getmissingkbs" => "Missing KBs",
+            "machineactions" => "Machine actions",
+            "indicators" => "Indicators",
             _ => self.action,
         }
     }
@@ -1081,6 +1087,7 @@ const fn wdatp(
         method: Method::Get,
         filter_fields: &[],
         results_in: None,
+        listed_by: None,
         max_top: 10_000,
         needs: None,
         body: &[],
@@ -1169,6 +1176,14 @@ const fn mde_write(
 const fn expanded(route: Route, member: &'static str) -> Route {
     Route {
         results_in: Some(member),
+        ..route
+    }
+}
+
+/// A relation read from another entity's list, filtered on `property` equal to its one parameter.
+const fn listed_by(route: Route, property: &'static str) -> Route {
+    Route {
+        listed_by: Some(property),
         ..route
     }
 }
@@ -1266,6 +1281,7 @@ pub static ROUTES: &[Route] = &[
     mde("files.alerts", E::File, "GetAlerts", "Retrieves the alerts related to a file", "/files/{id}/alerts", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Alert)),
     mde("files.machines", E::File, "GetMachines", "Retrieves the machines related to a file", "/files/{id}/machines", ID_FILE, MDE_RELATED, EXPAND_NONE, Many(E::Machine)),
     mde("files.stats", E::File, "Stats", "Retrieves the prevalence of a file", "/files/{id}/stats", ID_FILE, MDE_STATS, EXPAND_NONE, Returns::Stats),
+    needs(listed_by(mde("files.indicators", E::File, "GetIndicators", "Retrieves the indicators of a file (the indicators whose value is its hash)", "/indicators", ID_FILE, NONE, EXPAND_NONE, Many(E::Indicator)), "indicatorValue"), "Ti.ReadWrite"),
     // Defender for Endpoint: response actions, investigations, indicators (each route's reference page).
     filtered(mde("machineactions.list", E::MachineAction, "List", "Retrieves the machine actions (response actions taken on machines)", "/machineactions", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::MachineAction)), MACHINE_ACTION_FILTER),
     mde("machineactions.get", E::MachineAction, "Get", "Retrieves a machine action by its ID", "/machineactions/{id}", ID_ACTION, NONE, EXPAND_NONE, One(E::MachineAction)),
@@ -1317,6 +1333,7 @@ pub static ROUTES: &[Route] = &[
     needs(mde("machines.vulnerabilities", E::Machine, "GetVulnerabilities", "Retrieves the vulnerabilities a machine is exposed to", "/machines/{id}/vulnerabilities", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Vulnerability)), "Vulnerability.Read.All"),
     needs(mde("machines.recommendations", E::Machine, "GetRecommendations", "Retrieves the security recommendations of a machine", "/machines/{id}/recommendations", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Recommendation)), "SecurityRecommendation.Read.All"),
     needs(mde("machines.getmissingkbs", E::Machine, "GetMissingKbs", "Retrieves the security updates (KBs) a machine lacks", "/machines/{id}/getmissingkbs", ID_MACHINE, NONE, EXPAND_NONE, Many(E::Kb)), "Software.Read.All"),
+    listed_by(mde("machines.machineactions", E::Machine, "GetMachineActions", "Retrieves the response actions taken on a machine (the machine actions of its id)", "/machineactions", ID_MACHINE, NONE, EXPAND_NONE, Many(E::MachineAction)), "machineId"),
     // The assessment exports, per machine: as JSON pages (pageSize, $skiptoken) or as files to download.
     needs(mde("assessments.softwarevulnerabilities", E::Assessment, "SoftwareVulnerabilitiesByMachine", "Exports every vulnerability of every machine's software, one row per machine, software and CVE", "/machines/SoftwareVulnerabilitiesByMachine", &[], PAGED_SINCE, EXPAND_NONE, Many(E::Assessment)), "Vulnerability.Read.All"),
     needs(mde("assessments.softwarevulnerabilitiesexport", E::Assessment, "SoftwareVulnerabilitiesExport", "Exports every vulnerability of every machine's software as files to download", "/machines/SoftwareVulnerabilitiesExport", &[], NONE, EXPAND_NONE, One(E::Assessment)), "Vulnerability.Read.All"),
@@ -1469,6 +1486,11 @@ mod tests {
                 .filter_map(|s| s.split('}').next())
                 .collect();
             let names: Vec<&str> = r.params.iter().map(|p| p.name).collect();
+            if r.listed_by.is_some() {
+                // The one parameter goes into the list's `$filter`, not the path.
+                assert_eq!((placeholders.len(), names.len()), (0, 1), "{}", r.template);
+                continue;
+            }
             assert_eq!(placeholders, names, "{}", r.template);
         }
     }

@@ -282,7 +282,19 @@ impl Query {
                 }
             }
         }
-        for (i, (option, value)) in self.options.iter().enumerate() {
+        // A relation read from another entity's list filters it on the one parameter (and on a
+        // `$filter` of its own, if one was set).
+        let mut options = self.options.clone();
+        if let Some(property) = self.route.listed_by {
+            let value = self.params.first().map_or("", String::as_str);
+            let mut filter = format!("{property} eq '{}'", value.replace('\'', "''"));
+            if let Some(own) = self.option(QueryOption::Filter) {
+                filter = format!("{filter} and ({own})");
+            }
+            options.retain(|(o, _)| *o != QueryOption::Filter);
+            options.insert(0, (QueryOption::Filter, filter));
+        }
+        for (i, (option, value)) in options.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
             out.push_str(option.name());
             out.push('=');

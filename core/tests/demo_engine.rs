@@ -1009,3 +1009,38 @@ fn the_hunting_routes_answer_a_post_in_their_apis_shapes() {
         200
     );
 }
+
+#[test]
+fn a_machines_actions_and_a_files_indicators_are_its_filtered_lists() {
+    let t = tenant();
+    let actions = ok(
+        &t,
+        &url(
+            DEFENDER,
+            "machines.machineactions",
+            &[SOURCE_MACHINE_ID],
+            &[],
+        ),
+        DEFENDER,
+    );
+    let actions = values(&actions);
+    assert!(actions.len() >= 3, "{actions:?}");
+    assert!(actions.iter().all(|a| a["machineId"] == SOURCE_MACHINE_ID));
+    // The source alert's file: the demo's connector made an indicator of its SHA1.
+    let files = ok(
+        &t,
+        &url(DEFENDER, "alerts.files", &[SOURCE_ALERT_ID], &[]),
+        DEFENDER,
+    );
+    let sha1 = values(&files)[0]["sha1"].as_str().unwrap().to_string();
+    let indicators = ok(
+        &t,
+        &url(DEFENDER, "files.indicators", &[&sha1], &[]),
+        DEFENDER,
+    );
+    let indicators = values(&indicators);
+    assert!(!indicators.is_empty());
+    assert!(indicators
+        .iter()
+        .all(|i| i["indicatorValue"] == sha1.as_str()));
+}
