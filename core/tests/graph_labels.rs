@@ -2,15 +2,17 @@
 //! sizes the bench draws, and on any graph proptest makes; a star of neighbours spreads evenly.
 //! The overlap check here is brute force over every pair, independent of the placement's own grid.
 
-use atp_core::demo::{DemoConfig, DemoTenant, SOURCE_ALERT_ID};
+mod common;
+
+use atp_core::demo::{DemoConfig, DemoTenant};
 use atp_core::graph::{
-    edge_label_box, node_boxes, node_label_box, results_of, synthetic, EntityFilter, Graph, Labels,
-    Layout, NodeKey, Rect, EDGE_LABELS_UP_TO,
+    edge_label_box, node_boxes, node_label_box, synthetic, EntityFilter, Graph, Labels, Layout,
+    NodeKey, Rect, EDGE_LABELS_UP_TO,
 };
-use atp_core::{Api, Entity, Profile};
+use atp_core::{Api, Entity};
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Boxes, each with what it is.
 type Named = Vec<(String, Rect)>;
@@ -56,24 +58,10 @@ fn rest(g: &mut Graph) {
     Layout::new().run_to_rest(g, 5_000);
 }
 
-/// The seed's alert on the original API, expanded along every relation, as an analyst's first look.
 fn seed_graph() -> Graph {
-    let t = DemoTenant::generate(&DemoConfig::new(
+    common::seed_investigation(&DemoTenant::generate(&DemoConfig::new(
         Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap(),
-    ));
-    let profile = Profile::Wdatp;
-    let mut g = Graph::new(Api::Wdatp);
-    let alert = t.respond("GET", &format!("/alerts/{SOURCE_ALERT_ID}"), profile);
-    let body: Value = serde_json::from_str(&alert.body).unwrap();
-    let start = g.add_start(Entity::Alert, &body).unwrap();
-    for route in atp_core::catalogue::graph_relations(Api::Wdatp, Entity::Alert) {
-        let url = g.expansion_query(profile, &start, route).unwrap().url();
-        let resp = t.respond("GET", &url, profile);
-        let b: Value = serde_json::from_str(&resp.body).unwrap();
-        g.merge_expansion(&start, route, results_of(&b)).unwrap();
-    }
-    rest(&mut g);
-    g
+    )))
 }
 
 #[test]

@@ -2,8 +2,10 @@
 //! HTML self-contained and inert (no script, no outside reference), hostile names shown as text in both
 //! formats.
 
+mod common;
+
 use atp_core::demo::{DemoConfig, DemoTenant, Variant, SOURCE_ALERT_ID};
-use atp_core::graph::{results_of, Graph, Layout};
+use atp_core::graph::{results_of, Graph};
 use atp_core::history::{Entry, Request, Status};
 use atp_core::notes::Notes;
 use atp_core::report::Report;
@@ -18,21 +20,8 @@ fn tenant(variant: Variant) -> DemoTenant {
     })
 }
 
-/// The seed's alert on WDATP, expanded along every relation, laid out.
 fn investigation(t: &DemoTenant) -> Graph {
-    let profile = Profile::Wdatp;
-    let mut g = Graph::new(Api::Wdatp);
-    let alert = t.respond("GET", &format!("/alerts/{SOURCE_ALERT_ID}"), profile);
-    let body: Value = serde_json::from_str(&alert.body).unwrap();
-    let start = g.add_start(Entity::Alert, &body).unwrap();
-    for route in atp_core::catalogue::graph_relations(Api::Wdatp, Entity::Alert) {
-        let url = g.expansion_query(profile, &start, route).unwrap().url();
-        let resp = t.respond("GET", &url, profile);
-        let b: Value = serde_json::from_str(&resp.body).unwrap();
-        g.merge_expansion(&start, route, results_of(&b)).unwrap();
-    }
-    Layout::new().run_to_rest(&mut g, 5_000);
-    g
+    common::seed_investigation(t)
 }
 
 fn history() -> Vec<Entry> {

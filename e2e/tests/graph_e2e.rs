@@ -24,6 +24,19 @@ async fn settled_drawing(browser: &Browser) -> Vec<(String, String)> {
     serde_json::from_value(v).unwrap_or_default()
 }
 
+/// Presses Enter on `node` (which expands every relation) and waits for at least `nodes` nodes.
+async fn expand_all(browser: &Browser, node: &fantoccini::elements::Element, at_least: usize) {
+    node.send_keys(&Key::Enter.to_string())
+        .await
+        .expect("press Enter on the node");
+    browser
+        .wait_until("Enter to expand the node", || async {
+            let n = nodes(browser).await.len();
+            (n >= at_least, format!("{n} nodes"))
+        })
+        .await;
+}
+
 /// Drags the mouse from the page point (`x`, `y`) by (`dx`, `dy`), in two moves, as a hand would.
 async fn drag(browser: &Browser, (x, y): (i64, i64), (dx, dy): (i64, i64)) {
     let step = Some(Duration::from_millis(80));
@@ -197,16 +210,7 @@ async fn an_alert_grows_into_a_graph_that_lives_in_the_address() {
         .find(Locator::Css(".graph-canvas g[role=button]"))
         .await
         .expect("a node");
-    first
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .expect("press Enter on the node");
-    browser
-        .wait_until("Enter to expand the alert", || async {
-            let n = nodes(&browser).await.len();
-            (n > 2, format!("{n} nodes"))
-        })
-        .await;
+    expand_all(&browser, &first, 3).await;
 
     // The alert timeline: pointing at an alert highlights its node.
     let row = browser
@@ -422,16 +426,7 @@ async fn labels_of_the_seed_investigation_overlap_nothing() {
         .find(Locator::Css(".graph-canvas g[role=button]"))
         .await
         .expect("a node");
-    first
-        .send_keys(&Key::Enter.to_string())
-        .await
-        .expect("press Enter on the node");
-    browser
-        .wait_until("the alert's relations to be expanded", || async {
-            let n = nodes(&browser).await.len();
-            (n >= 5, format!("{n} nodes"))
-        })
-        .await;
+    expand_all(&browser, &first, 5).await;
     wait_at_rest(&browser).await;
     // Nothing focused or pointed at: what the picture shows by itself.
     browser
