@@ -422,7 +422,23 @@ fn MachineCard(machine: Machine, profile: Profile) -> impl IntoView {
         .clone()
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("Machine {}", machine.id));
-    let badges = badge("badge health", "Health", machine.health_status.clone());
+    let health = badge("badge health", "Health", machine.health_status.clone());
+    // Isolated or not, from the response actions this tab has seen (the API's machine does not say).
+    let isolation = use_context::<crate::explorer::Explorer>().map(|explorer| {
+        let id = machine.id.clone();
+        Memo::new(move |_| {
+            explorer
+                .seen_actions
+                .with(|seen| atp_core::model::defender::isolation(&id, seen).map(|i| i.label()))
+        })
+    });
+    let badges = view! {
+        {health}
+        {move || isolation.and_then(|i| i.get()).map(|label| view! {
+            <span class="badge isolation" aria-label=format!("Isolation: {label}")>{label.clone()}</span>
+        })}
+    }
+    .into_any();
     let os = [
         machine.os_platform.clone(),
         machine.os_version.clone(),
@@ -435,7 +451,7 @@ fn MachineCard(machine: Machine, profile: Profile) -> impl IntoView {
     let logon_users = machine.logon_users.clone().unwrap_or_default();
     let pivot_id = Some(machine.id.clone());
     view! {
-        <Card class="machine" kind="Machine" heading=heading.clone() badges=badges.unwrap_or_else(|| ().into_any())>
+        <Card class="machine" kind="Machine" heading=heading.clone() badges=badges>
             <dl>
                 <Field label="OS">{text((!os.is_empty()).then_some(os))}</Field>
                 <Field label="Last IP">{entity_link(profile, Entity::Ip, machine.last_ip_address.clone(), None)}</Field>

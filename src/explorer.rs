@@ -3,7 +3,8 @@
 
 use atp_core::body::{NotJson, Page, RawItem};
 use atp_core::link::{app_href, read_app_location, AppLocation, DemoData};
-use atp_core::{Query, QueryError};
+use atp_core::model::defender::MachineAction;
+use atp_core::{Entity, Query, QueryError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -17,6 +18,9 @@ use crate::hunting::Hunting;
 use crate::platform::{mark_when_painted, now_ms};
 use crate::request::{self, Exchange, RequestError};
 use crate::settings::{self, Settings};
+
+/// Response actions kept for the machines' cards.
+pub const SEEN_ACTIONS_MAX: usize = 2_000;
 
 /// Which of the two views the page shows: a route's query, or advanced hunting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +96,9 @@ pub struct Explorer {
     pub history: HistoryLog,
     /// A write the analyst asked to send, waiting for their confirmation (never sent before it).
     pub pending_write: RwSignal<Option<Query>>,
+    /// The response actions this tab has seen answered (newest last, at most [`SEEN_ACTIONS_MAX`]): a
+    /// machine's card says from them whether it is isolated, which the API's machine does not.
+    pub seen_actions: RwSignal<Vec<MachineAction>>,
     /// Counts runs, so an answer to an older run is dropped.
     run_id: StoredValue<u64>,
 }
@@ -118,6 +125,7 @@ pub fn provide_explorer() -> Explorer {
         hunting: Hunting::new(history),
         history,
         pending_write: RwSignal::new(None),
+        seen_actions: RwSignal::new(Vec::new()),
         run_id: StoredValue::new(0),
     };
     provide_context(explorer);
@@ -157,6 +165,28 @@ impl Explorer {
             return;
         }
         self.follow(&app_href(&query, self.dataset.get_untracked()));
+    }
+
+    /// Keeps the response actions an answer holds (a write's action, a list of them), each once, as
+    /// last seen.
+    fn note_actions(&self, loaded: &Loaded) {
+        if loaded.query.entity() != Entity::MachineAction || loaded.error().is_some() {
+            return;
+        }
+        let actions: Vec<MachineAction> = loaded
+            .items
+            .iter()
+            .filter_map(|i| i.decode::<MachineAction>().ok())
+            .collect();
+        if actions.is_empty() {
+            return;
+        }
+        self.seen_actions.update(|seen| {
+            seen.retain(|s| !actions.iter().any(|a| a.id == s.id));
+            seen.extend(actions);
+            let over = seen.len().saturating_sub(SEEN_ACTIONS_MAX);
+            seen.drain(..over);
+        });
     }
 
     /// Sends the write the analyst confirmed (see [`Explorer::run`]).
@@ -273,6 +303,7 @@ impl Explorer {
                 return;
             }
             let loaded = Loaded::new(id, query, exchange);
+            this.note_actions(&loaded);
             let count = loaded.collection.then_some(loaded.items.len());
             recorder.query(&loaded.query, &loaded.exchange, count);
             this.shown.set(Shown::Done(Arc::new(loaded)));

@@ -1,8 +1,8 @@
 //! End-to-end: today's Defender writes in headless Chromium against the release `dist/`. The body form
 //! is validated, nothing is sent before a confirmation that names the route, the target and the tenant;
-//! the demo tenant carries an isolation out and its status moves on; a link to a write only fills the
-//! form; live, against the mock tenant, the confirmed write reaches the API with its method and body, and
-//! a 403 is explained with the write's own permission.
+//! the demo tenant carries an isolation out, its status moves on and the machine shows as isolated; a
+//! link to a write only fills the form; live, against the mock tenant, the confirmed write reaches the API
+//! with its method and body, and a 403 is explained with the write's own permission.
 #![cfg(not(target_arch = "wasm32"))]
 
 use atp_core::demo::SOURCE_MACHINE_ID;
@@ -108,6 +108,17 @@ async fn an_isolation_is_confirmed_then_carried_out_and_runs_to_success() {
             )
         })
         .await;
+
+    // The machine's card now says it is isolated (the API's machine has no such field: the page reads
+    // it off the actions it saw).
+    browser
+        .replace_text(
+            "Request URL",
+            &format!("https://api.security.microsoft.com/api/machines/{SOURCE_MACHINE_ID}"),
+        )
+        .await;
+    browser.click_button("Run").await;
+    browser.wait_for_text("Isolated (Selective)").await;
     browser.close().await;
 }
 

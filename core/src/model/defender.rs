@@ -371,3 +371,117 @@ pub struct XdrIncident {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+/// Whether a machine is isolated, as far as the response actions seen of it tell: the API has no such
+/// property on a machine, so the page reads it off the latest isolation action it saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    /// The latest Isolate succeeded (with its scope: Full or Selective).
+    Isolated { scope: Option<String> },
+    /// An Isolate is queued or running (its status).
+    Isolating { status: String },
+    /// An Unisolate is queued or running.
+    Releasing { status: String },
+}
+
+impl Isolation {
+    /// What the machine's card says.
+    pub fn label(&self) -> String {
+        match self {
+            Isolation::Isolated { scope: Some(scope) } => format!("Isolated ({scope})"),
+            Isolation::Isolated { scope: None } => "Isolated".to_string(),
+            Isolation::Isolating { status } => format!("Isolation {status}"),
+            Isolation::Releasing { status } => format!("Release from isolation {status}"),
+        }
+    }
+}
+
+/// The isolation state of `machine_id` from `actions` (any order, any machines): the latest Isolate or
+/// Unisolate by creation time that did not fail or get cancelled decides; `None` when none did, or the
+/// latest is a release that succeeded.
+pub fn isolation<'a>(
+    machine_id: &str,
+    actions: impl IntoIterator<Item = &'a MachineAction>,
+) -> Option<Isolation> {
+    let latest = actions
+        .into_iter()
+        .filter(|a| {
+            a.machine_id
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(machine_id))
+                && matches!(a.action_type.as_deref(), Some("Isolate" | "Unisolate"))
+                && !matches!(
+                    a.status.as_deref(),
+                    Some("Failed" | "Cancelled" | "TimeOut")
+                )
+        })
+        .max_by_key(|a| a.creation_date_time_utc.map(|t| t.0))?;
+    let status = latest.status.clone().unwrap_or_else(|| "Pending".into());
+    let done = status == "Succeeded";
+    match (latest.action_type.as_deref(), done) {
+        (Some("Isolate"), true) => Some(Isolation::Isolated {
+            scope: latest.scope.clone(),
+        }),
+        (Some("Isolate"), false) => Some(Isolation::Isolating { status }),
+        (_, false) => Some(Isolation::Releasing { status }),
+        (_, true) => None,
+    }
+}
+
+#[cfg(test)]
+mod isolation_tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn action(kind: &str, status: &str, minute: u32) -> MachineAction {
+        MachineAction {
+            id: format!("{kind}-{minute}"),
+            action_type: Some(kind.into()),
+            status: Some(status.into()),
+            machine_id: Some("m1".into()),
+            scope: Some("Full".into()),
+            creation_date_time_utc: Some(Timestamp(
+                Utc.with_ymd_and_hms(2026, 12, 8, 9, minute, 0).unwrap(),
+            )),
+            ..MachineAction::default()
+        }
+    }
+
+    #[test]
+    fn the_latest_isolation_action_decides() {
+        let isolated = [action("Isolate", "Succeeded", 1)];
+        assert_eq!(
+            isolation("M1", &isolated),
+            Some(Isolation::Isolated {
+                scope: Some("Full".into())
+            })
+        );
+        let released = [
+            action("Isolate", "Succeeded", 1),
+            action("Unisolate", "Succeeded", 2),
+        ];
+        assert_eq!(isolation("m1", &released), None);
+        let releasing = [
+            action("Unisolate", "InProgress", 3),
+            action("Isolate", "Succeeded", 1),
+        ];
+        assert_eq!(
+            isolation("m1", &releasing).map(|i| i.label()),
+            Some("Release from isolation InProgress".into())
+        );
+        // A failed release leaves the machine isolated; another machine's actions say nothing.
+        let failed = [
+            action("Isolate", "Succeeded", 1),
+            action("Unisolate", "Failed", 2),
+        ];
+        assert!(matches!(
+            isolation("m1", &failed),
+            Some(Isolation::Isolated { .. })
+        ));
+        assert_eq!(isolation("m2", &failed), None);
+        assert_eq!(
+            isolation("m1", &[action("Isolate", "Pending", 4)]).map(|i| i.label()),
+            Some("Isolation Pending".into())
+        );
+    }
+}
