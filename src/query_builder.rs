@@ -47,6 +47,10 @@ pub fn QueryBuilder() -> impl IntoView {
     let profile = Memo::new(move |_| query.with(|q| q.profile));
     let route = Memo::new(move |_| query.with(|q| q.route));
     let problems = Memo::new(move |_| query.with(Query::validate));
+    let sends_write = move || {
+        let r = route.get();
+        r.writes() && r.runs()
+    };
 
     let on_profile = move |value: String| {
         let next = match value.as_str() {
@@ -227,10 +231,11 @@ pub fn QueryBuilder() -> impl IntoView {
             </div>
             <div class="actions">
                 <button type="submit" class="primary">
-                    {move || if route.get().writes() { "Review and send…" } else { "Run" }}
+                    // A write this explorer sends (Defender's) is reviewed first; Graph's are refused.
+                    {move || if sends_write() { "Review and send…" } else { "Run" }}
                 </button>
                 <span class="hint">
-                    {move || if route.get().writes() {
+                    {move || if sends_write() {
                         "This changes the tenant: you confirm what is sent, to where, before anything is."
                     } else {
                         "or press Enter in any field"
