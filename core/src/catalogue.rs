@@ -955,6 +955,25 @@ const BODY_INDICATOR: &[BodyField] = &[
         "Whether a match raises an alert (true or false)",
     ),
 ];
+const BODY_BATCH_DELETE: &[BodyField] = &[field(
+    "IndicatorIds",
+    BodyKind::Json,
+    true,
+    "The ids of the indicators to delete, as a JSON array of strings: [\"995\", \"996\"]",
+)];
+const BODY_ALERT_BATCH: &[BodyField] = &[
+    field(
+        "alertIds",
+        BodyKind::Json,
+        true,
+        "The alerts' ids, as a JSON array of strings",
+    ),
+    BODY_ALERT_UPDATE[0],
+    BODY_ALERT_UPDATE[1],
+    BODY_ALERT_UPDATE[2],
+    BODY_ALERT_UPDATE[3],
+    BODY_ALERT_UPDATE[4],
+];
 const BODY_IMPORT: &[BodyField] = &[field(
     "Indicators",
     BodyKind::Json,
@@ -1307,6 +1326,8 @@ pub static ROUTES: &[Route] = &[
     mde_write("alerts.update", E::Alert, "Update", "Changes an alert's status, assignment, classification or determination, or adds a comment", "/alerts/{id}", ID_ALERT, Method::Patch, BODY_ALERT_UPDATE, One(E::Alert), "Alert.ReadWrite.All"),
     mde_write("indicators.submit", E::Indicator, "Submit", "Submits or updates an indicator (file hash, IP, URL, domain or certificate)", "/indicators", &[], Method::Post, BODY_INDICATOR, One(E::Indicator), "Ti.ReadWrite"),
     mde_write("indicators.import", E::Indicator, "Import", "Submits or updates a batch of indicators (at most 500)", "/indicators/import", &[], Method::Post, BODY_IMPORT, Many(E::Indicator), "Ti.ReadWrite.All"),
+    mde_write("indicators.batchdelete", E::Indicator, "BatchDelete", "Deletes a batch of indicators by their ids (at most 500)", "/indicators/BatchDelete", &[], Method::Post, BODY_BATCH_DELETE, Returns::Value, "Ti.ReadWrite.All"),
+    mde_write("alerts.batchupdate", E::Alert, "BatchUpdate", "Changes the status, assignment, classification or determination of many alerts at once, or comments on them", "/alerts/batchUpdate", &[], Method::Post, BODY_ALERT_BATCH, Returns::Value, "Alert.ReadWrite.All"),
     mde_write("indicators.delete", E::Indicator, "Delete", "Deletes an indicator", "/indicators/{id}", &[p("id", K::IndicatorId)], Method::Delete, &[], Returns::Value, "Ti.ReadWrite"),
     // Defender Vulnerability Management: software, vulnerabilities, recommendations, remediation.
     filtered(mde("software.list", E::Software, "List", "Retrieves the organization's software inventory", "/Software", &[], MDE_DOC_LIST, EXPAND_NONE, Many(E::Software)), SOFTWARE_FILTER),

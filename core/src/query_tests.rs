@@ -231,6 +231,8 @@ fn expected_urls() -> Vec<(Profile, &'static str, String)> {
         m("alerts.update", format!("/alerts/{ALERT}")),
         m("indicators.submit", "/indicators".into()),
         m("indicators.import", "/indicators/import".into()),
+        m("indicators.batchdelete", "/indicators/BatchDelete".into()),
+        m("alerts.batchupdate", "/alerts/batchUpdate".into()),
         m("indicators.delete", "/indicators/995".into()),
         m("scores.exposure", "/exposureScore".into()),
         m("scores.exposurebygroup", "/exposureScore/ByMachineGroups".into()),

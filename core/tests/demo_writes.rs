@@ -218,6 +218,13 @@ fn filled(t: &DemoTenant, route: &'static atp_core::Route) -> Query {
     for f in route.body.iter().filter(|f| f.required) {
         let value = match f.kind {
             BodyKind::Choice(values) => values[0].to_string(),
+            BodyKind::Json if f.name == "IndicatorIds" => format!(
+                "[{:?}]",
+                t.dataset.defender.indicators[1]
+                    .id_text()
+                    .unwrap_or_default()
+            ),
+            BodyKind::Json if f.name == "alertIds" => format!("[{SOURCE_ALERT_ID:?}]"),
             BodyKind::Json => "[]".to_string(),
             BodyKind::Bool => "true".to_string(),
             BodyKind::Text if f.name == "Sha1" => "a".repeat(40),
@@ -235,7 +242,7 @@ fn every_documented_write_is_carried_out() {
         .iter()
         .filter(|r| r.api == Api::Defender && r.writes())
         .collect();
-    assert_eq!(writes.len(), 16);
+    assert_eq!(writes.len(), 18);
     for route in writes {
         assert!(route.runs(), "{}", route.key);
         assert!(route.permission().contains('.'), "{}", route.key);

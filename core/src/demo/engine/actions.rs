@@ -346,6 +346,36 @@ impl DemoTenant {
                     .to_string(),
                 ))
             }
+            "indicators.batchdelete" => {
+                let ids = id_list(body, "IndicatorIds")?;
+                let known: Vec<String> = self
+                    .dataset
+                    .defender
+                    .indicators
+                    .iter()
+                    .chain(&performed.indicators)
+                    .filter_map(Indicator::id_text)
+                    .filter(|i| !performed.deleted_indicators.contains(i))
+                    .collect();
+                if let Some(missing) = ids.iter().find(|i| !known.contains(i)) {
+                    return Err(not_found(format!(
+                        "Indicator {missing:?} was not found; none was deleted."
+                    )));
+                }
+                performed.deleted_indicators.extend(ids);
+                Ok((204, String::new()))
+            }
+            "alerts.batchupdate" => {
+                let ids = id_list(body, "alertIds")?;
+                let data = &self.dataset;
+                if let Some(missing) = ids
+                    .iter()
+                    .find(|i| data.lookup(&data.index.alerts, i).is_none())
+                {
+                    return Err(not_found(format!("Alert {missing:?} was not found.")));
+                }
+                Ok((200, String::new()))
+            }
             "indicators.delete" => {
                 let known = self
                     .dataset
@@ -375,6 +405,28 @@ impl Failure {
         self.code = code;
         self
     }
+}
+
+/// A body member that lists ids: a JSON array of 1 to 500 strings (numbers are taken as their text).
+fn id_list(body: &Map<String, Value>, name: &str) -> Result<Vec<String>, Failure> {
+    let ids: Vec<String> = body
+        .get(name)
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad_body(format!("{name} must be a JSON array of ids.")))?
+        .iter()
+        .filter_map(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect();
+    if ids.is_empty() || ids.len() > 500 {
+        return Err(bad_body(format!(
+            "{name} holds {} ids: it takes 1 to 500.",
+            ids.len()
+        )));
+    }
+    Ok(ids)
 }
 
 fn to_value<T: serde::Serialize>(model: &T) -> Value {
