@@ -150,37 +150,54 @@ impl DemoTenant {
             return None;
         }
         let answer = if !method.trim().eq_ignore_ascii_case(route.method.name()) {
-            Err(fail(
-                405,
-                "MethodNotAllowed",
-                format!(
-                    "The requested resource does not support http method '{method}'; {} takes {}.",
-                    route.title(),
-                    route.method.name()
-                ),
-            ))
+            Err(Failure {
+                allow: Some(route.method.name()),
+                ..fail(
+                    405,
+                    "MethodNotAllowed",
+                    format!(
+                        "The requested resource does not support http method '{method}'; {} takes {}.",
+                        route.title(),
+                        route.method.name()
+                    ),
+                )
+            })
         } else {
             read_body(route, body).and_then(|members| self.carry_out(&query, &members))
         };
         Some(match answer {
-            Ok((status, body)) => {
-                let mut r = DemoResponse::json(status, body);
-                if status == 204 {
-                    r.headers.clear();
-                    r.body.clear();
-                }
-                r
-            }
+            Ok((204, _)) => DemoResponse {
+                status: 204,
+                headers: Vec::new(),
+                body: String::new(),
+            },
+            Ok((status, body)) => DemoResponse::json(status, body),
             Err(f) => {
                 let body = json!({ "error": { "code": f.code, "message": f.message } });
                 let mut r = DemoResponse::json(f.status, body.to_string());
-                if f.status == 405 {
-                    r.headers
-                        .push(("Allow".into(), route.method.name().to_string()));
+                if let Some(allow) = f.allow {
+                    r.headers.push(("Allow".into(), allow.to_string()));
                 }
                 r
             }
         })
+    }
+
+    /// The tenant's indicators as they stand: the generated ones and those the analyst submitted or
+    /// imported, less those deleted.
+    pub(super) fn indicators_now<'a>(
+        &'a self,
+        performed: &'a Performed,
+    ) -> impl Iterator<Item = &'a Indicator> {
+        self.dataset
+            .defender
+            .indicators
+            .iter()
+            .chain(&performed.indicators)
+            .filter(|i| {
+                i.id_text()
+                    .is_none_or(|id| !performed.deleted_indicators.contains(&id))
+            })
     }
 
     pub(super) fn performed(&self) -> std::sync::MutexGuard<'_, Performed> {
@@ -225,11 +242,14 @@ impl DemoTenant {
                     && a.status.as_deref() != Some("Succeeded")
             });
             if busy {
-                return Err(bad_body(format!(
-                    "Action is already in progress: a {kind} of machine {} is pending or running; wait for it to end.",
-                    m.id
-                ))
-                .with_code("ActiveRequestAlreadyExists"));
+                return Err(fail(
+                    400,
+                    "ActiveRequestAlreadyExists",
+                    format!(
+                        "Action is already in progress: a {kind} of machine {} is pending or running; wait for it to end.",
+                        m.id
+                    ),
+                ));
             }
             let scope = text("IsolationType").or_else(|| text("ScanType"));
             let action = MachineAction {
@@ -349,13 +369,8 @@ impl DemoTenant {
             "indicators.batchdelete" => {
                 let ids = id_list(body, "IndicatorIds")?;
                 let known: Vec<String> = self
-                    .dataset
-                    .defender
-                    .indicators
-                    .iter()
-                    .chain(&performed.indicators)
+                    .indicators_now(&performed)
                     .filter_map(Indicator::id_text)
-                    .filter(|i| !performed.deleted_indicators.contains(i))
                     .collect();
                 if let Some(missing) = ids.iter().find(|i| !known.contains(i)) {
                     return Err(not_found(format!(
@@ -378,14 +393,10 @@ impl DemoTenant {
             }
             "indicators.delete" => {
                 let known = self
-                    .dataset
-                    .defender
-                    .indicators
-                    .iter()
-                    .chain(&performed.indicators)
+                    .indicators_now(&performed)
                     .filter_map(Indicator::id_text)
                     .any(|i| i == id);
-                if !known || performed.deleted_indicators.iter().any(|d| d == id) {
+                if !known {
                     return Err(not_found(format!("Indicator {id:?} was not found.")));
                 }
                 performed.deleted_indicators.push(id.to_string());
@@ -397,13 +408,6 @@ impl DemoTenant {
                 format!("{} is not carried out by the demo tenant.", route.title()),
             )),
         }
-    }
-}
-
-impl Failure {
-    fn with_code(mut self, code: &'static str) -> Failure {
-        self.code = code;
-        self
     }
 }
 

@@ -552,20 +552,8 @@ impl DemoTenant {
                 .map(|i| ask.one("Investigations", Item::of(i)))
                 .ok_or_else(|| ask.missing("Investigation")),
             "indicators.list" => {
-                // The generated ones and those the analyst submitted, less those deleted.
                 let performed = self.performed();
-                let items = ask
-                    .data()
-                    .defender
-                    .indicators
-                    .iter()
-                    .chain(&performed.indicators)
-                    .filter(|i| {
-                        i.id_text()
-                            .is_none_or(|id| !performed.deleted_indicators.contains(&id))
-                    })
-                    .map(Item::of)
-                    .collect();
+                let items = self.indicators_now(&performed).map(Item::of).collect();
                 drop(performed);
                 ask.list::<IndicatorProps>("Indicators", items)
             }

@@ -62,8 +62,8 @@ impl DemoTenant {
         body: Option<&str>,
         profile: Profile,
     ) -> DemoResponse {
-        // A write route answers any method (a GET of one is its 405); a read's URL is not one.
-        let write = (profile != Profile::Graph)
+        // A write (a GET of a write's URL is the read path's 405, in `answer`).
+        let write = (profile != Profile::Graph && !method.trim().eq_ignore_ascii_case("GET"))
             .then(|| self.write(method, url, body, profile))
             .flatten();
         let mut response = match (write, body) {
@@ -114,7 +114,8 @@ impl DemoTenant {
                 });
                 let mut r = DemoResponse::json(f.status, body.to_string());
                 if f.status == 405 {
-                    r.headers.push(("Allow".into(), "GET".into()));
+                    r.headers
+                        .push(("Allow".into(), f.allow.unwrap_or("GET").to_string()));
                 }
                 r
             }
@@ -125,6 +126,21 @@ impl DemoTenant {
     fn answer(&self, method: &str, url: &str, profile: Profile) -> Result<String, Failure> {
         only_get(method)?;
         let query = parse(url, profile)?;
+        if query.route.writes() {
+            let route = query.route;
+            return Err(Failure {
+                allow: Some(route.method.name()),
+                ..fail(
+                    405,
+                    "MethodNotAllowed",
+                    format!(
+                        "The requested resource does not support http method '{method}'; {} takes {}.",
+                        route.title(),
+                        route.method.name()
+                    ),
+                )
+            });
+        }
         validate(&query)?;
         let options = Options::read(&query)?;
         if query.profile.api() == crate::catalogue::Api::Defender {

@@ -34,6 +34,8 @@ pub(super) struct Failure {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
+    /// A 405's `Allow`: the method the route takes (GET when not said).
+    pub allow: Option<&'static str>,
 }
 
 pub(super) fn fail(status: u16, code: &'static str, message: impl Into<String>) -> Failure {
@@ -41,6 +43,7 @@ pub(super) fn fail(status: u16, code: &'static str, message: impl Into<String>) 
         status,
         code,
         message: message.into(),
+        allow: None,
     }
 }
 
