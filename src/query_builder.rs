@@ -328,30 +328,17 @@ fn OptionControl(
         _ => None,
     };
     let input = match choices {
-        Some(choices) => {
-            // A value typed into the URL that is not a choice is still shown, with its problem.
-            let extra = move || {
-                let v = value();
-                (!v.is_empty() && !choices.contains(&v.as_str()))
-                    .then(|| view! { <option value=v.clone() selected>{v.clone()}</option> })
-            };
-            view! {
-                <select
-                    id=id.clone()
-                    aria-describedby=format!("{help_id} {error_id}")
-                    on:change=move |ev| edit.run((option, event_target_value(&ev)))
-                >
-                    <option value="" prop:selected=move || value().is_empty()>"(not set)"</option>
-                    {choices
-                        .iter()
-                        .copied()
-                        .map(|c| view! { <option value=c prop:selected=move || value() == c>{c}</option> })
-                        .collect_view()}
-                    {extra}
-                </select>
-            }
-            .into_any()
+        Some(choices) => view! {
+            <Choices
+                id=id.clone()
+                described=format!("{help_id} {error_id}")
+                choices
+                value=Signal::derive(value)
+                invalid=Signal::derive(move || problem().is_some())
+                on_change=Callback::new(move |v: String| edit.run((option, v)))
+            />
         }
+        .into_any(),
         None => view! {
             <input
                 id=id.clone()
@@ -409,19 +396,14 @@ fn BodyControl(
                 _ => &["true", "false"],
             };
             view! {
-                <select
+                <Choices
                     id=id.clone()
-                    aria-describedby=described
-                    aria-invalid=move || if problem().is_some() { "true" } else { "false" }
-                    on:change=move |ev| edit.run((field.name, event_target_value(&ev)))
-                >
-                    <option value="" prop:selected=move || value().is_empty()>"(not set)"</option>
-                    {choices
-                        .iter()
-                        .copied()
-                        .map(|c| view! { <option value=c prop:selected=move || value() == c>{c}</option> })
-                        .collect_view()}
-                </select>
+                    described
+                    choices
+                    value=Signal::derive(value)
+                    invalid=Signal::derive(move || problem().is_some())
+                    on_change=Callback::new(move |v: String| edit.run((field.name, v)))
+                />
             }
             .into_any()
         }
@@ -458,5 +440,40 @@ fn BodyControl(
             <p id=help_id class="help">{field.help}</p>
             <p id=error_id class="error">{problem}</p>
         </div>
+    }
+}
+
+/// A select of documented values, with "(not set)" first; a value typed into the URL that is not one of
+/// them is still shown, with its problem. Shared by query options and body members.
+#[component]
+fn Choices(
+    id: String,
+    /// The ids of the help and the error that describe it.
+    described: String,
+    choices: &'static [&'static str],
+    value: Signal<String>,
+    invalid: Signal<bool>,
+    on_change: Callback<String>,
+) -> impl IntoView {
+    let extra = move || {
+        let v = value.get();
+        (!v.is_empty() && !choices.contains(&v.as_str()))
+            .then(|| view! { <option value=v.clone() selected>{v.clone()}</option> })
+    };
+    view! {
+        <select
+            id=id
+            aria-describedby=described
+            aria-invalid=move || if invalid.get() { "true" } else { "false" }
+            on:change=move |ev| on_change.run(event_target_value(&ev))
+        >
+            <option value="" prop:selected=move || value.with(String::is_empty)>"(not set)"</option>
+            {choices
+                .iter()
+                .copied()
+                .map(|c| view! { <option value=c prop:selected=move || value.with(|v| v == c)>{c}</option> })
+                .collect_view()}
+            {extra}
+        </select>
     }
 }
